@@ -1,0 +1,12 @@
+// The list of verbs the `unlearn` command offers, in the order `unlearn --help` shows them.
+using System.CommandLine;
+
+namespace Unlearn.Cli;
+
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        yield break;
+    }
+}
