@@ -9,22 +9,46 @@ public sealed class WideningKernelTests
 {
     private static ushort[] AllBitPatterns() => Enumerable.Range(0, 65536).Select(i => (ushort)i).ToArray();
 
-    [Fact]
-    public void Float16Widen_AllBitPatterns_MatchSystemHalfBitForBit()
+    public delegate void WidenKernel(ReadOnlySpan<ushort> source, Span<float> destination);
+
+    /// <summary>Every implementation of each kernel: the dispatcher, both vector widths (run in software where the
+    /// hardware lacks them) and the scalar reference.</summary>
+    public static TheoryData<string> Paths() => ["dispatch", "vector512", "vector256", "scalar"];
+
+    private static WidenKernel Float16Path(string path) => path switch
+    {
+        "dispatch" => Float16Widening.Widen,
+        "vector512" => Float16Widening.WidenVector512,
+        "vector256" => Float16Widening.WidenVector256,
+        _ => Float16Widening.WidenScalar,
+    };
+
+    private static WidenKernel BFloat16Path(string path) => path switch
+    {
+        "dispatch" => BFloat16Widening.Widen,
+        "vector512" => BFloat16Widening.WidenVector512,
+        "vector256" => BFloat16Widening.WidenVector256,
+        _ => BFloat16Widening.WidenScalar,
+    };
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void Float16Widen_AllBitPatterns_MatchSystemHalfBitForBit(string path)
     {
         ushort[] source = AllBitPatterns();
         var actual = new float[source.Length];
-        Float16Widening.Widen(source, actual);
+        Float16Path(path)(source, actual);
         AssertBitsEqual(source, actual, bits => (float)BitConverter.UInt16BitsToHalf(bits));
     }
 
-    [Fact]
-    public void Float16WidenScalar_AllBitPatterns_MatchSystemHalfBitForBit()
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void BFloat16Widen_AllBitPatterns_PutBitsInHighHalf(string path)
     {
         ushort[] source = AllBitPatterns();
         var actual = new float[source.Length];
-        Float16Widening.WidenScalar(source, actual);
-        AssertBitsEqual(source, actual, bits => (float)BitConverter.UInt16BitsToHalf(bits));
+        BFloat16Path(path)(source, actual);
+        AssertBitsEqual(source, actual, bits => BitConverter.UInt32BitsToSingle((uint)bits << 16));
     }
 
     [Fact]
@@ -44,26 +68,9 @@ public sealed class WideningKernelTests
         Assert.Equal(-MathF.Pow(2, -24), actual[7]);
     }
 
-    [Fact]
-    public void BFloat16Widen_AllBitPatterns_PutBitsInHighHalf()
-    {
-        ushort[] source = AllBitPatterns();
-        var actual = new float[source.Length];
-        BFloat16Widening.Widen(source, actual);
-        AssertBitsEqual(source, actual, bits => BitConverter.UInt32BitsToSingle((uint)bits << 16));
-    }
-
-    [Fact]
-    public void BFloat16WidenScalar_AllBitPatterns_PutBitsInHighHalf()
-    {
-        ushort[] source = AllBitPatterns();
-        var actual = new float[source.Length];
-        BFloat16Widening.WidenScalar(source, actual);
-        AssertBitsEqual(source, actual, bits => BitConverter.UInt32BitsToSingle((uint)bits << 16));
-    }
-
-    [Fact]
-    public void Widen_EveryLengthUpTo257AtOddOffsets_MatchesScalarReference()
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void Widen_EveryLengthUpTo257AtOddOffsets_MatchesScalarReference(string path)
     {
         var random = new Random(20251122);
         var pool = new ushort[300];
@@ -79,20 +86,23 @@ public sealed class WideningKernelTests
             var scalarF16 = new float[length];
             var vectorBF16 = new float[length];
             var scalarBF16 = new float[length];
-            Float16Widening.Widen(source, vectorF16);
+            Float16Path(path)(source, vectorF16);
             Float16Widening.WidenScalar(source, scalarF16);
-            BFloat16Widening.Widen(source, vectorBF16);
+            BFloat16Path(path)(source, vectorBF16);
             BFloat16Widening.WidenScalar(source, scalarBF16);
-            Assert.True(BitsEqual(vectorF16, scalarF16), $"F16 length {length} differs from the scalar reference");
-            Assert.True(BitsEqual(vectorBF16, scalarBF16), $"BF16 length {length} differs from the scalar reference");
+            Assert.True(BitsEqual(vectorF16, scalarF16), $"F16 {path} length {length} differs from the scalar reference");
+            Assert.True(BitsEqual(vectorBF16, scalarBF16), $"BF16 {path} length {length} differs from the scalar reference");
         }
     }
 
     [Fact]
     public void Widen_MismatchedLengths_ThrowsArgumentException()
     {
-        Assert.Throws<ArgumentException>(() => Float16Widening.Widen(new ushort[3], new float[4]));
-        Assert.Throws<ArgumentException>(() => BFloat16Widening.Widen(new ushort[3], new float[2]));
+        foreach (string path in new[] { "dispatch", "vector512", "vector256", "scalar" })
+        {
+            Assert.Throws<ArgumentException>(() => Float16Path(path)(new ushort[3], new float[4]));
+            Assert.Throws<ArgumentException>(() => BFloat16Path(path)(new ushort[3], new float[2]));
+        }
     }
 
     [Fact]

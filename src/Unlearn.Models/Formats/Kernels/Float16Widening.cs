@@ -1,8 +1,10 @@
 // Kernel: widen IEEE 754 binary16 bit patterns to float32, exactly: normals, subnormals, ±0, ±inf and
-// NaN (payload kept, quiet bit set, as System.Half and x86 F16C do). The vector path moves the
-// exponent/mantissa bits into float32 position and multiplies by 2^112, which rebiases normals and
+// NaN (payload kept, quiet bit set, as System.Half and x86 F16C do). The vector paths move the
+// exponent/mantissa bits into float32 position and multiply by 2^112, which rebiases normals and
 // turns subnormals (read as float32 subnormals) into the right normal value exactly; inf/NaN are
-// patched with a select. Vector512 when accelerated, else Vector256, else scalar. No allocation, no I/O.
+// patched with a select. Widen picks Vector512 when accelerated, else Vector256, else scalar; each
+// width is also callable directly (in software when not accelerated) so the tests cover every path
+// on any machine. No allocation, no I/O.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -23,36 +25,53 @@ public static class Float16Widening
     /// <param name="destination">[elementCount] float32.</param>
     public static void Widen(ReadOnlySpan<ushort> source, Span<float> destination)
     {
-        CheckLengths(source, destination);
-        ref ushort sourceStart = ref MemoryMarshal.GetReference(source);
-        ref float destinationStart = ref MemoryMarshal.GetReference(destination);
-        int count = source.Length;
-        int i = 0;
         if (Vector512.IsHardwareAccelerated)
         {
-            for (; i <= count - Vector512<ushort>.Count; i += Vector512<ushort>.Count)
-            {
-                (Vector512<uint> lower, Vector512<uint> upper) = Vector512.Widen(Vector512.LoadUnsafe(ref sourceStart, (nuint)i));
-                Convert(lower).StoreUnsafe(ref destinationStart, (nuint)i);
-                Convert(upper).StoreUnsafe(ref destinationStart, (nuint)(i + Vector512<uint>.Count));
-            }
+            WidenVector512(source, destination);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            for (; i <= count - Vector256<ushort>.Count; i += Vector256<ushort>.Count)
-            {
-                (Vector256<uint> lower, Vector256<uint> upper) = Vector256.Widen(Vector256.LoadUnsafe(ref sourceStart, (nuint)i));
-                Convert(lower).StoreUnsafe(ref destinationStart, (nuint)i);
-                Convert(upper).StoreUnsafe(ref destinationStart, (nuint)(i + Vector256<uint>.Count));
-            }
+            WidenVector256(source, destination);
         }
-        for (; i < count; i++)
+        else
         {
-            Unsafe.Add(ref destinationStart, i) = (float)BitConverter.UInt16BitsToHalf(Unsafe.Add(ref sourceStart, i));
+            WidenScalar(source, destination);
         }
     }
 
-    /// <summary>Scalar reference of <see cref="Widen"/> (System.Half); the tests check both give the same bits.</summary>
+    /// <summary><see cref="Widen"/> with 512-bit vectors and a scalar tail.</summary>
+    public static void WidenVector512(ReadOnlySpan<ushort> source, Span<float> destination)
+    {
+        CheckLengths(source, destination);
+        ref ushort sourceStart = ref MemoryMarshal.GetReference(source);
+        ref float destinationStart = ref MemoryMarshal.GetReference(destination);
+        int i = 0;
+        for (; i <= source.Length - Vector512<ushort>.Count; i += Vector512<ushort>.Count)
+        {
+            (Vector512<uint> lower, Vector512<uint> upper) = Vector512.Widen(Vector512.LoadUnsafe(ref sourceStart, (nuint)i));
+            Convert(lower).StoreUnsafe(ref destinationStart, (nuint)i);
+            Convert(upper).StoreUnsafe(ref destinationStart, (nuint)(i + Vector512<uint>.Count));
+        }
+        WidenScalar(source[i..], destination[i..]);
+    }
+
+    /// <summary><see cref="Widen"/> with 256-bit vectors and a scalar tail.</summary>
+    public static void WidenVector256(ReadOnlySpan<ushort> source, Span<float> destination)
+    {
+        CheckLengths(source, destination);
+        ref ushort sourceStart = ref MemoryMarshal.GetReference(source);
+        ref float destinationStart = ref MemoryMarshal.GetReference(destination);
+        int i = 0;
+        for (; i <= source.Length - Vector256<ushort>.Count; i += Vector256<ushort>.Count)
+        {
+            (Vector256<uint> lower, Vector256<uint> upper) = Vector256.Widen(Vector256.LoadUnsafe(ref sourceStart, (nuint)i));
+            Convert(lower).StoreUnsafe(ref destinationStart, (nuint)i);
+            Convert(upper).StoreUnsafe(ref destinationStart, (nuint)(i + Vector256<uint>.Count));
+        }
+        WidenScalar(source[i..], destination[i..]);
+    }
+
+    /// <summary>Scalar reference of <see cref="Widen"/> (System.Half); the tests check every path gives the same bits.</summary>
     public static void WidenScalar(ReadOnlySpan<ushort> source, Span<float> destination)
     {
         CheckLengths(source, destination);
