@@ -30,8 +30,7 @@ public sealed unsafe class SafetensorsFile : ISafetensorsSource
         SafetensorsHeaderContents contents = SafetensorsHeader.Parse(
             new ReadOnlySpan<byte>(fileStart + 8, (int)headerLength), fileLength - DataOffset, path);
 
-        Metadata = new ReadOnlyDictionary<string, string>(new SortedDictionary<string, string>(
-            contents.Metadata.ToDictionary(pair => pair.Key, pair => pair.Value), StringComparer.Ordinal));
+        Metadata = new ReadOnlyDictionary<string, string>(new SortedDictionary<string, string>(contents.Metadata, StringComparer.Ordinal));
         var tensors = new List<SafetensorsTensor>(contents.Entries.Count);
         _byName = new Dictionary<string, SafetensorsTensor>(contents.Entries.Count, StringComparer.Ordinal);
         foreach (SafetensorsEntry entry in contents.Entries)

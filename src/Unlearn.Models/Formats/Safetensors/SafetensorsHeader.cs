@@ -13,7 +13,7 @@ namespace Unlearn.Models.Formats;
 
 internal sealed record SafetensorsEntry(string Name, SafetensorsDType DType, ImmutableArray<long> Shape, long ElementCount, long Begin, long End);
 
-internal sealed record SafetensorsHeaderContents(IReadOnlyDictionary<string, string> Metadata, IReadOnlyList<SafetensorsEntry> Entries);
+internal sealed record SafetensorsHeaderContents(Dictionary<string, string> Metadata, IReadOnlyList<SafetensorsEntry> Entries);
 
 internal static class SafetensorsHeader
 {
