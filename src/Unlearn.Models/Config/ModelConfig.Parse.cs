@@ -2,6 +2,8 @@
 // each unsupported or inconsistent field. Supported on purpose, and no more: silu MLPs without bias,
 // plain or llama3 RoPE, full attention (a Qwen2 sliding window is accepted only when it is at least
 // max_position_embeddings, i.e. never restricts attention), unquantized weights.
+using Unlearn.Numerics.Kernels;
+
 namespace Unlearn.Models.Config;
 
 public sealed partial class ModelConfig

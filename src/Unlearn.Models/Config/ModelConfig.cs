@@ -1,6 +1,8 @@
 // The hyper-parameters of a Llama or Qwen2 model, read from a Hugging Face config.json. Parsing and
 // validation live in ModelConfig.Parse.cs; this file is the typed result. Defaults follow transformers'
 // LlamaConfig / Qwen2Config where a field may be absent; the structural sizes may not be absent.
+using Unlearn.Numerics.Kernels;
+
 namespace Unlearn.Models.Config;
 
 /// <summary>A validated config.json for a supported architecture. Each property names its JSON field.</summary>

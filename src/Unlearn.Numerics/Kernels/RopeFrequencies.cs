@@ -4,7 +4,7 @@
 namespace Unlearn.Numerics.Kernels;
 
 /// <summary>Llama 3 RoPE scaling parameters (config.json <c>rope_scaling</c> with <c>rope_type: llama3</c>).</summary>
-public sealed record Llama3RopeScaling(double Factor, double LowFreqFactor, double HighFreqFactor, int OriginalMaxPositions);
+public sealed record Llama3RopeScaling(double Factor, double LowFreqFactor, double HighFreqFactor, int OriginalMaxPositionEmbeddings);
 
 public sealed class RopeFrequencies
 {
@@ -68,8 +68,8 @@ public sealed class RopeFrequencies
     // frequency, longer than the low-frequency cutoff are divided by `factor`, and those between are blended.
     private static void ApplyLlama3Scaling(double[] inverse, Llama3RopeScaling s)
     {
-        double lowFreqWavelength = s.OriginalMaxPositions / s.LowFreqFactor;
-        double highFreqWavelength = s.OriginalMaxPositions / s.HighFreqFactor;
+        double lowFreqWavelength = s.OriginalMaxPositionEmbeddings / s.LowFreqFactor;
+        double highFreqWavelength = s.OriginalMaxPositionEmbeddings / s.HighFreqFactor;
         for (int i = 0; i < inverse.Length; i++)
         {
             double frequency = inverse[i];
@@ -83,7 +83,7 @@ public sealed class RopeFrequencies
                 inverse[i] = frequency / s.Factor;
                 continue;
             }
-            double smooth = (s.OriginalMaxPositions / wavelength - s.LowFreqFactor) / (s.HighFreqFactor - s.LowFreqFactor);
+            double smooth = (s.OriginalMaxPositionEmbeddings / wavelength - s.LowFreqFactor) / (s.HighFreqFactor - s.LowFreqFactor);
             inverse[i] = (1 - smooth) * frequency / s.Factor + smooth * frequency;
         }
     }

@@ -4,6 +4,8 @@
 using System.Text.Json;
 using Unlearn.Models.Config;
 
+using Unlearn.Numerics.Kernels;
+
 namespace Unlearn.Models.Tests.Config;
 
 public sealed class ModelConfigRealFilesTests
