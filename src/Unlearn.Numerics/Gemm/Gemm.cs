@@ -10,7 +10,7 @@ public static partial class Gemm
 
     private static IGemm? current;
 
-    /// <summary>Provider names accepted by <see cref="Create"/> and <c>UNLEARN_GEMM</c>.</summary>
+    /// <summary>Provider names accepted by <see cref="Create(string)"/> and <c>UNLEARN_GEMM</c>.</summary>
     public static IReadOnlyList<string> ProviderNames { get; } = ["openblas", "managed", "reference"];
 
     /// <summary>
@@ -44,14 +44,17 @@ public static partial class Gemm
 
     /// <summary>The provider called <paramref name="name"/> (case-insensitive): "managed", "openblas" or "reference".</summary>
     /// <exception cref="GemmConfigurationException">Unknown name, or "openblas" when the library is not installed.</exception>
-    public static IGemm Create(string name)
+    public static IGemm Create(string name) => Create(name, OpenBlasGemm.TryCreate(out OpenBlasGemm? openBlas) ? openBlas : null);
+
+    /// <summary><see cref="Create(string)"/> given what OpenBLAS probing found (null: not installed).</summary>
+    internal static IGemm Create(string name, OpenBlasGemm? openBlas)
     {
         ArgumentNullException.ThrowIfNull(name);
         return name.Trim().ToLowerInvariant() switch
         {
             "managed" => ManagedGemm.Instance,
             "reference" => ReferenceGemm.Instance,
-            "openblas" => OpenBlasGemm.TryCreate(out OpenBlasGemm? openBlas)
+            "openblas" => openBlas is not null
                 ? openBlas
                 : throw new GemmConfigurationException(
                     $"The openblas GEMM provider was requested but OpenBLAS could not be loaded (tried " +
@@ -63,15 +66,18 @@ public static partial class Gemm
     }
 
     /// <summary>The default choice for a given value of <c>UNLEARN_GEMM</c> (null or empty: automatic).</summary>
-    internal static IGemm Select(string? variable)
+    internal static IGemm Select(string? variable) => Select(variable, OpenBlasGemm.TryCreate(out OpenBlasGemm? openBlas) ? openBlas : null);
+
+    /// <summary><see cref="Select(string?)"/> given what OpenBLAS probing found (null: not installed).</summary>
+    internal static IGemm Select(string? variable, OpenBlasGemm? openBlas)
     {
         if (string.IsNullOrWhiteSpace(variable))
         {
-            return OpenBlasGemm.TryCreate(out OpenBlasGemm? openBlas) ? openBlas : ManagedGemm.Instance;
+            return openBlas ?? (IGemm)ManagedGemm.Instance;
         }
         try
         {
-            return Create(variable);
+            return Create(variable, openBlas);
         }
         catch (GemmConfigurationException exception)
         {

@@ -40,6 +40,9 @@ public sealed unsafe class OpenBlasGemm : IGemm
     /// <summary>OpenBLAS's build description (version, target core, thread limit), or "" if it does not say.</summary>
     public string Configuration => library.GetConfig == null ? string.Empty : Marshal.PtrToStringUTF8((nint)library.GetConfig()) ?? string.Empty;
 
+    /// <summary>The thread count OpenBLAS reports (openblas_get_num_threads), or 0 when the build does not say.</summary>
+    public int OpenBlasThreadCount => library.GetNumThreads == null ? 0 : library.GetNumThreads();
+
     /// <summary>Gets the process-wide provider; false (and null) when OpenBLAS is not installed.</summary>
     public static bool TryCreate([NotNullWhen(true)] out OpenBlasGemm? gemm)
     {

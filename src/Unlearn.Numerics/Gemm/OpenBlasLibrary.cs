@@ -15,11 +15,12 @@ internal sealed unsafe class OpenBlasLibrary
 
     private static readonly Lazy<OpenBlasLibrary?> Loaded = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    private OpenBlasLibrary(string name, nint sgemm, nint setThreads, nint getConfig)
+    private OpenBlasLibrary(string name, nint sgemm, nint setThreads, nint getThreads, nint getConfig)
     {
         Name = name;
         Sgemm = (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)sgemm;
         SetNumThreads = (delegate* unmanaged<int, void>)setThreads;
+        GetNumThreads = (delegate* unmanaged<int>)getThreads;
         GetConfig = (delegate* unmanaged<byte*>)getConfig;
     }
 
@@ -33,6 +34,9 @@ internal sealed unsafe class OpenBlasLibrary
 
     /// <summary>openblas_set_num_threads, or null in a build without it.</summary>
     public delegate* unmanaged<int, void> SetNumThreads { get; }
+
+    /// <summary>openblas_get_num_threads, or null in a build without it.</summary>
+    public delegate* unmanaged<int> GetNumThreads { get; }
 
     /// <summary>openblas_get_config, or null in a build without it.</summary>
     public delegate* unmanaged<byte*> GetConfig { get; }
@@ -51,9 +55,10 @@ internal sealed unsafe class OpenBlasLibrary
                 continue;
             }
             NativeLibrary.TryGetExport(handle, "openblas_set_num_threads", out nint setThreads);
+            NativeLibrary.TryGetExport(handle, "openblas_get_num_threads", out nint getThreads);
             NativeLibrary.TryGetExport(handle, "openblas_get_config", out nint getConfig);
             // The handle stays open for the life of the process: the function pointers point into it.
-            return new OpenBlasLibrary(name, sgemm, setThreads, getConfig);
+            return new OpenBlasLibrary(name, sgemm, setThreads, getThreads, getConfig);
         }
         return null;
     }
