@@ -21,6 +21,8 @@ public sealed class GemmComparison : ISideBySide
     // timing the managed kernel so it does not share a core with them.
     private static readonly TimeSpan OpenBlasSettle = TimeSpan.FromMilliseconds(250);
 
+    private const int TimingBlocks = 3;
+
     public string Name => "gemm";
 
     public string Description => "fp32 GEMM GFLOP/s: managed vs OpenBLAS (provider and direct) vs PyTorch";
@@ -58,7 +60,7 @@ public sealed class GemmComparison : ISideBySide
 
         bool allMet = direct is not null && rows.All(r => r.ManagedMet == true && r.ProviderMet == true);
         output.WriteLine();
-        output.WriteLine($"GFLOP/s = 2·m·n·k / best wall-clock time of ≥ 3 runs (≈{options.Seconds} s per column per shape). " +
+        output.WriteLine($"GFLOP/s = 2·m·n·k / best wall-clock time of ≥ 6 runs in 3 alternating blocks (≈{options.Seconds} s per column per shape). " +
                          $"Targets: managed ≥ {ManagedTarget:P0} of direct, provider ≥ {ProviderTarget:P0} of direct: " +
                          (allMet ? "all met." : "NOT all met."));
         if (options.Json)
@@ -88,45 +90,60 @@ public sealed class GemmComparison : ISideBySide
         GC.Collect();
         var operands = new GemmOperands(shape);
         var row = new GemmComparisonRow(shape);
-        Thread.Sleep(OpenBlasSettle);
-        row.Managed = shape.Flops / Time([ManagedGemm.Instance], operands, seconds)[0] / 1e9;
-        float[] managedResult = operands.CopyOfC();
-        if (openBlas is not null && direct is not null)
+        bool withOpenBlas = openBlas is not null && direct is not null;
+        IGemm[] managed = [ManagedGemm.Instance];
+        IGemm[] openBlasPair = withOpenBlas ? [openBlas!, direct!] : [];
+        double[] bestManaged = [double.PositiveInfinity];
+        double[] bestOpenBlas = [double.PositiveInfinity, double.PositiveInfinity];
+        Warm(managed, operands);
+        Warm(openBlasPair, operands);
+        // Three alternating blocks per column rather than one: load from other processes comes and goes, and
+        // spreading the runs lets both sides see the same conditions.
+        float[]? managedResult = null;
+        for (int block = 0; block < TimingBlocks; block++)
         {
-            // Provider and direct call the same library: alternate them so machine noise hits both alike.
-            double[] best = Time([openBlas, direct], operands, 2 * seconds);
-            row.Provider = shape.Flops / best[0] / 1e9;
-            row.Direct = shape.Flops / best[1] / 1e9;
-            row.MaxAbsDiff = operands.MaxAbsDiffFromC(managedResult);
+            Thread.Sleep(OpenBlasSettle);
+            Time(managed, operands, seconds / TimingBlocks, bestManaged);
+            managedResult ??= operands.CopyOfC();
+            if (withOpenBlas)
+            {
+                // Provider and direct call the same library: alternate them run by run.
+                Time(openBlasPair, operands, 2 * seconds / TimingBlocks, bestOpenBlas);
+            }
+        }
+        row.Managed = shape.Flops / bestManaged[0] / 1e9;
+        if (withOpenBlas)
+        {
+            row.Provider = shape.Flops / bestOpenBlas[0] / 1e9;
+            row.Direct = shape.Flops / bestOpenBlas[1] / 1e9;
+            row.MaxAbsDiff = operands.MaxAbsDiffFromC(managedResult!);
         }
         return row;
     }
 
-    /// <summary>Best wall-clock seconds per provider, after one warm-up call each, alternating providers per round.</summary>
-    private static unsafe double[] Time(IGemm[] providers, GemmOperands operands, double seconds)
+    private static void Warm(IGemm[] providers, GemmOperands operands)
     {
-        var shape = operands.Shape;
-        int lda = shape.TransposeA ? shape.M : shape.K;
-        int ldb = shape.TransposeB ? shape.K : shape.N;
-        double[] best = new double[providers.Length];
-        Array.Fill(best, double.PositiveInfinity);
         foreach (var provider in providers)
         {
-            provider.Multiply(shape.TransposeA, shape.TransposeB, shape.M, shape.N, shape.K, 1f, operands.A, lda, operands.B, ldb, 0f, operands.C, shape.N);
+            operands.Multiply(provider);
         }
+    }
+
+    /// <summary>Runs the providers in turn (at least 2 rounds, then until the budget is spent) keeping each one's best seconds.</summary>
+    private static void Time(IGemm[] providers, GemmOperands operands, double seconds, double[] best)
+    {
         double spent = 0;
-        for (int round = 0; round < 3 || (spent < seconds && round < 50); round++)
+        for (int round = 0; round < 2 || (spent < seconds && round < 40); round++)
         {
             for (int i = 0; i < providers.Length; i++)
             {
                 long start = Stopwatch.GetTimestamp();
-                providers[i].Multiply(shape.TransposeA, shape.TransposeB, shape.M, shape.N, shape.K, 1f, operands.A, lda, operands.B, ldb, 0f, operands.C, shape.N);
+                operands.Multiply(providers[i]);
                 double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
                 best[i] = Math.Min(best[i], elapsed);
                 spent += elapsed;
             }
         }
-        return best;
     }
 
     private static void WriteTable(List<GemmComparisonRow> rows, TextWriter output)
@@ -194,6 +211,14 @@ public sealed class GemmComparison : ISideBySide
         public float* C => (float*)Marshal.UnsafeAddrOfPinnedArrayElement(c, 0);
 
         public float[] CopyOfC() => (float[])c.Clone();
+
+        /// <summary>C = op(A)·op(B) with the given provider (beta 0, dense strides).</summary>
+        public void Multiply(IGemm provider)
+        {
+            int lda = Shape.TransposeA ? Shape.M : Shape.K;
+            int ldb = Shape.TransposeB ? Shape.K : Shape.N;
+            provider.Multiply(Shape.TransposeA, Shape.TransposeB, Shape.M, Shape.N, Shape.K, 1f, A, lda, B, ldb, 0f, C, Shape.N);
+        }
 
         public double MaxAbsDiffFromC(float[] other)
         {

@@ -34,7 +34,8 @@ internal sealed unsafe class PackedGemm<TKernel>
     private int slabRows;
     private int slabPaddedRows;
     private float* packedA;
-    private int packParts;
+    private int packUnits;
+    private int nextPackUnit;
 
     private int columnChunkWidth;
     private int columnChunks;
@@ -88,6 +89,9 @@ internal sealed unsafe class PackedGemm<TKernel>
         }
     }
 
+    // 4 panels = 24 rows of A per packing unit: large enough that the counter is not contended.
+    private const int PanelsPerPackUnit = 4;
+
     private static int RowBlockRows() => Blocking.RowBlock / TKernel.Rows * TKernel.Rows;
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
@@ -102,9 +106,11 @@ internal sealed unsafe class PackedGemm<TKernel>
         slabPaddedRows = RoundUp(rows, mr);
         packedA = ThreadBuffers.PackedA.Get((long)slabPaddedRows * k);
 
-        int panels = slabPaddedRows / mr;
-        packParts = Math.Min(threads, panels);
-        Threading.Parallelism.RunParts(packParts, packWorker);
+        // Packing is handed out in units from a counter, like the compute tasks, so a worker that wakes late
+        // (other processes on the machine) never holds up the caller, which simply packs more units itself.
+        packUnits = DivideRoundingUp(slabPaddedRows / mr, PanelsPerPackUnit);
+        nextPackUnit = 0;
+        Threading.Parallelism.RunParts(Math.Min(threads, packUnits), packWorker);
 
         PlanTasks(threads);
         nextTask = 0;
@@ -142,18 +148,22 @@ internal sealed unsafe class PackedGemm<TKernel>
     {
         int mr = TKernel.Rows;
         int panels = slabPaddedRows / mr;
-        int first = Threading.Parallelism.RangeStart(part, packParts, panels);
-        int last = Threading.Parallelism.RangeStart(part + 1, packParts, panels);
-        for (int depth0 = 0; depth0 < k; depth0 += Blocking.Depth)
+        int unit;
+        while ((unit = Interlocked.Increment(ref nextPackUnit) - 1) < packUnits)
         {
-            int depth = Math.Min(Blocking.Depth, k - depth0);
-            float* block = packedA + (long)depth0 * slabPaddedRows;
-            for (int panel = first; panel < last; panel++)
+            int first = unit * PanelsPerPackUnit;
+            int last = Math.Min(panels, first + PanelsPerPackUnit);
+            for (int depth0 = 0; depth0 < k; depth0 += Blocking.Depth)
             {
-                int row = panel * mr;
-                Packing.PackA(
-                    transposeA, a, lda, slabRow0 + row, Math.Min(mr, slabRows - row), depth0, depth, mr,
-                    block + (long)row * depth);
+                int depth = Math.Min(Blocking.Depth, k - depth0);
+                float* block = packedA + (long)depth0 * slabPaddedRows;
+                for (int panel = first; panel < last; panel++)
+                {
+                    int row = panel * mr;
+                    Packing.PackA(
+                        transposeA, a, lda, slabRow0 + row, Math.Min(mr, slabRows - row), depth0, depth, mr,
+                        block + (long)row * depth);
+                }
             }
         }
     }
@@ -188,13 +198,7 @@ internal sealed unsafe class PackedGemm<TKernel>
             bool overwrite = first && beta == 0f;
             float stepBeta = first ? beta : 1f;
 
-            for (int panel = 0; panel < chunkPanels; panel++)
-            {
-                int column = column0 + panel * nr;
-                Packing.PackB(
-                    transposeB, b, ldb, column, Math.Min(nr, columnEnd - column), depth0, depth, nr,
-                    packedB + (long)panel * nr * depth);
-            }
+            Packing.PackBPanels(transposeB, b, ldb, column0, columnEnd - column0, depth0, depth, nr, packedB);
 
             float* aBlock = packedA + (long)depth0 * slabPaddedRows;
             for (int blockRow = row0; blockRow < rowEnd; blockRow += rowBlockRows)

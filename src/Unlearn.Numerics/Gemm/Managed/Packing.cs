@@ -59,6 +59,46 @@ internal static class Packing
     }
 
     /// <summary>
+    /// Packs op(B)[depth0 .. depth0+depth, column0 .. column0+columns] into consecutive [depth, panelColumns]
+    /// panels (panel q holds columns column0 + q·panelColumns onward), zero-padding the last one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void PackBPanels(
+        bool transposeB, float* b, int ldb,  // B stored [k, n] (or [n, k] when transposed), row stride ldb
+        int column0, int columns, int depth0, int depth, int panelColumns,
+        float* panels)                         // [ceil(columns / panelColumns), depth, panelColumns]
+    {
+        int fullPanels = columns / panelColumns;
+        long panelSize = (long)depth * panelColumns;
+        if (!transposeB && fullPanels > 0)
+        {
+            // Row by row across the whole chunk: B is read sequentially (one stream per depth step) instead of
+            // one 64-byte piece from each of `depth` rows a page apart, which defeats the prefetchers and the TLB.
+            for (int p = 0; p < depth; p++)
+            {
+                float* source = b + (long)(depth0 + p) * ldb + column0;
+                float* target = panels + (long)p * panelColumns;
+                for (int q = 0; q < fullPanels; q++)
+                {
+                    CopyRow(source + q * panelColumns, target + q * panelSize, panelColumns);
+                }
+            }
+        }
+        else
+        {
+            for (int q = 0; q < fullPanels; q++)
+            {
+                PackB(transposeB, b, ldb, column0 + q * panelColumns, panelColumns, depth0, depth, panelColumns, panels + q * panelSize);
+            }
+        }
+        int remaining = columns - fullPanels * panelColumns;
+        if (remaining > 0)
+        {
+            PackB(transposeB, b, ldb, column0 + fullPanels * panelColumns, remaining, depth0, depth, panelColumns, panels + fullPanels * panelSize);
+        }
+    }
+
+    /// <summary>
     /// Packs op(B)[depth0 .. depth0+depth, column0 .. column0+columns] into one [depth, panelColumns] panel;
     /// columns past <paramref name="columns"/> (up to <paramref name="panelColumns"/>) are zero.
     /// </summary>
