@@ -1,7 +1,9 @@
-// A small fixed pool of background threads that runs one split job at a time: the caller runs part 0
-// and worker w runs part w. Workers spin briefly after a job (the engine issues matmuls back to back)
-// and then sleep on a monitor, so an idle pool costs no CPU. It is not a general scheduler: a job
-// started while the pool is busy, or from inside a job, runs inline on the calling thread.
+// A small fixed pool of background threads that runs one split job at a time. A job's parts are claimed
+// from a counter by whichever thread gets there first, the caller included, so the caller never waits for
+// a worker that has not woken yet (on a busy machine that can take milliseconds): it runs the unclaimed
+// parts itself and waits only for parts already under way. Workers spin briefly after a job (the engine
+// issues matmuls back to back) and then sleep on a monitor, so an idle pool costs no CPU.
+// It is not a general scheduler: a job started while the pool is busy, or from inside a job, runs inline.
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 
@@ -10,40 +12,37 @@ namespace Unlearn.Numerics.Threading;
 internal sealed class WorkerPool : IDisposable
 {
     // How long an idle worker polls for the next job before sleeping. 200 µs covers the gap between
-    // consecutive matmuls of a forward pass; a sleeping worker takes ~20-50 µs to wake.
+    // consecutive matmuls of a forward pass; a sleeping worker takes tens of µs (or a time slice) to wake.
     private static readonly long IdleSpinTicks = Stopwatch.Frequency / 5000;
 
     [ThreadStatic]
     private static bool insideJob;
 
     private readonly Thread[] workers;
-    // tickets[w] is the generation of the last job that worker w takes part in: a worker that wakes late
-    // must not mistake a newer job it is not part of for the one it woke for.
-    private readonly int[] tickets;
     private readonly Lock runLock = new();
     private readonly object wakeMonitor = new();
     private readonly object doneMonitor = new();
 
+    // Job generation (bits 32-63), part count (bits 16-31) and next unclaimed part (bits 0-15), updated
+    // together so that a worker that wakes late cannot claim a part of a newer job while believing it belongs
+    // to an older one. Participants are at most Parallelism.MaximumThreadCount (1024), so 16 bits suffice.
+    private long claimState;
     private Action<int>? indexBody;
     private Action<int, int>? rangeBody;
-    private int jobParts;
     private int jobCount;
-    private int pending;
-    private int generation;
+    private int completed;
     private bool disposed;
     private Exception? failure;
 
     public WorkerPool(int participants)
     {
         workers = new Thread[participants - 1];
-        tickets = new int[participants];
         for (int w = 0; w < workers.Length; w++)
         {
-            int part = w + 1;
-            workers[w] = new Thread(() => WorkerLoop(part))
+            workers[w] = new Thread(WorkerLoop)
             {
                 IsBackground = true,
-                Name = $"Unlearn worker {part}",
+                Name = $"Unlearn worker {w + 1}",
             };
             workers[w].Start();
         }
@@ -52,7 +51,7 @@ internal sealed class WorkerPool : IDisposable
     public int Participants => workers.Length + 1;
 
     /// <summary>
-    /// Splits [0, count) into <paramref name="parts"/> contiguous ranges and runs range r as part r, either
+    /// Splits [0, count) into <paramref name="parts"/> contiguous ranges and runs each range on one thread,
     /// index by index (<paramref name="perIndex"/>) or as one call (<paramref name="perRange"/>).
     /// </summary>
     public void Run(int parts, int count, Action<int>? perIndex, Action<int, int>? perRange)
@@ -71,34 +70,25 @@ internal sealed class WorkerPool : IDisposable
             ObjectDisposedException.ThrowIf(disposed, this);
             indexBody = perIndex;
             rangeBody = perRange;
-            jobParts = parts;
             jobCount = count;
             failure = null;
-            Volatile.Write(ref pending, parts - 1);
+            Volatile.Write(ref completed, 0);
+            int generation = (int)(Volatile.Read(ref claimState) >> 32) + 1;
             lock (wakeMonitor)
             {
-                int next = generation + 1;
-                for (int part = 1; part < parts; part++)
-                {
-                    Volatile.Write(ref tickets[part], next);
-                }
-                Volatile.Write(ref generation, next);
+                Interlocked.Exchange(ref claimState, ((long)generation << 32) | ((long)parts << 16));
                 Monitor.PulseAll(wakeMonitor);
             }
             insideJob = true;
             try
             {
-                RunPart(0, parts, count, perIndex, perRange);
-            }
-            catch (Exception exception)
-            {
-                Interlocked.CompareExchange(ref failure, exception, null);
+                RunClaimedParts(generation);
             }
             finally
             {
                 insideJob = false;
             }
-            WaitForWorkers();
+            WaitForCompletion(parts);
             indexBody = null;
             rangeBody = null;
             if (failure is { } error)
@@ -120,7 +110,7 @@ internal sealed class WorkerPool : IDisposable
             lock (wakeMonitor)
             {
                 disposed = true;
-                Interlocked.Increment(ref generation);
+                Interlocked.Add(ref claimState, 1L << 32);
                 Monitor.PulseAll(wakeMonitor);
             }
         }
@@ -144,20 +134,55 @@ internal sealed class WorkerPool : IDisposable
         }
     }
 
-    private void WaitForWorkers()
+    /// <summary>Claims and runs parts of job <paramref name="generation"/> until none is left.</summary>
+    private void RunClaimedParts(int generation)
+    {
+        while (true)
+        {
+            long state = Volatile.Read(ref claimState);
+            int part = (int)(state & 0xFFFF);
+            int parts = (int)((state >> 16) & 0xFFFF);
+            if ((int)(state >> 32) != generation || part >= parts)
+            {
+                return;
+            }
+            if (Interlocked.CompareExchange(ref claimState, state + 1, state) != state)
+            {
+                continue;
+            }
+            // The job cannot finish before this part does, so its fields stay valid while it runs.
+            try
+            {
+                RunPart(part, parts, jobCount, indexBody, rangeBody);
+            }
+            catch (Exception exception)
+            {
+                Interlocked.CompareExchange(ref failure, exception, null);
+            }
+            if (Interlocked.Increment(ref completed) == parts)
+            {
+                lock (doneMonitor)
+                {
+                    Monitor.PulseAll(doneMonitor);
+                }
+            }
+        }
+    }
+
+    private void WaitForCompletion(int parts)
     {
         var spinner = new SpinWait();
-        while (Volatile.Read(ref pending) != 0)
+        while (Volatile.Read(ref completed) != parts)
         {
             if (spinner.Count < 100)
             {
-                // sleep1Threshold -1: yield rather than sleep, the workers are usually microseconds away.
+                // sleep1Threshold -1: yield rather than sleep, a claimed part is usually close to done.
                 spinner.SpinOnce(-1);
                 continue;
             }
             lock (doneMonitor)
             {
-                while (Volatile.Read(ref pending) != 0)
+                while (Volatile.Read(ref completed) != parts)
                 {
                     Monitor.Wait(doneMonitor);
                 }
@@ -165,7 +190,7 @@ internal sealed class WorkerPool : IDisposable
         }
     }
 
-    private void WorkerLoop(int part)
+    private void WorkerLoop()
     {
         insideJob = true;
         // Generation 0 is the pool's state before any job; a worker that starts late still sees job 1.
@@ -177,25 +202,7 @@ internal sealed class WorkerPool : IDisposable
             {
                 return;
             }
-            if (Volatile.Read(ref tickets[part]) != seen)
-            {
-                continue;
-            }
-            try
-            {
-                RunPart(part, jobParts, jobCount, indexBody, rangeBody);
-            }
-            catch (Exception exception)
-            {
-                Interlocked.CompareExchange(ref failure, exception, null);
-            }
-            if (Interlocked.Decrement(ref pending) == 0)
-            {
-                lock (doneMonitor)
-                {
-                    Monitor.PulseAll(doneMonitor);
-                }
-            }
+            RunClaimedParts(seen);
         }
     }
 
@@ -204,7 +211,7 @@ internal sealed class WorkerPool : IDisposable
         long deadline = Stopwatch.GetTimestamp() + IdleSpinTicks;
         while (Stopwatch.GetTimestamp() < deadline)
         {
-            int current = Volatile.Read(ref generation);
+            int current = (int)(Volatile.Read(ref claimState) >> 32);
             if (current != seen)
             {
                 return current;
@@ -213,11 +220,11 @@ internal sealed class WorkerPool : IDisposable
         }
         lock (wakeMonitor)
         {
-            while (Volatile.Read(ref generation) == seen)
+            while ((int)(Volatile.Read(ref claimState) >> 32) == seen)
             {
                 Monitor.Wait(wakeMonitor);
             }
-            return generation;
+            return (int)(Volatile.Read(ref claimState) >> 32);
         }
     }
 }

@@ -10,9 +10,11 @@ namespace Unlearn.Numerics.Tests.Gemm;
 [Collection(GlobalThreadingCollection.Name)]
 public sealed class ManagedGemmDeterminismTests
 {
-    // 150×300×600 is above the parallel threshold, spans 3 depth blocks and splits into row blocks and column chunks.
+    // Above the parallel threshold: 150×300×600 spans 3 depth blocks and several column chunks; 500×40×300 has
+    // one column chunk and is split into row blocks; the last one takes the m = 1 path.
     private static readonly GemmCase[] ParallelCases =
     [
+        new(false, true, 500, 40, 300, 1f, 0.5f, Seed: 30),
         new(false, false, 150, 300, 600, 1f, 0.5f, Seed: 31),
         new(false, true, 150, 300, 600, 1f, 0f, Seed: 32),
         new(true, true, 97, 333, 513, -1f, 1f, LdcPadding: 3, Seed: 33),

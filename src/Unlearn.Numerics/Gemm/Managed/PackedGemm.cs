@@ -136,8 +136,9 @@ internal sealed unsafe class PackedGemm<TKernel>
         int rowBlocks = 1;
         if (threads > 1 && columnChunks < threads * Blocking.TasksPerThread)
         {
-            // Too few column chunks to keep every thread busy: also split the rows, in whole MR panels.
-            rowBlocks = Math.Min(DivideRoundingUp(threads * Blocking.TasksPerThread, columnChunks), slabPaddedRows / mr);
+            // Too few column chunks to keep every thread busy: also split the rows, but only into tall blocks.
+            int wantedRowBlocks = DivideRoundingUp(threads * Blocking.TasksPerThread, columnChunks);
+            rowBlocks = Math.Max(1, Math.Min(wantedRowBlocks, slabRows / Blocking.MinimumRowBlock));
         }
         rowBlockHeight = RoundUp(DivideRoundingUp(slabRows, rowBlocks), mr);
         rowBlocks = DivideRoundingUp(slabRows, rowBlockHeight);
