@@ -1,0 +1,14 @@
+// Which register-blocked micro-kernel the managed GEMM runs.
+namespace Unlearn.Numerics.Gemm;
+
+public enum ManagedGemmKernel
+{
+    /// <summary>Scalar 4×4 with fused multiply-add; the fallback without hardware vectors.</summary>
+    Scalar,
+
+    /// <summary>6×16 on Vector256 (AVX2 + FMA).</summary>
+    Vector256,
+
+    /// <summary>6×32 on Vector512 (AVX-512).</summary>
+    Vector512,
+}
