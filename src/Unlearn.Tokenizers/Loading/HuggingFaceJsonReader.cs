@@ -1,6 +1,9 @@
 // Reads a Hugging Face tokenizer.json: model (BPE), added_tokens, normalizer, pre_tokenizer, post_processor and
 // decoder. A component or option this library does not implement is refused with its JSON path.
 // `truncation` and `padding` are ignored, as transformers does (it resets them on every call).
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text;
 using Unlearn.Tokenizers.Json;
 using Unlearn.Tokenizers.Models;
 
@@ -10,36 +13,136 @@ internal static partial class HuggingFaceJsonReader
 {
     public static TokenizerComponents Read(string path)
     {
-        using var document = JsonCursor.Parse(path, ReadAllBytes(path));
-        var root = JsonCursor.Root(document, path);
-        root.RequireKind(System.Text.Json.JsonValueKind.Object, "an object");
-        var preTokenizerNode = root.Optional("pre_tokenizer");
-        var byteLevel = preTokenizerNode is { } p && ContainsType(p, "ByteLevel");
-        var model = ReadModel(root.Get("model"), byteLevel);
-        var addedTokens = new List<AddedToken>();
-        if (root.Optional("added_tokens") is { } added)
+        var bytes = ReadAllBytes(path);
+        var sections = ScanSections(path, bytes, out var modelSections);
+        var documents = new List<JsonDocument>();
+        try
         {
-            foreach (var item in added.Items())
+            JsonCursor? Section(string name) =>
+                sections.TryGetValue(name, out var range) ? ParseSection(path, bytes, range, $"$.{name}", documents) : null;
+
+            var preTokenizerNode = Section("pre_tokenizer") is { IsNull: false } p ? p : (JsonCursor?)null;
+            var byteLevel = preTokenizerNode is { } pre && ContainsType(pre, "ByteLevel");
+            if (!sections.ContainsKey("model"))
             {
-                addedTokens.Add(TokenizerConfig.ReadAddedToken(item, item.Get("id").GetInt32()));
+                throw new TokenizerFormatException(path, "$.model", "the field is missing");
+            }
+            var model = ReadModel(path, bytes, modelSections, documents, byteLevel);
+            var addedTokens = new List<AddedToken>();
+            if (Section("added_tokens") is { IsNull: false } added)
+            {
+                foreach (var item in added.Items())
+                {
+                    addedTokens.Add(TokenizerConfig.ReadAddedToken(item, item.Get("id").GetInt32()));
+                }
+            }
+            var normalizer = Section("normalizer") is { IsNull: false } n ? ReadNormalizer(n) : null;
+            var preTokenizer = preTokenizerNode is { } pt ? Simplify(ReadPreTokenizer(pt, isLast: true)) : null;
+            var tokenIds = BuildTokenIds(model, addedTokens);
+            var postProcessor = Section("post_processor") is { IsNull: false } pp ? ReadPostProcessor(pp, tokenIds, model) : null;
+            var decoder = Section("decoder") is { IsNull: false } d ? ReadDecoder(d) : null;
+            return new TokenizerComponents
+            {
+                SourcePath = path,
+                Format = TokenizerFileFormat.HuggingFaceJson,
+                Model = model,
+                AddedTokens = addedTokens,
+                Normalizer = normalizer,
+                PreTokenizer = preTokenizer,
+                PostProcessor = postProcessor,
+                Decoder = decoder,
+            };
+        }
+        finally
+        {
+            foreach (var document in documents)
+            {
+                document.Dispose();
             }
         }
-        var normalizer = root.Optional("normalizer") is { } n ? ReadNormalizer(n) : null;
-        var preTokenizer = preTokenizerNode is { } pt ? Simplify(ReadPreTokenizer(pt, isLast: true)) : null;
-        var tokenIds = BuildTokenIds(model, addedTokens);
-        var postProcessor = root.Optional("post_processor") is { } pp ? ReadPostProcessor(pp, tokenIds, model) : null;
-        var decoder = root.Optional("decoder") is { } d ? ReadDecoder(d) : null;
-        return new TokenizerComponents
+    }
+
+    /// <summary>Finds the byte range of every top-level value, and of every property of "model".</summary>
+    private static Dictionary<string, (int Start, int End)> ScanSections(string path, byte[] bytes,
+        out Dictionary<string, (int Start, int End)> modelSections)
+    {
+        var sections = new Dictionary<string, (int, int)>(StringComparer.Ordinal);
+        modelSections = new Dictionary<string, (int, int)>(StringComparer.Ordinal);
+        var scanner = new JsonScanner(bytes, 0, bytes.Length, path);
+        if (bytes.AsSpan().StartsWith("\uFEFF"u8))
         {
-            SourcePath = path,
-            Format = TokenizerFileFormat.HuggingFaceJson,
-            Model = model,
-            AddedTokens = addedTokens,
-            Normalizer = normalizer,
-            PreTokenizer = preTokenizer,
-            PostProcessor = postProcessor,
-            Decoder = decoder,
-        };
+            scanner.Position = 3;
+        }
+        scanner.Expect((byte)'{', "'{' (a tokenizer.json is one JSON object)");
+        var buffer = new byte[256];
+        if (scanner.Peek() != '}')
+        {
+            do
+            {
+                var name = Encoding.UTF8.GetString(scanner.ReadString(ref buffer));
+                scanner.Expect((byte)':', "':'");
+                if (name == "model" && scanner.Peek() == '{')
+                {
+                    var start = scanner.FilePosition;
+                    scanner.Expect((byte)'{', "'{'");
+                    if (scanner.Peek() != '}')
+                    {
+                        do
+                        {
+                            var field = Encoding.UTF8.GetString(scanner.ReadString(ref buffer));
+                            scanner.Expect((byte)':', "':'");
+                            modelSections[field] = scanner.SkipValue();
+                        }
+                        while (scanner.NextItem((byte)'}', "the model object"));
+                    }
+                    scanner.Expect((byte)'}', "'}'");
+                    sections[name] = (start, scanner.FilePosition);
+                }
+                else
+                {
+                    sections[name] = scanner.SkipValue();
+                }
+            }
+            while (scanner.NextItem((byte)'}', "the top-level object"));
+        }
+        scanner.Expect((byte)'}', "'}'");
+        if (scanner.Peek() != 0)
+        {
+            throw scanner.Error("unexpected data after the end of the JSON object");
+        }
+        return sections;
+    }
+
+    private static JsonCursor ParseSection(string path, byte[] bytes, (int Start, int End) range, string jsonPath,
+        List<JsonDocument> documents)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(bytes.AsMemory(range.Start, range.End - range.Start));
+        }
+        catch (JsonException e)
+        {
+            throw JsonScanner.Error(bytes, path, range.Start + SectionOffset(bytes, range.Start, e),
+                $"{jsonPath} is not valid JSON ({e.Message.Split(". ")[0]})");
+        }
+        documents.Add(document);
+        return new JsonCursor(document.RootElement, jsonPath, path);
+    }
+
+    /// <summary>Turns a JsonException's line/byte (relative to a section) into an offset within the section.</summary>
+    private static int SectionOffset(byte[] bytes, int start, JsonException e)
+    {
+        var line = e.LineNumber ?? 0;
+        var offset = start;
+        while (line > 0 && offset < bytes.Length)
+        {
+            if (bytes[offset++] == '\n')
+            {
+                line--;
+            }
+        }
+        return offset - start + (int)(e.BytePositionInLine ?? 0);
     }
 
     internal static byte[] ReadAllBytes(string path)
@@ -82,9 +185,29 @@ internal static partial class HuggingFaceJsonReader
         return name => added.TryGetValue(name, out var id) ? id : model.TryTokenToId(name, out var m) ? m : null;
     }
 
-    private static BpeModel ReadModel(JsonCursor node, bool byteLevel)
+    private static BpeModel ReadModel(string path, byte[] bytes, Dictionary<string, (int Start, int End)> sections,
+        List<JsonDocument> documents, bool byteLevel)
     {
-        var type = node.OptionalString("type") ?? (node.Has("merges") ? "BPE" : null);
+        // The small fields are parsed as one little JSON object; vocab and merges are scanned in place.
+        var small = new List<byte>((byte)'{');
+        small.Clear();
+        small.Add((byte)'{');
+        foreach (var (name, range) in sections)
+        {
+            if (name is "vocab" or "merges")
+            {
+                continue;
+            }
+            if (small.Count > 1)
+            {
+                small.Add((byte)',');
+            }
+            small.AddRange(Encoding.UTF8.GetBytes(JsonCursor.Quote(name) + ":"));
+            small.AddRange(bytes.AsSpan(range.Start, range.End - range.Start));
+        }
+        small.Add((byte)'}');
+        var node = ParseSection(path, [.. small], (0, small.Count), "$.model", documents);
+        var type = node.OptionalString("type") ?? (sections.ContainsKey("merges") ? "BPE" : null);
         if (type != "BPE")
         {
             throw (type is null ? node : node.Get("type")).NotSupported(
@@ -95,29 +218,20 @@ internal static partial class HuggingFaceJsonReader
         {
             throw dropout.NotSupported("BPE dropout makes tokenization random; set \"dropout\" to null for inference");
         }
-        var vocabNode = node.Get("vocab");
-        var tokenIds = new Dictionary<string, int>(StringComparer.Ordinal);
-        var maxId = -1;
-        foreach (var (name, value) in vocabNode.Properties())
+        if (!sections.TryGetValue("vocab", out var vocabRange))
         {
-            var id = value.GetInt32();
-            if (id < 0)
-            {
-                throw value.Error("token ids must not be negative");
-            }
-            tokenIds[name] = id;
-            maxId = Math.Max(maxId, id);
+            throw new TokenizerFormatException(path, "$.model.vocab", "the field is missing");
         }
-        var tokens = new string?[maxId + 1];
-        foreach (var (name, id) in tokenIds)
+        if (!sections.TryGetValue("merges", out var mergesRange))
         {
-            tokens[id] = name;
+            throw new TokenizerFormatException(path, "$.model.merges", "the field is missing");
         }
+        var (table, size) = ReadVocabulary(path, bytes, vocabRange);
         var prefix = node.OptionalString("continuing_subword_prefix") ?? "";
         var suffix = node.OptionalString("end_of_word_suffix") ?? "";
-        var merges = ReadMerges(node.Get("merges"), tokenIds, prefix);
+        var merges = ReadMerges(path, bytes, mergesRange, table, Encoding.UTF8.GetBytes(prefix));
         var unknown = node.OptionalString("unk_token");
-        if (unknown is not null && !tokenIds.ContainsKey(unknown))
+        if (unknown is not null && !table.TryGetValue(Encoding.UTF8.GetBytes(unknown), out _))
         {
             throw node.Get("unk_token").Error($"the unknown token {JsonCursor.Quote(unknown)} is not in the vocabulary");
         }
@@ -128,7 +242,8 @@ internal static partial class HuggingFaceJsonReader
         }
         return new BpeModel(new BpeModelData
         {
-            Tokens = tokens,
+            Size = size,
+            TokenTable = table,
             Merges = merges,
             ByteLevel = byteLevel,
             UnknownToken = unknown,
@@ -140,50 +255,106 @@ internal static partial class HuggingFaceJsonReader
         });
     }
 
-    private static List<(int, int, int)> ReadMerges(JsonCursor node, Dictionary<string, int> tokenIds, string prefix)
+    /// <summary>Reads model.vocab: no string per token (the model makes token strings on demand), which keeps
+    /// loading a 128k vocabulary fast.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (ByteSequenceTable Table, int Size) ReadVocabulary(string path, byte[] bytes, (int Start, int End) range)
     {
-        var merges = new List<(int, int, int)>(node.ArrayLength());
-        foreach (var item in node.Items())
+        var scanner = new JsonScanner(bytes, range.Start, range.End - range.Start, path);
+        scanner.Expect((byte)'{', "'{' ($.model.vocab is an object of token: id)");
+        var table = new ByteSequenceTable(Math.Max(16, (range.End - range.Start) / 12));
+        var maxId = -1;
+        var buffer = new byte[256];
+        if (scanner.Peek() != '}')
         {
-            string left, right;
-            if (item.Kind == System.Text.Json.JsonValueKind.String)
+            do
             {
-                // Legacy form "a b": tokens never contain a space (it is written Ġ or ▁).
-                var text = item.GetString();
-                var space = text.IndexOf(' ');
-                if (space <= 0 || space == text.Length - 1 || text.IndexOf(' ', space + 1) >= 0)
+                var key = scanner.ReadString(ref buffer);
+                scanner.Expect((byte)':', "':'");
+                if (!scanner.TryReadInt32(out var id) || id < 0)
                 {
-                    throw item.Error($"a merge must be two tokens separated by one space, found {JsonCursor.Quote(text)}");
+                    throw new TokenizerFormatException(path, $"$.model.vocab[{JsonCursor.Quote(Encoding.UTF8.GetString(key))}]",
+                        "expected a token id (a non-negative integer)");
                 }
-                left = text[..space];
-                right = text[(space + 1)..];
+                table.Add(key, id);
+                maxId = Math.Max(maxId, id);
             }
-            else
+            while (scanner.NextItem((byte)'}', "$.model.vocab"));
+        }
+        return (table, maxId + 1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static List<(int, int, int)> ReadMerges(string path, byte[] bytes, (int Start, int End) range,
+        ByteSequenceTable tokens, byte[] prefix)
+    {
+        var scanner = new JsonScanner(bytes, range.Start, range.End - range.Start, path);
+        scanner.Expect((byte)'[', "'[' ($.model.merges is an array)");
+        var merges = new List<(int, int, int)>(Math.Max(16, (range.End - range.Start) / 10));
+        var index = 0;
+        var first = new byte[256];
+        var second = new byte[256];
+        var merged = new byte[1024];
+        if (scanner.Peek() != ']')
+        {
+            do
             {
-                var pair = item.Items().ToArray();
-                if (pair.Length != 2)
+                ReadOnlySpan<byte> left, right;
+                if (scanner.Peek() == '"')
                 {
-                    throw item.Error("a merge must be a pair [left, right]");
+                    // Legacy form "a b": tokens never contain a space (it is written Ġ or ▁).
+                    var raw = scanner.ReadString(ref first);
+                    var space = raw.IndexOf((byte)' ');
+                    if (space <= 0 || space == raw.Length - 1 || raw[(space + 1)..].IndexOf((byte)' ') >= 0)
+                    {
+                        throw new TokenizerFormatException(path, $"$.model.merges[{index}]",
+                            $"a merge must be two tokens separated by one space, found {JsonCursor.Quote(Encoding.UTF8.GetString(raw))}");
+                    }
+                    left = raw[..space];
+                    right = raw[(space + 1)..];
                 }
-                left = pair[0].GetString();
-                right = pair[1].GetString();
+                else if (scanner.Peek() == '[')
+                {
+                    scanner.Expect((byte)'[', "'['");
+                    left = scanner.ReadString(ref first);
+                    scanner.Expect((byte)',', "',' (a merge pair has two tokens)");
+                    right = scanner.ReadString(ref second);
+                    scanner.Expect((byte)']', "']' (a merge pair has two tokens)");
+                }
+                else
+                {
+                    throw new TokenizerFormatException(path, $"$.model.merges[{index}]", "a merge must be a string \"left right\" or a pair [left, right]");
+                }
+                if (!tokens.TryGetValue(left, out var leftId))
+                {
+                    throw new TokenizerFormatException(path, $"$.model.merges[{index}]",
+                        $"the merge's left token {JsonCursor.Quote(Encoding.UTF8.GetString(left))} is not in the vocabulary");
+                }
+                if (!tokens.TryGetValue(right, out var rightId))
+                {
+                    throw new TokenizerFormatException(path, $"$.model.merges[{index}]",
+                        $"the merge's right token {JsonCursor.Quote(Encoding.UTF8.GetString(right))} is not in the vocabulary");
+                }
+                if (prefix.Length > 0 && right.StartsWith(prefix))
+                {
+                    right = right[prefix.Length..];
+                }
+                var length = left.Length + right.Length;
+                if (merged.Length < length)
+                {
+                    merged = new byte[length * 2];
+                }
+                left.CopyTo(merged);
+                right.CopyTo(merged.AsSpan(left.Length));
+                if (!tokens.TryGetValue(merged.AsSpan(0, length), out var mergedId))
+                {
+                    throw new TokenizerFormatException(path, $"$.model.merges[{index}]",
+                        $"the merged token {JsonCursor.Quote(Encoding.UTF8.GetString(merged, 0, length))} is not in the vocabulary");
+                }
+                merges.Add((leftId, rightId, mergedId));
+                index++;
             }
-            if (!tokenIds.TryGetValue(left, out var leftId))
-            {
-                throw item.Error($"the merge's left token {JsonCursor.Quote(left)} is not in the vocabulary");
-            }
-            if (!tokenIds.TryGetValue(right, out var rightId))
-            {
-                throw item.Error($"the merge's right token {JsonCursor.Quote(right)} is not in the vocabulary");
-            }
-            var mergedText = prefix.Length > 0 && right.StartsWith(prefix, StringComparison.Ordinal)
-                ? left + right[prefix.Length..]
-                : left + right;
-            if (!tokenIds.TryGetValue(mergedText, out var mergedId))
-            {
-                throw item.Error($"the merged token {JsonCursor.Quote(mergedText)} is not in the vocabulary");
-            }
-            merges.Add((leftId, rightId, mergedId));
+            while (scanner.NextItem((byte)']', "$.model.merges"));
         }
         return merges;
     }

@@ -76,7 +76,14 @@ internal static class TiktokenReader
         {
             throw new TokenizerFormatException(path, null, "the file has no tokens (empty or truncated?)");
         }
-        var table = new ByteSequenceTable(byRank.Select((b, i) => (b ?? [], i)).Where(e => e.Item1.Length > 0).ToArray());
+        var table = new ByteSequenceTable(byRank.Count);
+        for (var rank = 0; rank < byRank.Count; rank++)
+        {
+            if (byRank[rank] is { Length: > 0 } bytes)
+            {
+                table.Add(bytes, rank);
+            }
+        }
         var merges = new List<(int, int, int)>();
         var local = new List<(int Left, int Right)>();
         for (var rank = 0; rank < byRank.Count; rank++)

@@ -2,16 +2,16 @@
 // It works on UTF-8 bytes: for byte-level vocabularies each byte is one initial symbol (the GPT-2 byte-to-unicode
 // strings are decoded once at load), otherwise each code point is (SentencePiece style, with byte fallback and
 // <unk>). Immutable after construction apart from two caches that change speed, never results; thread-safe.
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Unlearn.Tokenizers.Models;
 
 internal sealed partial class BpeModel
 {
-    private readonly string?[] _tokens;
-    private readonly Dictionary<string, int> _tokenIds;
-    private readonly byte[][] _keys;
-    private readonly ByteSequenceTable _vocabulary;
+    private readonly string?[] _tokens; // filled on demand from _tokenTable when the reader gave no strings
+    private readonly ByteSequenceTable _tokenTable; // UTF-8 of the vocabulary strings -> id
+    private readonly ByteSequenceTable _vocabulary; // the bytes a token matches -> id (same table unless byte-level)
     private readonly MergeTable _merges;
     private readonly int[] _singleByteIds = new int[256];
     private readonly int[] _byteFallbackIds = new int[256];
@@ -24,28 +24,13 @@ internal sealed partial class BpeModel
 
     public BpeModel(BpeModelData data)
     {
-        _tokens = data.Tokens;
+        _tokens = data.Tokens ?? new string?[data.Size];
         ByteLevel = data.ByteLevel;
         IgnoreMerges = data.IgnoreMerges;
         ByteFallback = data.ByteFallback;
         FuseUnknown = data.FuseUnknown;
-        _tokenIds = new Dictionary<string, int>(_tokens.Length, StringComparer.Ordinal);
-        _keys = new byte[_tokens.Length][];
-        var entries = new List<(byte[] Key, int Id)>(_tokens.Length);
-        for (var id = 0; id < _tokens.Length; id++)
-        {
-            var token = _tokens[id];
-            if (token is null)
-            {
-                _keys[id] = [];
-                continue;
-            }
-            _tokenIds[token] = id;
-            var key = ToKey(token);
-            _keys[id] = key;
-            entries.Add((key, id));
-        }
-        _vocabulary = new ByteSequenceTable(entries);
+        _tokenTable = data.TokenTable ?? BuildTokenTable(_tokens);
+        _vocabulary = ByteLevel ? BuildByteLevelTable(_tokenTable, _tokens.Length) : _tokenTable;
         _merges = new MergeTable(data.Merges);
         _prefixKey = ToKey(data.ContinuingSubwordPrefix);
         _suffixKey = ToKey(data.EndOfWordSuffix);
@@ -56,15 +41,15 @@ internal sealed partial class BpeModel
         {
             one[0] = (byte)b;
             _singleByteIds[b] = _vocabulary.TryGetValue(one, out var id) ? id : -1;
-            _byteFallbackIds[b] = _tokenIds.TryGetValue($"<0x{b:X2}>", out var fallback) ? fallback : -1;
+            _byteFallbackIds[b] = TryTokenToId($"<0x{b:X2}>", out var fallback) ? fallback : -1;
             _hasAllByteFallbacks &= _byteFallbackIds[b] >= 0;
         }
         if (data.UnknownToken is not null)
         {
-            UnknownId = _tokenIds.TryGetValue(data.UnknownToken, out var unk) ? unk : null;
+            UnknownId = TryTokenToId(data.UnknownToken, out var unk) ? unk : null;
         }
         _wholePieceMemo = new byte[_tokens.Length];
-        MergeCount = data.Merges.Count;
+        Merges = data.Merges;
     }
 
     public bool ByteLevel { get; }
@@ -77,20 +62,45 @@ internal sealed partial class BpeModel
 
     public int? UnknownId { get; }
 
-    public int MergeCount { get; }
+    /// <summary>The merges in rank order (kept for inspection and tests).</summary>
+    public IReadOnlyList<(int Left, int Right, int Merged)> Merges { get; }
 
     /// <summary>One past the largest id in the model's vocabulary.</summary>
     public int Size => _tokens.Length;
 
     /// <summary>Number of distinct token strings.</summary>
-    public int TokenCount => _tokenIds.Count;
+    public int TokenCount => _tokenTable.Count;
 
-    public string? IdToToken(int id) => (uint)id < (uint)_tokens.Length ? _tokens[id] : null;
+    public string? IdToToken(int id)
+    {
+        if ((uint)id >= (uint)_tokens.Length)
+        {
+            return null;
+        }
+        if (_tokens[id] is { } token)
+        {
+            return token;
+        }
+        var utf8 = _tokenTable.KeyOf(id);
+        if (utf8.IsEmpty)
+        {
+            return null;
+        }
+        // A benign race: two threads may both build the same immutable string.
+        token = Encoding.UTF8.GetString(utf8);
+        _tokens[id] = token;
+        return token;
+    }
 
-    public bool TryTokenToId(string token, out int id) => _tokenIds.TryGetValue(token, out id);
+    public bool TryTokenToId(string token, out int id)
+    {
+        var buffer = token.Length <= 256 ? stackalloc byte[token.Length * 3] : new byte[Encoding.UTF8.GetMaxByteCount(token.Length)];
+        var length = Encoding.UTF8.GetBytes(token, buffer);
+        return _tokenTable.TryGetValue(buffer[..length], out id);
+    }
 
     /// <summary>The bytes the model matches for this token: raw bytes for byte-level vocabularies, else UTF-8.</summary>
-    public ReadOnlySpan<byte> KeyBytes(int id) => (uint)id < (uint)_keys.Length ? _keys[id] : [];
+    public ReadOnlySpan<byte> KeyBytes(int id) => _vocabulary.KeyOf(id);
 
     internal int CacheCount => _cache.Count;
 
@@ -98,4 +108,50 @@ internal sealed partial class BpeModel
 
     private byte[] ToKey(string token) =>
         ByteLevel ? ByteLevelAlphabet.DecodeOrUtf8(token) : Encoding.UTF8.GetBytes(token);
+
+    internal static ByteSequenceTable BuildTokenTable(string?[] tokens)
+    {
+        var table = new ByteSequenceTable(tokens.Length);
+        Span<byte> buffer = stackalloc byte[1024];
+        for (var id = 0; id < tokens.Length; id++)
+        {
+            if (tokens[id] is { } token)
+            {
+                var bytes = token.Length * 3 <= buffer.Length ? buffer : new byte[token.Length * 3];
+                table.Add(bytes[..Encoding.UTF8.GetBytes(token, bytes)], id);
+            }
+        }
+        return table;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static ByteSequenceTable BuildByteLevelTable(ByteSequenceTable tokenTable, int size)
+    {
+        var table = new ByteSequenceTable(tokenTable.Count);
+        Span<char> chars = stackalloc char[1024];
+        Span<byte> bytes = stackalloc byte[1024];
+        for (var id = 0; id < size; id++)
+        {
+            var utf8 = tokenTable.KeyOf(id);
+            if (utf8.IsEmpty)
+            {
+                continue;
+            }
+            if (utf8.Length > chars.Length)
+            {
+                table.Add(ByteLevelAlphabet.DecodeOrUtf8(Encoding.UTF8.GetString(utf8)), id);
+                continue;
+            }
+            var count = Encoding.UTF8.GetChars(utf8, chars);
+            if (ByteLevelAlphabet.TryDecode(chars[..count], bytes, out var written))
+            {
+                table.Add(bytes[..written], id);
+            }
+            else
+            {
+                table.Add(utf8, id); // outside the byte alphabet: Hugging Face decodes it as UTF-8
+            }
+        }
+        return table;
+    }
 }

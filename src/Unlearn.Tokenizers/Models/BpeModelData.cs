@@ -4,8 +4,15 @@ namespace Unlearn.Tokenizers.Models;
 
 internal sealed class BpeModelData
 {
-    /// <summary>Vocabulary strings as Hugging Face writes them ("Ġplay", "▁play"), indexed by id; null for unused ids.</summary>
-    public required string?[] Tokens { get; init; }
+    /// <summary>Vocabulary strings as Hugging Face writes them ("Ġplay", "▁play"), indexed by id; null for unused ids.
+    /// May be left null when <see cref="TokenTable"/> is given (strings are then made on demand from it).</summary>
+    public string?[]? Tokens { get; init; }
+
+    /// <summary>One past the largest id; needed only when <see cref="Tokens"/> is null.</summary>
+    public int Size { get; init; }
+
+    /// <summary>The UTF-8 of each vocabulary string -> id, when the reader already built it (saves rebuilding it).</summary>
+    public ByteSequenceTable? TokenTable { get; init; }
 
     /// <summary>Merges in rank order as (left id, right id, merged id).</summary>
     public required IReadOnlyList<(int Left, int Right, int Merged)> Merges { get; init; }

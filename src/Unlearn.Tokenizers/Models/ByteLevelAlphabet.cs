@@ -5,24 +5,35 @@ namespace Unlearn.Tokenizers.Models;
 internal static class ByteLevelAlphabet
 {
     private static readonly char[] ByteToCharTable = BuildByteToChar();
-    private static readonly Dictionary<char, byte> CharToByteTable = BuildCharToByte();
+    // Indexed by char; -1 for chars outside the alphabet (all of it lies below U+0144).
+    private static readonly short[] CharToByteTable = BuildCharToByte();
 
     public static char ByteToChar(byte b) => ByteToCharTable[b];
 
-    public static bool TryCharToByte(char c, out byte b) => CharToByteTable.TryGetValue(c, out b);
+    public static bool TryCharToByte(char c, out byte b)
+    {
+        var value = c < CharToByteTable.Length ? CharToByteTable[c] : (short)-1;
+        b = (byte)value;
+        return value >= 0;
+    }
 
     /// <summary>The raw bytes a byte-level vocabulary string stands for; false when it has a char outside the
     /// alphabet (Hugging Face then uses the string's own UTF-8 bytes).</summary>
     public static bool TryDecode(ReadOnlySpan<char> text, Span<byte> destination, out int written)
     {
         written = 0;
+        if (text.Length > destination.Length)
+        {
+            return false;
+        }
         foreach (var c in text)
         {
-            if (!CharToByteTable.TryGetValue(c, out var b) || written >= destination.Length)
+            var value = c < CharToByteTable.Length ? CharToByteTable[c] : (short)-1;
+            if (value < 0)
             {
                 return false;
             }
-            destination[written++] = b;
+            destination[written++] = (byte)value;
         }
         return true;
     }
@@ -57,13 +68,14 @@ internal static class ByteLevelAlphabet
         return table;
     }
 
-    private static Dictionary<char, byte> BuildCharToByte()
+    private static short[] BuildCharToByte()
     {
-        var map = new Dictionary<char, byte>(256);
+        var table = new short[0x144];
+        Array.Fill(table, (short)-1);
         for (var b = 0; b < 256; b++)
         {
-            map[ByteToCharTable[b]] = (byte)b;
+            table[ByteToCharTable[b]] = (short)b;
         }
-        return map;
+        return table;
     }
 }
