@@ -1,0 +1,46 @@
+// Tokenizer, chat: renders a conversation in the tokenizer's chat format (or one given) and tokenizes it once,
+// as transformers' apply_chat_template(tokenize=True) does (specials in the text are parsed, nothing is added),
+// then maps each assistant message to the tokens that overlap its content and end-of-turn marker.
+using Unlearn.Tokenizers.Chat;
+
+namespace Unlearn.Tokenizers;
+
+public sealed partial class Tokenizer
+{
+    /// <summary>The chat template recognised from tokenizer_config.json (Plain when it has none).</summary>
+    public ChatTemplate DetectedChatTemplate => ChatTemplate.Detect(ChatTemplateSource);
+
+    /// <param name="messages">The conversation.</param>
+    /// <param name="addGenerationPrompt">End with the header that asks the model for an assistant turn.</param>
+    /// <param name="template">Format to use; null for the one detected from the config.</param>
+    public ChatRendering RenderChat(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt, ChatTemplate? template = null)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        template ??= DetectedChatTemplate;
+        var (text, ranges) = ChatRenderer.Render(template, messages, addGenerationPrompt, BosToken, EosToken);
+        var encoded = EncodeWithOffsets(text, addSpecialTokens: false, parseSpecialTokens: true);
+        var spans = new List<TokenSpan>(ranges.Count);
+        foreach (var range in ranges)
+        {
+            var first = -1;
+            var last = -1;
+            for (var i = 0; i < encoded.Count; i++)
+            {
+                var offset = encoded.Offsets[i];
+                if (offset.End > range.Start && offset.Start < range.End)
+                {
+                    if (first < 0)
+                    {
+                        first = i;
+                    }
+                    last = i;
+                }
+            }
+            if (first >= 0)
+            {
+                spans.Add(new TokenSpan(first, last - first + 1));
+            }
+        }
+        return new ChatRendering(text, encoded.Ids, spans, ranges);
+    }
+}
