@@ -6,6 +6,7 @@
 using System.Numerics.Tensors;
 using Unlearn.Models.Hooks;
 using Unlearn.Numerics.Kernels;
+using Unlearn.Numerics.Threading;
 
 namespace Unlearn.Models.Transformer;
 
@@ -117,7 +118,7 @@ public sealed partial class LlamaModel
         int queryWidth = Shape.QueryWidth;
         int kvWidth = Shape.KvWidth;
         int work = batch.BatchSize * Shape.HeadCount;
-        Parallel.For(0, work, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, item =>
+        Parallelism.For(work, item =>
         {
             int b = item / Shape.HeadCount;
             int head = item % Shape.HeadCount;

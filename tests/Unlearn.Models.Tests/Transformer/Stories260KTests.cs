@@ -1,0 +1,68 @@
+// The bundled default model against llama2.c's published greedy outputs (Data/stories260K-expected): the same
+// ids and the same text as run.c, which starts at BOS, stops when the model emits BOS, and counts `steps` as
+// positions including the prompt.
+using System.Text.Json;
+using Unlearn.Models.Generation;
+using Unlearn.Models.Transformer;
+using Unlearn.Numerics.Gemm;
+
+namespace Unlearn.Models.Tests.Transformer;
+
+public class Stories260KTests
+{
+    public static IEnumerable<object[]> Cases()
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(TestData.Path("stories260K-expected", "expected.json")));
+        foreach (var provider in ModelTestSupport.Providers())
+        {
+            foreach (var c in json.RootElement.GetProperty("cases").EnumerateArray())
+            {
+                yield return [c.GetProperty("name").GetString()!, provider];
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Generate_RunCCase_GivesTheExpectedIdsAndText(string caseName, string provider)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(TestData.Path("stories260K-expected", "expected.json")));
+        var c = json.RootElement.GetProperty("cases").EnumerateArray().Single(e => e.GetProperty("name").GetString() == caseName);
+        string prompt = c.GetProperty("prompt").GetString()!;
+        int steps = c.GetProperty("steps").GetInt32();
+        var expectedIds = c.GetProperty("expected_ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        string expectedText = c.GetProperty("expected_text").GetString()!;
+        using var model = PretrainedModel.Load(TestData.Path("stories260K"), new ModelLoadOptions { Gemm = Gemm.Create(provider) });
+        var tokenizer = model.RequireTokenizer();
+
+        var promptIds = tokenizer.Encode(prompt).ToArray();
+        Assert.Equal(c.GetProperty("prompt_ids").EnumerateArray().Select(e => e.GetInt32()), promptIds);
+        var result = new Generator(model.Model).Generate([promptIds], new GenerationRequest
+        {
+            MaxNewTokens = steps - promptIds.Length + 1,
+            Sampling = new SamplingSettings { Temperature = 0 },
+            StopIds = model.StopIds,
+        })[0];
+
+        var ids = result.PromptIds.Concat(result.NewIds).ToArray();
+        Assert.Equal(expectedIds, ids);
+        Assert.Equal(expectedText, tokenizer.Decode(ids, skipSpecialTokens: true));
+    }
+
+    [Fact]
+    public void Forward_BosAtPositionZero_MatchesReferenceLogits()
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(TestData.Path("stories260K-expected", "expected.json")));
+        var expected = json.RootElement.GetProperty("bos_position0_logits").GetProperty("all").EnumerateArray().Select(e => e.GetSingle()).ToArray();
+        using var model = PretrainedModel.Load(TestData.Path("stories260K"));
+        var result = model.Model.Forward(ForwardBatch.RightPadded([[1]]));
+        ModelTestSupport.AssertClose(expected, result.Logits, 1e-4f, "stories260K logits after BOS");
+    }
+
+    [Fact]
+    public void StopIds_Stories260K_IncludeBosAndEos()
+    {
+        using var model = PretrainedModel.Load(TestData.Path("stories260K"));
+        Assert.Equal([1, 2], model.StopIds);
+    }
+}
