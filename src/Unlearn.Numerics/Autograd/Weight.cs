@@ -1,11 +1,13 @@
 // What an op reads as a weight: a trainable Parameter (gradient accumulated into it), or frozen memory that costs no
 // gradient memory at all — a loaded DenseMatrix (memory-mapped or native), a float[] or a raw pointer. Conversions
-// are implicit from Parameter, DenseMatrix and float[] (a vector), so a model passes its weights as they are.
+// are implicit from Parameter, DenseMatrix and float[] (a vector), so a model passes its weights as they are; a null
+// converts to a null Weight, so an optional bias can be passed straight through.
+using System.Diagnostics.CodeAnalysis;
 using Unlearn.Numerics.Tensors;
 
 namespace Unlearn.Numerics.Autograd;
 
-public readonly unsafe struct Weight
+public sealed unsafe class Weight
 {
     private readonly Parameter? _parameter;
     private readonly DenseMatrix? _matrix;
@@ -55,11 +57,7 @@ public readonly unsafe struct Weight
             {
                 return _array;
             }
-            if (_pointer != null)
-            {
-                return new ReadOnlySpan<float>(_pointer, Length);
-            }
-            throw new InvalidOperationException("This Weight is empty (default); pass a Parameter, a DenseMatrix or an array.");
+            return new ReadOnlySpan<float>(_pointer, Length);   // Frozen(float*) checked the pointer
         }
     }
 
@@ -67,20 +65,17 @@ public readonly unsafe struct Weight
     internal Span<float> Gradient => _parameter?.Gradient
         ?? throw new InvalidOperationException($"Weight '{Name}' is frozen and has no gradient.");
 
-    public static implicit operator Weight(Parameter parameter)
-    {
-        ArgumentNullException.ThrowIfNull(parameter);
-        return new Weight(parameter, null, null, null, parameter.Rows, parameter.Columns, parameter.Name);
-    }
+    [return: NotNullIfNotNull(nameof(parameter))]
+    public static implicit operator Weight?(Parameter? parameter) =>
+        parameter is null ? null : new Weight(parameter, null, null, null, parameter.Rows, parameter.Columns, parameter.Name);
 
-    public static implicit operator Weight(DenseMatrix matrix)
-    {
-        ArgumentNullException.ThrowIfNull(matrix);
-        return new Weight(null, matrix, null, null, matrix.Rows, matrix.Columns, matrix.Name);
-    }
+    [return: NotNullIfNotNull(nameof(matrix))]
+    public static implicit operator Weight?(DenseMatrix? matrix) =>
+        matrix is null ? null : new Weight(null, matrix, null, null, matrix.Rows, matrix.Columns, matrix.Name);
 
     /// <summary>A frozen vector (a norm weight, a bias).</summary>
-    public static implicit operator Weight(float[] vector) => Frozen(vector, 1, vector.Length, "(vector)");
+    [return: NotNullIfNotNull(nameof(vector))]
+    public static implicit operator Weight?(float[]? vector) => vector is null ? null : Frozen(vector, 1, vector.Length, "(vector)");
 
     /// <summary>A frozen [rows, columns] matrix (or vector with rows = 1) held in an array, read in place.</summary>
     public static Weight Frozen(float[] values, int rows, int columns, string name)
