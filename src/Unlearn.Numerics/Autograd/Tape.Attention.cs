@@ -1,6 +1,8 @@
 // Causal grouped-query attention op over a [batch, columns] grid: query column t of a sequence sees its key columns
 // j ≤ t that are valid (padding keys are never seen; a query that sees nothing outputs zeros). Forward runs one
-// (sequence, query head) per work item and saves the probabilities P [batch, heads, T, T]; backward runs one
+// (sequence, query head) per work item and saves the probabilities P [batch, heads, T, T] (4·batch·heads·T² bytes: 32 MB
+// per layer at 4 × 256 with 32 heads, 0.5 GB at 4 × 1024), or, with recomputeProbabilities, saves nothing and
+// recomputes each group's P in the backward pass (bit-identical, one more QKᵀ/softmax). Backward runs one
 // (sequence, kv head) per work item, which owns the dK/dV rows of that kv head and the dQ slices of its group, so no
 // two threads write the same gradient and the sums never depend on the schedule.
 using Unlearn.Numerics.Kernels;
@@ -12,10 +14,11 @@ public sealed partial class Tape
     /// <param name="queries">[batch·T, headCount·headDim] (RoPE applied)</param>
     /// <param name="keys">[batch·T, kvHeadCount·headDim] (RoPE applied)</param>
     /// <param name="values">[batch·T, kvHeadCount·headDim]</param>
+    /// <param name="recomputeProbabilities">keep no [batch, heads, T, T] probabilities; recompute them in Backward</param>
     /// <returns>[batch·T, headCount·headDim] the head outputs before o_proj</returns>
     public Variable Attention(
         Variable queries, Variable keys, Variable values, SequenceGrid grid,
-        int headCount, int kvHeadCount, int headDim, string? name = null)
+        int headCount, int kvHeadCount, int headDim, bool recomputeProbabilities = false, string? name = null)
     {
         Use(queries, nameof(queries));
         Use(keys, nameof(keys));
@@ -39,7 +42,7 @@ public sealed partial class Tape
         float scale = 1f / MathF.Sqrt(headDim);
         int[] queryColumns = Enumerable.Range(0, columns).ToArray();
         int perHead = columns * columns;
-        float[]? probabilities = requiresGradient ? Rent(checked(grid.BatchSize * headCount * perHead), clear: false) : null;
+        float[]? probabilities = requiresGradient && !recomputeProbabilities ? Rent(checked(grid.BatchSize * headCount * perHead), clear: false) : null;
 
         var q = queries.Data;
         var k = keys.Data;
@@ -61,14 +64,14 @@ public sealed partial class Tape
 
         if (requiresGradient)
         {
-            Record(new AttentionNode(output, queries, keys, values, grid, shape, scale, queryColumns, probabilities!));
+            Record(new AttentionNode(output, queries, keys, values, grid, shape, scale, queryColumns, probabilities));
         }
         return output;
     }
 
     private sealed class AttentionNode(
         Variable output, Variable queries, Variable keys, Variable values, SequenceGrid grid,
-        AttentionShape shape, float scale, int[] queryColumns, float[] probabilities) : Node(output)
+        AttentionShape shape, float scale, int[] queryColumns, float[]? probabilities) : Node(output)
     {
         public override void Backward(Tape tape)
         {
@@ -82,21 +85,38 @@ public sealed partial class Tape
             var k = keys.Data;
             var v = values.Data;
             var p = probabilities;
-            Parallel.For(0, grid.BatchSize * shape.KvHeadCount, tape.ParallelOptions, () => new float[columns], (item, _, scratch) =>
+            bool recompute = p is null;
+            Parallel.For(0, grid.BatchSize * shape.KvHeadCount, tape.ParallelOptions, () => new BackwardScratch(columns, recompute ? shape : null), (item, _, scratch) =>
             {
                 int b = item / shape.KvHeadCount, kvHead = item % shape.KvHeadCount;
                 int firstHead = kvHead * groupSize;
+                var sequenceQueries = q.AsSpan(b * columns * queryWidth, columns * queryWidth);
+                var sequenceKeys = k.AsSpan(b * columns * kvWidth, columns * kvWidth);
+                var sequenceValues = v.AsSpan(b * columns * kvWidth, columns * kvWidth);
+                Span<float> groupProbabilities;
+                if (recompute)
+                {
+                    // The forward pass again for this group's heads, keeping only P (its output goes to scratch).
+                    for (int g = 0; g < groupSize; g++)
+                    {
+                        Kernels.Attention.ForwardHead(
+                            sequenceQueries, sequenceKeys, sequenceValues, grid.Valid.AsSpan(b * columns, columns), queryColumns,
+                            shape, firstHead + g, scale, scratch.Output, scratch.Probabilities.AsSpan(g * perHead, perHead), scratch.Keys);
+                    }
+                    groupProbabilities = scratch.Probabilities;
+                }
+                else
+                {
+                    groupProbabilities = p.AsSpan((b * shape.HeadCount + firstHead) * perHead, groupSize * perHead);
+                }
                 Kernels.Attention.BackwardGroup(
-                    q.AsSpan(b * columns * queryWidth, columns * queryWidth),
-                    k.AsSpan(b * columns * kvWidth, columns * kvWidth),
-                    v.AsSpan(b * columns * kvWidth, columns * kvWidth),
-                    p.AsSpan((b * shape.HeadCount + firstHead) * perHead, groupSize * perHead),
+                    sequenceQueries, sequenceKeys, sequenceValues, groupProbabilities,
                     dO.AsSpan(b * columns * queryWidth, columns * queryWidth),
                     queryColumns, shape, kvHead, scale,
                     dQ.AsSpan(b * columns * queryWidth, columns * queryWidth),
                     dK.AsSpan(b * columns * kvWidth, columns * kvWidth),
                     dV.AsSpan(b * columns * kvWidth, columns * kvWidth),
-                    scratch);
+                    scratch.Keys);
                 return scratch;
             }, _ => { });
             // Inputs that do not need a gradient got a throwaway buffer (the kernel computes all three at once).
@@ -112,7 +132,17 @@ public sealed partial class Tape
         public override void Release(Tape tape)
         {
             tape.Return(probabilities);
-            probabilities = [];
+            probabilities = null;
+        }
+
+        /// <summary>Per-task work space: a [T] row, and for recomputation the group's P [G, T, T] and a throwaway output [T, H·D].</summary>
+        private sealed class BackwardScratch(int columns, AttentionShape? recompute)
+        {
+            public float[] Keys { get; } = new float[columns];
+
+            public float[] Probabilities { get; } = recompute is { } s ? new float[s.GroupSize * columns * columns] : [];
+
+            public float[] Output { get; } = recompute is { } s ? new float[columns * s.HeadCount * s.HeadDim] : [];
         }
 
         private static float[] GradientBuffer(Tape tape, Variable variable, out bool throwaway)

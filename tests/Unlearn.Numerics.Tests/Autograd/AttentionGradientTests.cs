@@ -27,6 +27,31 @@ public class AttentionGradientTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public void Attention_RecomputedProbabilities_GiveBitIdenticalGradients()
+    {
+        var q = GradientCheck.Random(Batch * Columns * Heads * HeadDim, 58, 1.5f);
+        var k = GradientCheck.Random(Batch * Columns * KvHeads * HeadDim, 59, 1.5f);
+        var v = GradientCheck.Random(Batch * Columns * KvHeads * HeadDim, 60);
+        var dO = GradientCheck.Random(q.Length, 61);
+        float[][] Gradients(bool recompute)
+        {
+            using var tape = new Tape(Gemm.ReferenceGemm.Instance);
+            var qv = tape.Input(q, Batch * Columns, Heads * HeadDim, "q", requiresGradient: true);
+            var kv = tape.Input(k, Batch * Columns, KvHeads * HeadDim, "k", requiresGradient: true);
+            var vv = tape.Input(v, Batch * Columns, KvHeads * HeadDim, "v", requiresGradient: true);
+            var output = tape.Attention(qv, kv, vv, new SequenceGrid(Batch, Columns, Valid), Heads, KvHeads, HeadDim, recomputeProbabilities: recompute);
+            tape.Backward(output, dO);
+            return [qv.Gradient.ToArray(), kv.Gradient.ToArray(), vv.Gradient.ToArray()];
+        }
+        var saved = Gradients(recompute: false);
+        var recomputed = Gradients(recompute: true);
+        for (int i = 0; i < 3; i++)
+        {
+            Tests.Kernels.KernelAssert.Close(saved[i], recomputed[i], 0, 0, $"gradient {"qkv"[i]}");
+        }
+    }
+
+    [Fact]
     public void Attention_PaddingKeys_GetNoGradient()
     {
         using var tape = new Tape(Gemm.ReferenceGemm.Instance);
