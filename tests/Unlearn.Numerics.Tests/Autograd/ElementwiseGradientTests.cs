@@ -75,6 +75,18 @@ public class ElementwiseGradientTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public void Scale_NegativeFactorInADifferenceOfLosses_MatchesFiniteDifferences()
+    {
+        var forget = GradientCheck.Random(3 * 5, 42, 2f);
+        var retain = GradientCheck.Random(3 * 5, 43, 2f);
+        GradientCheck.Verify(
+            (tape, inputs) => tape.Add(
+                tape.MaskedCrossEntropy(inputs["forget"] = tape.Input(forget, 3, 5, "forget", requiresGradient: true), [1, 4, 0]),
+                tape.Scale(tape.MaskedCrossEntropy(inputs["retain"] = tape.Input(retain, 3, 5, "retain", requiresGradient: true), [2, -100, 3]), -0.5f)),
+            [new Checked("forget", forget), new Checked("retain", retain)], log);
+    }
+
+    [Fact]
     public void SelectRows_RepeatedRow_MatchesFiniteDifferences()
     {
         var x = GradientCheck.Random(5 * 3, 41);

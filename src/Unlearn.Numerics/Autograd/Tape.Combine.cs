@@ -1,5 +1,6 @@
-// Small structural ops: the residual Add, and SelectRows, which keeps the rows that matter (e.g. only the response
-// tokens before the LM head, so the [rows, vocab] logits are computed for those alone).
+// Small combining ops: the residual Add; Scale by a constant (e.g. a forget loss minus a retain loss is
+// Add(forget, Scale(retain, −1))); and SelectRows, which keeps the rows that matter (e.g. only the response tokens
+// before the LM head, so the [rows, vocab] logits are computed for those alone).
 using System.Numerics.Tensors;
 
 namespace Unlearn.Numerics.Autograd;
@@ -25,6 +26,22 @@ public sealed partial class Tape
         if (requiresGradient)
         {
             Record(new AddNode(output, a, b));
+        }
+        return output;
+    }
+
+    /// <summary>factor · x, elementwise.</summary>
+    public Variable Scale(Variable x, float factor, string? name = null)
+    {
+        Use(x, nameof(x));
+        var output = NewVariable(AutoName(name, "scale"), x.Rows, x.Width, x.RequiresGradient);
+        var source = x.Data;
+        var destination = output.Data;
+        ForBlocks(output.Length, ElementsPerBlock, (start, count) =>
+            TensorPrimitives.Multiply(source.AsSpan(start, count), factor, destination.AsSpan(start, count)));
+        if (x.RequiresGradient)
+        {
+            Record(new ScaleNode(output, x, factor));
         }
         return output;
     }
@@ -71,6 +88,19 @@ public sealed partial class Tape
                 tape.ForBlocks(Output.Length, ElementsPerBlock, (start, count) =>
                     TensorPrimitives.Add(dx.AsSpan(start, count), dz.AsSpan(start, count), dx.AsSpan(start, count)));
             }
+        }
+    }
+
+    private sealed class ScaleNode(Variable output, Variable x, float factor) : Node(output)
+    {
+        public override void Backward(Tape tape)
+        {
+            tape.GradientOf(Output);
+            tape.GradientOf(x);
+            var dy = Output.GradientBuffer!;
+            var dx = x.GradientBuffer!;
+            tape.ForBlocks(Output.Length, ElementsPerBlock, (start, count) =>
+                TensorPrimitives.MultiplyAdd(dy.AsSpan(start, count), factor, dx.AsSpan(start, count), dx.AsSpan(start, count)));   // dx += factor·dy
         }
     }
 
