@@ -2,6 +2,7 @@
 // new token for the whole batch. Each sequence samples from its own seeded stream, so its text depends only
 // on (model, edits, prompt, settings, seed, its index in the request) — never on thread scheduling.
 using Unlearn.Models.Transformer;
+using Unlearn.Numerics;
 
 namespace Unlearn.Models.Generation;
 

@@ -2,6 +2,8 @@
 // argmax or temperature → top-k → top-p → a draw. The draw walks the surviving tokens in ascending id order
 // and picks the first whose cumulative probability exceeds u · total, with u from the sequence's SeededRandom.
 // Probabilities are computed in double so the choice does not hinge on float rounding.
+using Unlearn.Numerics;
+
 namespace Unlearn.Models.Generation;
 
 public sealed class Sampler

@@ -12,7 +12,7 @@ public readonly record struct AttentionShape(int QueryCount, int KeyCount, int H
     public int GroupSize => HeadCount / KvHeadCount;
 }
 
-public static class Attention
+public static partial class Attention
 {
     /// <summary>
     /// Computes one head's output for every query. Query t sees cache column j iff

@@ -2,7 +2,7 @@
 // embedding edit) come out as zeros without touching the table.
 namespace Unlearn.Numerics.Kernels;
 
-public static class Embedding
+public static partial class Embedding
 {
     /// <param name="table">[vocabSize, dim]</param>
     /// <param name="ids">[tokenCount]</param>

@@ -4,7 +4,7 @@ using System.Numerics.Tensors;
 
 namespace Unlearn.Numerics.Kernels;
 
-public static class RmsNorm
+public static partial class RmsNorm
 {
     /// <summary>Normalises every row of <paramref name="input"/> and scales it by <paramref name="weight"/>.</summary>
     /// <param name="input">[rowCount, dim]</param>

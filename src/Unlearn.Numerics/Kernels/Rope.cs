@@ -3,7 +3,7 @@
 // (llama2.c/Meta layout, which the HF conversion permutes away).
 namespace Unlearn.Numerics.Kernels;
 
-public static class Rope
+public static partial class Rope
 {
     /// <summary>Rotates every head of every token in place by its position's angles.</summary>
     /// <param name="x">[tokenCount, headCount, headDim], rotated in place</param>

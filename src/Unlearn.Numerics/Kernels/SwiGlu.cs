@@ -4,7 +4,7 @@ using System.Numerics.Tensors;
 
 namespace Unlearn.Numerics.Kernels;
 
-public static class SwiGlu
+public static partial class SwiGlu
 {
     /// <param name="gate">[count] gate_proj output</param>
     /// <param name="up">[count] up_proj output</param>

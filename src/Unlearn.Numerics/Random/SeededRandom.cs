@@ -1,9 +1,9 @@
-// The documented pseudo-random generator behind every sampled token, so a seed gives the same text on every
-// run and machine: xoshiro256** (Blackman & Vigna, 2018) whose 256-bit state is filled by four outputs of
-// SplitMix64 started at the seed. Uniform doubles take the top 53 bits: (next >> 11) · 2⁻⁵³ ∈ [0, 1).
-// Sequence i of a batch draws from its own stream seeded with Mix(seed, i), so batch composition never
-// changes what a sequence samples.
-namespace Unlearn.Models.Generation;
+// The documented pseudo-random generator behind every sampled token and every dropout mask, so a seed gives
+// the same result on every run and machine: xoshiro256** (Blackman & Vigna, 2018) whose 256-bit state is
+// filled by four outputs of SplitMix64 started at the seed. Uniform doubles take the top 53 bits:
+// (next >> 11) · 2⁻⁵³ ∈ [0, 1). Sequence i of a batch draws from its own stream seeded with Mix(seed, i), so
+// batch composition never changes what a sequence samples.
+namespace Unlearn.Numerics;
 
 public sealed class SeededRandom
 {

@@ -1,0 +1,74 @@
+using Unlearn.Numerics.Kernels;
+
+namespace Unlearn.Numerics.Tests.Kernels;
+
+public class AttentionBackwardTests
+{
+    [Theory]
+    [InlineData(1, 1, 2, 1, 8)]
+    [InlineData(5, 5, 4, 2, 16)]
+    [InlineData(3, 9, 6, 3, 8)]
+    [InlineData(17, 17, 8, 8, 64)]
+    [InlineData(6, 6, 4, 1, 33)]
+    public void BackwardGroup_MatchesScalarReference(int queryCount, int keyCount, int heads, int kvHeads, int headDim)
+    {
+        var shape = new AttentionShape(queryCount, keyCount, heads, kvHeads, headDim);
+        var q = KernelAssert.Random(queryCount * heads * headDim, 51, 2f);
+        var k = KernelAssert.Random(keyCount * kvHeads * headDim, 52, 2f);
+        var v = KernelAssert.Random(keyCount * kvHeads * headDim, 53);
+        var dO = KernelAssert.Random(q.Length, 54);
+        var valid = Enumerable.Range(0, keyCount).Select(j => j % 4 != 2).ToArray();
+        var columns = Enumerable.Range(0, queryCount).Select(t => keyCount - queryCount + t).ToArray();
+        float scale = 1f / MathF.Sqrt(headDim);
+        var probabilities = Probabilities(q, k, v, valid, columns, shape, scale);
+
+        var expectedQ = KernelAssert.Random(q.Length, 55);
+        var expectedK = KernelAssert.Random(k.Length, 56);
+        var expectedV = KernelAssert.Random(v.Length, 57);
+        var actualQ = (float[])expectedQ.Clone();
+        var actualK = (float[])expectedK.Clone();
+        var actualV = (float[])expectedV.Clone();
+        int group = heads / kvHeads;
+        int perHead = queryCount * keyCount;
+        for (int kvHead = 0; kvHead < kvHeads; kvHead++)
+        {
+            var p = probabilities.AsSpan(kvHead * group * perHead, group * perHead);
+            Attention.BackwardGroupReference(q, k, v, p, dO, shape, kvHead, scale, expectedQ, expectedK, expectedV);
+            Attention.BackwardGroup(q, k, v, p, dO, columns, shape, kvHead, scale, actualQ, actualK, actualV, new float[keyCount]);
+        }
+        KernelAssert.Close(expectedQ, actualQ, 1e-4f, 1e-5f, "dQ");
+        KernelAssert.Close(expectedK, actualK, 1e-4f, 1e-5f, "dK");
+        KernelAssert.Close(expectedV, actualV, 1e-4f, 1e-5f, "dV");
+    }
+
+    [Fact]
+    public void BackwardGroup_PaddingKey_GetsNoGradient()
+    {
+        var shape = new AttentionShape(4, 4, 2, 1, 8);
+        var q = KernelAssert.Random(4 * 2 * 8, 58);
+        var k = KernelAssert.Random(4 * 8, 59);
+        var v = KernelAssert.Random(4 * 8, 60);
+        bool[] valid = [true, false, true, true];
+        int[] columns = [0, 1, 2, 3];
+        var probabilities = Probabilities(q, k, v, valid, columns, shape, 0.35f);
+        var dK = new float[k.Length];
+        var dV = new float[v.Length];
+        Attention.BackwardGroup(q, k, v, probabilities, KernelAssert.Random(q.Length, 61), columns, shape, 0, 0.35f, new float[q.Length], dK, dV, new float[4]);
+        Assert.All(dK.AsSpan(8, 8).ToArray(), g => Assert.Equal(0f, g));
+        Assert.All(dV.AsSpan(8, 8).ToArray(), g => Assert.Equal(0f, g));
+        Assert.Contains(dK.AsSpan(16, 8).ToArray(), g => g != 0f);
+    }
+
+    /// <summary>P of every head, laid out [H, Tq, Tk] (so a kv group's heads are contiguous).</summary>
+    internal static float[] Probabilities(float[] q, float[] k, float[] v, bool[] valid, int[] columns, AttentionShape shape, float scale)
+    {
+        int perHead = shape.QueryCount * shape.KeyCount;
+        var probabilities = new float[shape.HeadCount * perHead];
+        var output = new float[q.Length];
+        for (int h = 0; h < shape.HeadCount; h++)
+        {
+            Attention.ForwardHead(q, k, v, valid, columns, shape, h, scale, output, probabilities.AsSpan(h * perHead, perHead), new float[shape.KeyCount]);
+        }
+        return probabilities;
+    }
+}
