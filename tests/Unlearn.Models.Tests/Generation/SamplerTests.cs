@@ -2,6 +2,7 @@
 // the pseudo-random stream is xoshiro256** seeded through SplitMix64, pinned here against an independent
 // Python implementation of the published algorithm (values computed once, see tests/reference/xoshiro.py).
 using Unlearn.Models.Generation;
+using Unlearn.Numerics;
 
 namespace Unlearn.Models.Tests.Generation;
 

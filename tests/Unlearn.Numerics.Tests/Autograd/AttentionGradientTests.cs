@@ -35,7 +35,7 @@ public class AttentionGradientTests(ITestOutputHelper log)
         var dO = GradientCheck.Random(q.Length, 61);
         float[][] Gradients(bool recompute)
         {
-            using var tape = new Tape(Gemm.ReferenceGemm.Instance);
+            using var tape = new Tape(global::Unlearn.Numerics.Gemm.ReferenceGemm.Instance);
             var qv = tape.Input(q, Batch * Columns, Heads * HeadDim, "q", requiresGradient: true);
             var kv = tape.Input(k, Batch * Columns, KvHeads * HeadDim, "k", requiresGradient: true);
             var vv = tape.Input(v, Batch * Columns, KvHeads * HeadDim, "v", requiresGradient: true);
@@ -54,7 +54,7 @@ public class AttentionGradientTests(ITestOutputHelper log)
     [Fact]
     public void Attention_PaddingKeys_GetNoGradient()
     {
-        using var tape = new Tape(Gemm.ReferenceGemm.Instance);
+        using var tape = new Tape(global::Unlearn.Numerics.Gemm.ReferenceGemm.Instance);
         var q = tape.Input(GradientCheck.Random(Batch * Columns * Heads * HeadDim, 54), Batch * Columns, Heads * HeadDim, "q", requiresGradient: true);
         var k = tape.Input(GradientCheck.Random(Batch * Columns * KvHeads * HeadDim, 55), Batch * Columns, KvHeads * HeadDim, "k", requiresGradient: true);
         var v = tape.Input(GradientCheck.Random(Batch * Columns * KvHeads * HeadDim, 56), Batch * Columns, KvHeads * HeadDim, "v", requiresGradient: true);
@@ -72,7 +72,7 @@ public class AttentionGradientTests(ITestOutputHelper log)
     [Fact]
     public void Attention_WrongKeyWidth_ThrowsWithShapes()
     {
-        using var tape = new Tape(Gemm.ReferenceGemm.Instance);
+        using var tape = new Tape(global::Unlearn.Numerics.Gemm.ReferenceGemm.Instance);
         var q = tape.Input(new float[10 * 16], 10, 16, "q");
         var k = tape.Input(new float[10 * 12], 10, 12, "k");
         var error = Assert.Throws<ArgumentException>(() => tape.Attention(q, k, k, new SequenceGrid(Batch, Columns, Valid), Heads, KvHeads, HeadDim));

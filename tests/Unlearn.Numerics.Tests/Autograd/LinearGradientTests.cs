@@ -32,7 +32,7 @@ public class LinearGradientTests(ITestOutputHelper log)
     {
         var w = GradientCheck.RandomParameter("w", 7, 1f, 4, 3);
         var b = GradientCheck.RandomParameter("b", 8, 1f, 4);
-        using var tape = new Tape(Gemm.ReferenceGemm.Instance);
+        using var tape = new Tape(global::Unlearn.Numerics.Gemm.ReferenceGemm.Instance);
         var y = tape.Linear(tape.Input(GradientCheck.Random(6, 9), 2, 3, "x"), w, b, prunedRows: [2]);
         Assert.Equal(0f, y.Value[2]);
         Assert.Equal(0f, y.Value[6]);
@@ -45,7 +45,7 @@ public class LinearGradientTests(ITestOutputHelper log)
     [Fact]
     public void Linear_FrozenWeightAndConstantInput_RecordsNothing()
     {
-        using var tape = new Tape(Gemm.ReferenceGemm.Instance);
+        using var tape = new Tape(global::Unlearn.Numerics.Gemm.ReferenceGemm.Instance);
         var y = tape.Linear(tape.Input(GradientCheck.Random(6, 11), 2, 3, "x"), Weight.Frozen(GradientCheck.Random(12, 12), 4, 3, "w"));
         Assert.Equal(0, tape.NodeCount);
         Assert.False(y.RequiresGradient);

@@ -52,7 +52,7 @@ public class LoraLinearGradientTests(ITestOutputHelper log)
     public void LoraLinear_MaskedNeuronsAndPrunedRow_GetNoAdapterGradient()
     {
         var (x, w, adapter) = Case(inputMask: [1f, 0f, 1f, 1f, 1f, 1f], outputMask: [1f, 1f, 1f, 1f, 0f], dropout: 0f);
-        using var tape = new Tape(Gemm.ReferenceGemm.Instance);
+        using var tape = new Tape(global::Unlearn.Numerics.Gemm.ReferenceGemm.Instance);
         var y = tape.LoraLinear(tape.Input(x, Rows, In, "x"), Weight.Frozen(w, Out, In, "w"), null, adapter, prunedRows: [0]);
         tape.Backward(y, GradientCheck.Random(Rows * Out, 22));
         for (int r = 0; r < Rank; r++)
@@ -68,7 +68,7 @@ public class LoraLinearGradientTests(ITestOutputHelper log)
     public void LoraLinear_DropoutWithoutGenerator_ThrowsNamingTheAdapter()
     {
         var (x, w, adapter) = Case(null, null, 0.1f);
-        using var tape = new Tape(Gemm.ReferenceGemm.Instance);
+        using var tape = new Tape(global::Unlearn.Numerics.Gemm.ReferenceGemm.Instance);
         var error = Assert.Throws<ArgumentNullException>(() => tape.LoraLinear(tape.Input(x, Rows, In, "x"), Weight.Frozen(w, Out, In, "w"), null, adapter));
         Assert.Contains("lora_A", error.Message);
     }
