@@ -1,0 +1,125 @@
+// `unlearn generate`: continue a prompt with a model folder, streaming text (or printing ids as JSON).
+//   unlearn generate --model DIR --prompt TEXT [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--chat]
+//   unlearn generate --model DIR --prompt-ids 1,5,9 --max-tokens N --temperature 0 --json
+using System.CommandLine;
+using System.Text.Json;
+using Unlearn.Models;
+using Unlearn.Models.Config;
+using Unlearn.Models.Generation;
+using Unlearn.Tokenizers.Chat;
+
+namespace Unlearn.Cli.Commands;
+
+internal static class GenerateCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "Hugging Face model folder", Required = true };
+        var prompt = new Option<string?>("--prompt") { Description = "Prompt text (encoded with the folder's tokenizer; BOS added as its config says)" };
+        var promptIds = new Option<string?>("--prompt-ids") { Description = "Prompt as comma-separated token ids (no tokenizer needed)" };
+        var maxTokens = new Option<int?>("--max-tokens") { Description = "New tokens at most (default: until a stop id or the end of the context)" };
+        var temperature = new Option<float?>("--temperature") { Description = "0 = greedy (default: generation_config.json, else 1)" };
+        var topK = new Option<int?>("--top-k") { Description = "Keep the k most likely tokens (default: generation_config.json, else off)" };
+        var topP = new Option<float?>("--top-p") { Description = "Nucleus sampling threshold (default: generation_config.json, else 1)" };
+        var repetition = new Option<float?>("--repetition-penalty") { Description = "transformers-style repetition penalty (default 1)" };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the sampling stream (xoshiro256**; same seed, same text)", DefaultValueFactory = _ => 0 };
+        var chat = new Option<bool>("--chat") { Description = "Wrap the prompt as a user turn in the model's chat format and print only the reply" };
+        var json = new Option<bool>("--json") { Description = "Print {\"ids\": [...]} (prompt ids then new ids; the ending stop id is not included)" };
+        var command = new Command("generate", "Continue a prompt with a model, streaming the text.")
+        {
+            model, prompt, promptIds, maxTokens, temperature, topK, topP, repetition, seed, chat, json,
+        };
+        command.SetAction(parse => CommandErrors.Run(() =>
+        {
+            string? text = parse.GetValue(prompt);
+            string? idsText = parse.GetValue(promptIds);
+            if ((text is null) == (idsText is null))
+            {
+                throw new CommandLineException("give exactly one of --prompt TEXT or --prompt-ids 1,5,9");
+            }
+            bool asChat = parse.GetValue(chat);
+            if (asChat && idsText is not null)
+            {
+                throw new CommandLineException("--chat needs --prompt TEXT (a chat turn is text)");
+            }
+            bool asJson = parse.GetValue(json);
+            using var loaded = PretrainedModel.Load(parse.GetValue(model)!, new ModelLoadOptions { LoadTokenizer = idsText is null || !asJson });
+            int[] ids = idsText is not null ? IdList.Parse(idsText, "--prompt-ids") : Encode(loaded, text!, asChat);
+            int limit = loaded.Model.Shape.MaxPositions - ids.Length;
+            if (limit <= 0)
+            {
+                throw new CommandLineException($"the prompt has {ids.Length} tokens; the model takes {loaded.Model.Shape.MaxPositions} positions");
+            }
+            var request = new GenerationRequest
+            {
+                MaxNewTokens = Math.Min(parse.GetValue(maxTokens) ?? limit, limit),
+                Sampling = Sampling(loaded.Generation, parse.GetValue(temperature), parse.GetValue(topK), parse.GetValue(topP), parse.GetValue(repetition)),
+                Seed = parse.GetValue(seed),
+                StopIds = loaded.StopIds,
+            };
+            if (asJson)
+            {
+                var result = new Generator(loaded.Model).Generate([ids], request)[0];
+                Console.Out.WriteLine(JsonSerializer.Serialize(new { ids = result.PromptIds.Concat(result.NewIds) }));
+                return ExitCodes.Success;
+            }
+            Stream(loaded, ids, request, printPrompt: !asChat);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static int[] Encode(PretrainedModel loaded, string text, bool asChat)
+    {
+        var tokenizer = loaded.RequireTokenizer();
+        if (!asChat)
+        {
+            return tokenizer.Encode(text).ToArray();
+        }
+        return tokenizer.RenderChat([new ChatMessage("user", text)], addGenerationPrompt: true).Ids.ToArray();
+    }
+
+    private static SamplingSettings Sampling(GenerationDefaults defaults, float? temperature, int? topK, float? topP, float? repetition)
+    {
+        bool sampleByDefault = defaults.DoSample ?? true;
+        var settings = new SamplingSettings
+        {
+            Temperature = temperature ?? (sampleByDefault ? (float)(defaults.Temperature ?? 1.0) : 0f),
+            TopK = topK ?? defaults.TopK ?? 0,
+            TopP = topP ?? (float)(defaults.TopP ?? 1.0),
+            RepetitionPenalty = repetition ?? (float)(defaults.RepetitionPenalty ?? 1.0),
+        };
+        try
+        {
+            settings.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new CommandLineException(e.Message);
+        }
+        return settings;
+    }
+
+    // Prints the prompt (unless it is a chat turn) and then each piece of text as soon as it is complete.
+    private static void Stream(PretrainedModel loaded, int[] ids, GenerationRequest request, bool printPrompt)
+    {
+        var tokenizer = loaded.RequireTokenizer();
+        var decoder = tokenizer.CreateIncrementalDecoder(skipSpecialTokens: true);
+        foreach (var id in ids)
+        {
+            string piece = decoder.Push(id);
+            if (printPrompt)
+            {
+                Console.Out.Write(piece);
+            }
+        }
+        Console.Out.Flush();
+        new Generator(loaded.Model).Generate([ids], request, token =>
+        {
+            Console.Out.Write(decoder.Push(token.TokenId));
+            Console.Out.Flush();
+        });
+        Console.Out.Write(decoder.Flush());
+        Console.Out.WriteLine();
+    }
+}
