@@ -11,17 +11,18 @@ internal sealed partial class NewGlmnetSolver
     /// <summary>Returns true and moves w to the accepted trial point, or false (w unchanged) after 20 halvings.</summary>
     private bool LineSearch()
     {
-        double predicted = 0, trialNorm = 0;
+        // Every term is a per-coordinate or per-row difference, never a difference of two totals (‖w + d‖₁ − ‖w‖₁
+        // as two sums of size ~‖w‖₁ would drown the ~1e-18 decreases of the last Newton steps in rounding).
+        double normChange = NormChange();
+        double predicted = normChange;
         for (int j = 0; j < columnCount; j++)
         {
             predicted += gradient[j] * (trial[j] - weights[j]);
-            trialNorm += Math.Abs(trial[j]);
         }
-        predicted += trialNorm - weightNorm;
 
         for (int step = 0; step < MaxLineSearchSteps; step++)
         {
-            double change = trialNorm - weightNorm - SufficientDecrease * predicted;
+            double change = normChange - SufficientDecrease * predicted;
             for (int i = 0; i < rowCount; i++)
             {
                 change += LossChange(i, direction[i]);
@@ -29,7 +30,6 @@ internal sealed partial class NewGlmnetSolver
             if (change <= 0)
             {
                 Array.Copy(trial, weights, columnCount);
-                weightNorm = trialNorm;
                 for (int i = 0; i < rowCount; i++)
                 {
                     margin[i] += direction[i];
@@ -37,12 +37,11 @@ internal sealed partial class NewGlmnetSolver
                 UpdateRowDerivatives();
                 return true;
             }
-            trialNorm = 0;
             for (int j = 0; j < columnCount; j++)
             {
                 trial[j] = (weights[j] + trial[j]) * 0.5;
-                trialNorm += Math.Abs(trial[j]);
             }
+            normChange = NormChange();
             predicted *= 0.5;
             for (int i = 0; i < rowCount; i++)
             {
@@ -50,6 +49,17 @@ internal sealed partial class NewGlmnetSolver
             }
         }
         return false;
+    }
+
+    /// <summary>‖trial‖₁ − ‖w‖₁ as a sum of per-coordinate differences.</summary>
+    private double NormChange()
+    {
+        double change = 0;
+        for (int j = 0; j < columnCount; j++)
+        {
+            change += Math.Abs(trial[j]) - Math.Abs(weights[j]);
+        }
+        return change;
     }
 
     /// <summary>loss_i(m_i + d) − loss_i(m_i), computed without cancellation for small d.</summary>

@@ -38,7 +38,6 @@ internal sealed partial class NewGlmnetSolver
     private readonly int[] order;            // active coordinates first (shrinking), shuffled per cycle
 
     private ProbeRandom random;
-    private double weightNorm;               // ‖w‖₁
 
     public NewGlmnetSolver(DesignMatrix matrix, ReadOnlySpan<bool> labels, L1LogisticOptions options)
     {
@@ -137,7 +136,11 @@ internal sealed partial class NewGlmnetSolver
         }
 
         RecomputeMargins();
-        double objective = weightNorm;
+        double objective = 0;
+        foreach (double w in weights)
+        {
+            objective += Math.Abs(w);
+        }
         for (int i = 0; i < rowCount; i++)
         {
             objective += rowCost[i] * ProbeMath.Softplus(-sign[i] * margin[i]);
@@ -161,16 +164,14 @@ internal sealed partial class NewGlmnetSolver
         }
     }
 
-    /// <summary>Margins m = X w from scratch, columns in index order; also refreshes ‖w‖₁.</summary>
+    /// <summary>Margins m = X w from scratch, columns in index order.</summary>
     private void RecomputeMargins()
     {
         Array.Clear(margin);
-        weightNorm = 0;
         for (int j = 0; j < columnCount; j++)
         {
             if (weights[j] != 0)
             {
-                weightNorm += Math.Abs(weights[j]);
                 Axpy(matrix.Column(j), weights[j], margin);
             }
         }
