@@ -1,6 +1,8 @@
 // newGLMNET, part 3: the Armijo line search along d = trial − w. Accepts step 2^-k (k < 20) when
 //   ‖w + d‖₁ − ‖w‖₁ + Σ_i Δloss_i ≤ σ · (∇L·d + ‖w + d‖₁ − ‖w‖₁) · 2^-k,   σ = 0.01   (liblinear's rule),
 // halving d, the trial point and X d between attempts.
+using System.Runtime.CompilerServices;
+
 namespace Unlearn.Methods.Probing;
 
 internal sealed partial class NewGlmnetSolver
@@ -9,6 +11,7 @@ internal sealed partial class NewGlmnetSolver
     private const int MaxLineSearchSteps = 20;
 
     /// <summary>Returns true and moves w to the accepted trial point, or false (w unchanged) after 20 halvings.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool LineSearch()
     {
         // Every term is a per-coordinate or per-row difference, never a difference of two totals (‖w + d‖₁ − ‖w‖₁

@@ -1,6 +1,8 @@
 // newGLMNET, part 2: the gradient and Hessian diagonal at w with outer shrinking, and the coordinate
 // descent on the quadratic model  q(d) = ∇L·d + ½ dᵀ H d + ‖w + d‖₁  (H = Xᵀ diag(curvature) X + Nu I)
 // with inner shrinking. Constants as in liblinear.
+using System.Runtime.CompilerServices;
+
 namespace Unlearn.Methods.Probing;
 
 internal sealed partial class NewGlmnetSolver
@@ -19,6 +21,7 @@ internal sealed partial class NewGlmnetSolver
     /// from the subdifferential). A coordinate at 0 whose gradient is well inside (−1, 1) — by more than the
     /// previous iteration's largest violation / n — is shrunk: moved past the active count for this iteration.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (double Largest, double Total, int ActiveCount) ComputeGradient(double largestViolationBefore)
     {
         double largest = 0, total = 0;
@@ -51,6 +54,7 @@ internal sealed partial class NewGlmnetSolver
     /// active coordinate back in play. Leaves the iterate in <see cref="trial"/> and X(trial − w) in
     /// <see cref="direction"/>. Returns the number of cycles.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int SolveSubproblem(int activeCount, double stopViolation)
     {
         Array.Copy(weights, trial, columnCount);

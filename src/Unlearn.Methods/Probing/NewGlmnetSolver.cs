@@ -11,6 +11,8 @@
 // s_i = ±1, C_i = C · c_{y_i}, loss_i = C_i log(1 + exp(−s_i m_i)).
 using Unlearn.Methods.Probing.Kernels;
 
+using System.Runtime.CompilerServices;
+
 namespace Unlearn.Methods.Probing;
 
 internal sealed partial class NewGlmnetSolver
@@ -153,6 +155,7 @@ internal sealed partial class NewGlmnetSolver
     }
 
     /// <summary>Loss derivatives of every row at the current margins.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void UpdateRowDerivatives()
     {
         for (int i = 0; i < rowCount; i++)
@@ -165,6 +168,7 @@ internal sealed partial class NewGlmnetSolver
     }
 
     /// <summary>Margins m = X w from scratch, columns in index order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RecomputeMargins()
     {
         Array.Clear(margin);

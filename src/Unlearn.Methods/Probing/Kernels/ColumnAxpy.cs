@@ -1,6 +1,7 @@
 // Kernel: value[i] += scale · x[i] — updates the direction product Xd (or the margins Xw) after a
 // coordinate step along one float column of the design matrix. Each element is one fused multiply-add,
 // so the vector paths and the scalar reference agree bit for bit. No allocation, no I/O.
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -11,6 +12,7 @@ internal static class ColumnAxpy
     /// <param name="column">[rowCount] float column of the design matrix.</param>
     /// <param name="scale">the coordinate step.</param>
     /// <param name="value">[rowCount] per-row values, updated in place.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute(ReadOnlySpan<float> column, double scale, Span<double> value)
     {
         int rowCount = column.Length;
@@ -21,7 +23,7 @@ internal static class ColumnAxpy
         ref float x = ref MemoryMarshal.GetReference(column);
         ref double v = ref MemoryMarshal.GetReference(value);
         int i = 0;
-        if (KernelLanes.VectorBits == 512)
+        if (Vector512.IsHardwareAccelerated)
         {
             Vector512<double> s = Vector512.Create(scale);
             for (; i <= rowCount - 16; i += 16)
@@ -31,7 +33,7 @@ internal static class ColumnAxpy
                 Vector512.FusedMultiplyAdd(s, Vector512.WidenUpper(f), Vector512.LoadUnsafe(ref v, (nuint)(i + 8))).StoreUnsafe(ref v, (nuint)(i + 8));
             }
         }
-        else if (KernelLanes.VectorBits == 256)
+        else if (Vector256.IsHardwareAccelerated)
         {
             Vector256<double> s = Vector256.Create(scale);
             for (; i <= rowCount - 8; i += 8)

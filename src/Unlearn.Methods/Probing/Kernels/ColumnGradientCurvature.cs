@@ -13,6 +13,7 @@ internal static class ColumnGradientCurvature
     /// <param name="column">[rowCount] float column of the design matrix.</param>
     /// <param name="slope">[rowCount] first derivative of each row's loss w.r.t. its margin.</param>
     /// <param name="curvature">[rowCount] second derivative of each row's loss w.r.t. its margin.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (double Gradient, double Curvature) Compute(ReadOnlySpan<float> column, ReadOnlySpan<double> slope, ReadOnlySpan<double> curvature)
     {
         int rowCount = column.Length;
@@ -25,11 +26,11 @@ internal static class ColumnGradientCurvature
         ref double h = ref MemoryMarshal.GetReference(curvature);
         int body = rowCount - rowCount % KernelLanes.BlockSize;
         (double Gradient, double Curvature) sums = (0, 0);
-        if (body > 0 && KernelLanes.VectorBits == 512)
+        if (body > 0 && Vector512.IsHardwareAccelerated)
         {
             sums = Body512(ref x, ref g, ref h, body);
         }
-        else if (body > 0 && KernelLanes.VectorBits == 256)
+        else if (body > 0 && Vector256.IsHardwareAccelerated)
         {
             sums = Body256(ref x, ref g, ref h, body);
         }

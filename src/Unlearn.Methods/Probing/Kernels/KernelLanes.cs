@@ -16,10 +16,6 @@ internal static class KernelLanes
     /// <summary>Elements per block: one Vector512 of floats, or two Vector256 of floats.</summary>
     public const int BlockSize = 16;
 
-    /// <summary>Which vector path the kernels take on this machine.</summary>
-    public static readonly int VectorBits =
-        Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 0;
-
     /// <summary>Folds the four Vector256 accumulators (elements 0–3, 4–7, 8–11, 12–15 of each block).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Fold(Vector256<double> a0, Vector256<double> a1, Vector256<double> a2, Vector256<double> a3)

@@ -13,6 +13,7 @@ internal static class WeightedColumnDot
     /// <param name="column">[rowCount] float column of the design matrix.</param>
     /// <param name="weight">[rowCount] per-row weight.</param>
     /// <param name="value">[rowCount] per-row value.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Compute(ReadOnlySpan<float> column, ReadOnlySpan<double> weight, ReadOnlySpan<double> value)
     {
         int rowCount = column.Length;
@@ -25,11 +26,11 @@ internal static class WeightedColumnDot
         ref double v = ref MemoryMarshal.GetReference(value);
         int body = rowCount - rowCount % KernelLanes.BlockSize;
         double sum = 0;
-        if (body > 0 && KernelLanes.VectorBits == 512)
+        if (body > 0 && Vector512.IsHardwareAccelerated)
         {
             sum = Body512(ref x, ref w, ref v, body);
         }
-        else if (body > 0 && KernelLanes.VectorBits == 256)
+        else if (body > 0 && Vector256.IsHardwareAccelerated)
         {
             sum = Body256(ref x, ref w, ref v, body);
         }
