@@ -85,7 +85,13 @@ internal static class SpecialFunctions
 
     /// <summary>x^a (1 − x)^b / B(a, b), in logs.</summary>
     private static double Front(double x, double complement, double a, double b) =>
-        Math.Exp(a * Math.Log(x) + b * Math.Log(complement) - LogBeta(a, b));
+        Math.Exp(a * LogOf(x, complement) + b * LogOf(complement, x) - LogBeta(a, b));
+
+    /// <summary>
+    /// log x given also 1 − x: near x = 1, log1p(−(1 − x)) keeps the digits that log(x) loses to x's rounding
+    /// (with a = 5e5, as for a t-test on a million rows, those lost digits would cost 5e-11 of relative accuracy).
+    /// </summary>
+    private static double LogOf(double x, double complement) => x > 0.5 ? ProbeMath.Log1P(-complement) : Math.Log(x);
 
     /// <summary>
     /// 1 / (1 + d₁ / (1 + d₂ / (1 + …))) with d_{2m+1} = −(a + m)(a + b + m) x / ((a + 2m)(a + 2m + 1)) and

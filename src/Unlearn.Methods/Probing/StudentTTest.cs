@@ -54,7 +54,10 @@ public static class StudentTTest
         return new TTestResult(statistics, pValues, degreesOfFreedom);
     }
 
-    /// <summary>P(|T| ≥ |t|) for Student's t with <paramref name="degreesOfFreedom"/> &gt; 0; NaN for NaN t.</summary>
+    /// <summary>
+    /// P(|T| ≥ |t|) for Student's t with <paramref name="degreesOfFreedom"/> ν &gt; 0; NaN for NaN t. Relative error about
+    /// ν·1e-16 (the conditioning of x = ν / (ν + t²) near 1): 2e-12 at ν = 2·10⁴, 4e-11 at ν = 10⁶.
+    /// </summary>
     public static double TwoSidedPValue(double t, double degreesOfFreedom)
     {
         if (!(degreesOfFreedom > 0))
