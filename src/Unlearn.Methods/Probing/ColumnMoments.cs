@@ -1,5 +1,8 @@
 // Per-column count, mean and sum of squared deviations of a set of rows, two-pass in double, rows in
-// order (deterministic). The shared statistics behind the t-test and the difference-of-means scores.
+// order (deterministic), vectorised across columns (Kernels/RowMoments). The shared statistics behind
+// the standardiser, the t-test and the difference-of-means scores.
+using Unlearn.Methods.Probing.Kernels;
+
 namespace Unlearn.Methods.Probing;
 
 internal sealed class ColumnMoments
@@ -18,23 +21,20 @@ internal sealed class ColumnMoments
     /// <summary>Σ_i (x_ij − mean_j)² per column.</summary>
     public double[] SquaredDeviations { get; }
 
-    /// <summary>Moments of the listed rows of row-major rows [*, featureCount] (every row when <paramref name="rowIndices"/> is null).</summary>
-    public static ColumnMoments Compute(ReadOnlySpan<float> rows, int featureCount, IReadOnlyList<int>? rowIndices, string rowsName)
+    /// <summary>
+    /// Moments of the listed rows of row-major rows [*, featureCount] (every row when <paramref name="rowIndices"/> is
+    /// null). Throws <see cref="ProbeDataException"/> naming <paramref name="rowsName"/>[row, column] on a NaN or ±∞.
+    /// </summary>
+    public static ColumnMoments Compute(ReadOnlySpan<float> rows, int featureCount, int[]? rowIndices, string rowsName)
     {
-        int count = rowIndices?.Count ?? rows.Length / featureCount;
+        int count = rowIndices?.Length ?? rows.Length / featureCount;
         var sums = new double[featureCount];
         for (int r = 0; r < count; r++)
         {
             int row = rowIndices?[r] ?? r;
             ReadOnlySpan<float> values = rows.Slice(row * featureCount, featureCount);
-            for (int j = 0; j < featureCount; j++)
-            {
-                if (!float.IsFinite(values[j]))
-                {
-                    throw new ProbeDataException($"{rowsName}[{row}, {j}] is {values[j]}; activations must be finite. Check the activation cache for overflow.");
-                }
-                sums[j] += values[j];
-            }
+            ProbeInput.CheckFinite(values, row, rowsName);
+            RowMoments.AddRow(values, sums);
         }
         var means = new double[featureCount];
         for (int j = 0; j < featureCount; j++)
@@ -45,28 +45,23 @@ internal sealed class ColumnMoments
         for (int r = 0; r < count; r++)
         {
             int row = rowIndices?[r] ?? r;
-            ReadOnlySpan<float> values = rows.Slice(row * featureCount, featureCount);
-            for (int j = 0; j < featureCount; j++)
-            {
-                double deviation = values[j] - means[j];
-                squares[j] += deviation * deviation;
-            }
+            RowMoments.AddSquaredDeviations(rows.Slice(row * featureCount, featureCount), means, squares);
         }
         return new ColumnMoments(count, means, squares);
     }
 
     /// <summary>(concept, background) moments of labelled rows, optionally restricted to <paramref name="rowIndices"/>.</summary>
     public static (ColumnMoments Concept, ColumnMoments Background) ByLabel(
-        ReadOnlySpan<float> rows, int featureCount, ReadOnlySpan<bool> labels, IReadOnlyList<int>? rowIndices)
+        ReadOnlySpan<float> rows, int featureCount, ReadOnlySpan<bool> labels, int[]? rowIndices)
     {
         var concept = new List<int>();
         var background = new List<int>();
-        int count = rowIndices?.Count ?? labels.Length;
+        int count = rowIndices?.Length ?? labels.Length;
         for (int r = 0; r < count; r++)
         {
             int row = rowIndices?[r] ?? r;
             (labels[row] ? concept : background).Add(row);
         }
-        return (Compute(rows, featureCount, concept, "rows"), Compute(rows, featureCount, background, "rows"));
+        return (Compute(rows, featureCount, concept.ToArray(), "rows"), Compute(rows, featureCount, background.ToArray(), "rows"));
     }
 }

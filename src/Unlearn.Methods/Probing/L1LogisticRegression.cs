@@ -15,7 +15,7 @@ public static class L1LogisticRegression
         options.Validate();
         ProbeInput.CheckShape(rows, rowCount, featureCount);
         ProbeInput.CheckLabels(labels, rowCount);
-        ProbeInput.RequireBothClasses(labels, ReadOnlySpan<int>.Empty, "the training data");
+        ProbeInput.RequireBothClasses(labels, null, "the training data");
         DesignMatrix matrix = DesignMatrix.FromRows(rows, rowCount, featureCount, options.FitIntercept);
         return new NewGlmnetSolver(matrix, labels, options).Solve();
     }
@@ -33,7 +33,7 @@ public static class L1LogisticRegression
                 nameof(matrix));
         }
         ProbeInput.CheckLabels(labels, matrix.RowCount);
-        ProbeInput.RequireBothClasses(labels, ReadOnlySpan<int>.Empty, "the training data");
+        ProbeInput.RequireBothClasses(labels, null, "the training data");
         return new NewGlmnetSolver(matrix, labels, options).Solve();
     }
 
@@ -51,7 +51,7 @@ public static class L1LogisticRegression
         {
             throw new ProbeDataException($"coefficients: {coefficients.Length} values for {featureCount} features.");
         }
-        var (concept, background) = ProbeInput.RequireBothClasses(labels, ReadOnlySpan<int>.Empty, "the data");
+        var (concept, background) = ProbeInput.RequireBothClasses(labels, null, "the data");
         double conceptCost = c, backgroundCost = c;
         if (classWeighting == ClassWeighting.Balanced)
         {

@@ -16,7 +16,7 @@ public static class Probe
         options.Solver.Validate();
         ProbeInput.CheckShape(rows, rowCount, featureCount);
         ProbeInput.CheckLabels(labels, rowCount);
-        ProbeInput.RequireBothClasses(labels, ReadOnlySpan<int>.Empty, "the probe data");
+        ProbeInput.RequireBothClasses(labels, null, "the probe data");
         var (train, heldOut) = ProbeSplit.TrainHeldOut(labels, options.HeldOutFraction, options.Seed);
 
         CrossValidationResult? crossValidation = null;

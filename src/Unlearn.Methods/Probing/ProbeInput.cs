@@ -21,6 +21,17 @@ internal static class ProbeInput
         }
     }
 
+    /// <summary>Throws naming <paramref name="rowsName"/>[row, column] when the row holds a NaN or ±∞.</summary>
+    public static void CheckFinite(ReadOnlySpan<float> row, int rowIndex, string rowsName)
+    {
+        int column = Kernels.NonFiniteSearch.IndexOfNonFinite(row);
+        if (column >= 0)
+        {
+            throw new ProbeDataException(
+                $"{rowsName}[{rowIndex}, {column}] is {row[column]}; activations must be finite. Check the activation cache for overflow.");
+        }
+    }
+
     public static void CheckLabels(ReadOnlySpan<bool> labels, int rowCount)
     {
         if (labels.Length != rowCount)
@@ -29,29 +40,19 @@ internal static class ProbeInput
         }
     }
 
-    /// <summary>Counts (concept, background) among the selected rows (all rows when <paramref name="rowIndices"/> is empty).</summary>
-    public static (int Concept, int Background) CountClasses(ReadOnlySpan<bool> labels, ReadOnlySpan<int> rowIndices)
+    /// <summary>Counts (concept, background) among the rows listed in <paramref name="rowIndices"/> (all rows when null).</summary>
+    public static (int Concept, int Background) CountClasses(ReadOnlySpan<bool> labels, int[]? rowIndices)
     {
-        int concept = 0, total = rowIndices.IsEmpty ? labels.Length : rowIndices.Length;
-        if (rowIndices.IsEmpty)
+        int concept = 0, total = rowIndices?.Length ?? labels.Length;
+        for (int r = 0; r < total; r++)
         {
-            foreach (bool label in labels)
-            {
-                concept += label ? 1 : 0;
-            }
-        }
-        else
-        {
-            foreach (int row in rowIndices)
-            {
-                concept += labels[row] ? 1 : 0;
-            }
+            concept += labels[rowIndices?[r] ?? r] ? 1 : 0;
         }
         return (concept, total - concept);
     }
 
     /// <summary>Throws unless both classes occur among the selected rows.</summary>
-    public static (int Concept, int Background) RequireBothClasses(ReadOnlySpan<bool> labels, ReadOnlySpan<int> rowIndices, string what)
+    public static (int Concept, int Background) RequireBothClasses(ReadOnlySpan<bool> labels, int[]? rowIndices, string what)
     {
         var counts = CountClasses(labels, rowIndices);
         if (counts.Concept == 0 || counts.Background == 0)

@@ -1,18 +1,20 @@
 // Per-column standardisation with the population mean and standard deviation (divide by n, as
-// scikit-learn's StandardScaler). Statistics are accumulated in double, two-pass, rows in order, so they
-// are deterministic. A zero-variance column maps to a column of zeros (not NaN); callers give such a
-// column score 0. Not a general feature-scaling toolkit: no robust scaling, no partial fitting.
+// scikit-learn's StandardScaler), statistics two-pass in double, rows in order (deterministic). A value
+// maps to (float)((x − mean) · (1 / std)); a zero-variance column maps to zeros (not NaN) and callers give
+// it score 0. Not a general feature-scaling toolkit: no robust scaling, no partial fitting.
 namespace Unlearn.Methods.Probing;
 
 public sealed class Standardizer
 {
     private readonly double[] means;
     private readonly double[] deviations;
+    private readonly double[] inverseDeviations;
 
     private Standardizer(double[] means, double[] deviations)
     {
         this.means = means;
         this.deviations = deviations;
+        inverseDeviations = deviations.Select(d => d == 0 ? 0 : 1 / d).ToArray();
     }
 
     public int FeatureCount => means.Length;
@@ -23,6 +25,11 @@ public sealed class Standardizer
     /// <summary>Population standard deviation of each column (0 for a constant column).</summary>
     public IReadOnlyList<double> StandardDeviations => deviations;
 
+    /// <summary>1 / std per column, 0 for a constant column (what <see cref="Apply"/> multiplies by).</summary>
+    internal ReadOnlySpan<double> InverseDeviations => inverseDeviations;
+
+    internal ReadOnlySpan<double> MeanValues => means;
+
     /// <summary>True when the column had zero variance: it standardises to zeros and should score 0.</summary>
     public bool IsConstant(int feature) => deviations[feature] == 0;
 
@@ -30,57 +37,26 @@ public sealed class Standardizer
     public static Standardizer Fit(ReadOnlySpan<float> rows, int rowCount, int featureCount)
     {
         ProbeInput.CheckShape(rows, rowCount, featureCount);
-        return Fit(rows, featureCount, ReadOnlySpan<int>.Empty);
+        return Fit(rows, featureCount, null);
     }
 
-    /// <summary>Fits on the rows listed in <paramref name="rowIndices"/> (all rows when empty).</summary>
-    internal static Standardizer Fit(ReadOnlySpan<float> rows, int featureCount, ReadOnlySpan<int> rowIndices)
+    /// <summary>Fits on the rows listed in <paramref name="rowIndices"/> (all rows when null).</summary>
+    internal static Standardizer Fit(ReadOnlySpan<float> rows, int featureCount, int[]? rowIndices)
     {
-        int rowCount = rowIndices.IsEmpty ? rows.Length / featureCount : rowIndices.Length;
-        var sums = new double[featureCount];
-        for (int r = 0; r < rowCount; r++)
+        ColumnMoments moments = ColumnMoments.Compute(rows, featureCount, rowIndices, "rows");
+        if (moments.Count == 0)
         {
-            int row = rowIndices.IsEmpty ? r : rowIndices[r];
-            ReadOnlySpan<float> values = rows.Slice(row * featureCount, featureCount);
-            for (int j = 0; j < featureCount; j++)
-            {
-                float value = values[j];
-                if (!float.IsFinite(value))
-                {
-                    throw new ProbeDataException($"rows[{row}, {j}] is {value}; activations must be finite. Check the activation cache for overflow.");
-                }
-                sums[j] += value;
-            }
+            throw new ProbeDataException("rows: no rows to standardise on.");
         }
-        var means = new double[featureCount];
-        for (int j = 0; j < featureCount; j++)
-        {
-            means[j] = sums[j] / rowCount;
-        }
-        var squares = new double[featureCount];
-        for (int r = 0; r < rowCount; r++)
-        {
-            int row = rowIndices.IsEmpty ? r : rowIndices[r];
-            ReadOnlySpan<float> values = rows.Slice(row * featureCount, featureCount);
-            for (int j = 0; j < featureCount; j++)
-            {
-                double deviation = values[j] - means[j];
-                squares[j] += deviation * deviation;
-            }
-        }
-        var deviations = new double[featureCount];
-        for (int j = 0; j < featureCount; j++)
-        {
-            deviations[j] = Math.Sqrt(squares[j] / rowCount);
-        }
-        return new Standardizer(means, deviations);
+        double[] deviations = moments.SquaredDeviations.Select(s => Math.Sqrt(s / moments.Count)).ToArray();
+        return new Standardizer(moments.Means, deviations);
     }
 
     /// <summary>Standardises one value of column <paramref name="feature"/>; 0 for a constant column.</summary>
     public float Apply(int feature, float value)
     {
-        double deviation = deviations[feature];
-        return deviation == 0 ? 0f : (float)((value - means[feature]) / deviation);
+        double inverse = inverseDeviations[feature];
+        return inverse == 0 ? 0f : (float)((value - means[feature]) * inverse);
     }
 
     /// <summary>Standardises row-major rows [rowCount, FeatureCount] into <paramref name="destination"/> (may alias).</summary>

@@ -33,7 +33,7 @@ public static class StudentTTest
         return Compute(rows, featureCount, labels, null);
     }
 
-    internal static TTestResult Compute(ReadOnlySpan<float> rows, int featureCount, ReadOnlySpan<bool> labels, IReadOnlyList<int>? rowIndices)
+    internal static TTestResult Compute(ReadOnlySpan<float> rows, int featureCount, ReadOnlySpan<bool> labels, int[]? rowIndices)
     {
         var (concept, background) = ColumnMoments.ByLabel(rows, featureCount, labels, rowIndices);
         if (concept.Count == 0 || background.Count == 0 || concept.Count + background.Count < 3)

@@ -75,6 +75,58 @@ public class KernelTests
             $"length {length}: max-abs-diff {vector.Zip(reference, (p, q) => Math.Abs(p - q)).DefaultIfEmpty().Max():E3}");
     }
 
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void RowMoments_AnyLength_VectorEqualsReferenceBitForBit(int length)
+    {
+        var (row, means, start) = Inputs(length, seed: 16);
+        double[] vectorSums = start.ToArray(), referenceSums = start.ToArray();
+        double[] vectorSquares = start.ToArray(), referenceSquares = start.ToArray();
+        RowMoments.AddRow(row, vectorSums);
+        RowMoments.AddRowReference(row, referenceSums);
+        RowMoments.AddSquaredDeviations(row, means, vectorSquares);
+        RowMoments.AddSquaredDeviationsReference(row, means, referenceSquares);
+
+        Assert.Equal(referenceSums.Select(BitConverter.DoubleToInt64Bits), vectorSums.Select(BitConverter.DoubleToInt64Bits));
+        Assert.Equal(referenceSquares.Select(BitConverter.DoubleToInt64Bits), vectorSquares.Select(BitConverter.DoubleToInt64Bits));
+    }
+
+    [Fact]
+    public void RowMoments_KnownValues_AddValuesAndSquaredDeviations()
+    {
+        double[] sums = [1, 1], squares = [0, 0];
+        RowMoments.AddRow([2f, -3f], sums);
+        RowMoments.AddSquaredDeviations([2f, -3f], [1.0, 1.0], squares);
+        Assert.Equal([3.0, -2.0], sums);
+        Assert.Equal([1.0, 16.0], squares);
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void NonFiniteSearch_BadValueAtEachPosition_FoundByBothPaths(int length)
+    {
+        var (values, _, _) = Inputs(length, seed: 17);
+        Assert.Equal(-1, NonFiniteSearch.IndexOfNonFinite(values));
+        float[] bad = [float.NaN, float.PositiveInfinity, float.NegativeInfinity];
+        for (int position = 0; position < length; position += 1 + length / 7)
+        {
+            float[] copy = values.ToArray();
+            copy[position] = bad[position % 3];
+            if (position + 3 < length)
+            {
+                copy[position + 3] = float.NaN;
+            }
+            Assert.Equal(position, NonFiniteSearch.IndexOfNonFinite(copy));
+            Assert.Equal(position, NonFiniteSearch.IndexOfNonFiniteReference(copy));
+        }
+    }
+
+    [Fact]
+    public void NonFiniteSearch_LargestFiniteAndSubnormal_AreFinite()
+    {
+        Assert.Equal(-1, NonFiniteSearch.IndexOfNonFinite([float.MaxValue, float.MinValue, float.Epsilon, -0f, 0f, 1e-40f, 3f, 4f, 5f]));
+    }
+
     [Fact]
     public void ColumnAxpy_KnownValues_AddsScaledColumn()
     {
