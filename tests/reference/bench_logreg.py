@@ -5,7 +5,7 @@ Fits scikit-learn's LogisticRegression(penalty='l1', solver='liblinear', class_w
 float32 design matrix that the C# side already standardised and saved as .npy (so both sides fit the
 same bits), times fit() (which includes scikit-learn's conversion to float64 and to liblinear's sparse
 format: what a user of scikit-learn pays), and prints one JSON object:
-    seconds (every repeat), objective (float64, the liblinear objective at the returned weights),
+    seconds (wall, every repeat), cpu_seconds (process CPU time, every repeat; robust on a shared machine), objective (float64, the liblinear objective at the returned weights),
     nonzero (support size, intercept excluded), intercept, n_iter (liblinear's Newton iterations).
 The weights, intercept last, are written to --coef-out as float64 .npy for the C# side to compare.
 
@@ -44,18 +44,21 @@ def main():
     X = np.load(args.x)
     y = np.load(args.y).astype(np.int64)
     seconds = []
+    cpu_seconds = []
     model = None
     for _ in range(args.repeats):
         model = LogisticRegression(penalty="l1", solver="liblinear", class_weight="balanced", C=args.C,
                                    tol=args.tol, max_iter=args.max_iter, random_state=args.seed)
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         model.fit(X, y)
         seconds.append(time.perf_counter() - start)
+        cpu_seconds.append(time.process_time() - cpu_start)
     w = model.coef_.ravel().astype(np.float64)
     b = float(model.intercept_[0])
     np.save(args.coef_out, np.concatenate([w, [b]]))
     print(json.dumps({
         "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
         "objective": objective(X, y, w, b, args.C),
         "nonzero": int(np.count_nonzero(w)),
         "intercept": b,

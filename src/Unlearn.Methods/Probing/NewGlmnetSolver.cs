@@ -9,9 +9,8 @@
 //
 // Legend: n = rowCount, columns = features (+ the intercept column), w = weights, m_i = w·x_i (margin),
 // s_i = ±1, C_i = C · c_{y_i}, loss_i = C_i log(1 + exp(−s_i m_i)).
-using Unlearn.Methods.Probing.Kernels;
-
 using System.Runtime.CompilerServices;
+using Unlearn.Methods.Probing.Kernels;
 
 namespace Unlearn.Methods.Probing;
 
