@@ -70,12 +70,20 @@ internal sealed partial class NewGlmnetSolver
                 int pick = k + random.NextInt(innerActive - k);
                 (order[pick], order[k]) = (order[k], order[pick]);
             }
+            // The step of one coordinate is applied to X d together with the next coordinate's dot product
+            // (AxpyThenWeightedDot): one pass over the per-row arrays instead of two, same bits.
+            int pendingColumn = -1;
+            double pendingStep = 0;
             for (int s = 0; s < innerActive; s++)
             {
                 int j = order[s];
                 ReadOnlySpan<float> column = matrix.Column(j);
                 double h = hessianDiagonal[j];
-                double g = gradient[j] + (trial[j] - weights[j]) * Nu + WeightedDot(column, curvature, direction);
+                double dot = pendingColumn < 0
+                    ? WeightedDot(column, curvature, direction)
+                    : AxpyThenDot(matrix.Column(pendingColumn), pendingStep, column, curvature, direction);
+                pendingColumn = -1;
+                double g = gradient[j] + (trial[j] - weights[j]) * Nu + dot;
 
                 double violation = Violation(trial[j], g, shrinkMargin, out bool shrink);
                 if (shrink)
@@ -108,7 +116,11 @@ internal sealed partial class NewGlmnetSolver
                 }
                 z = Math.Clamp(z, -MaxStep, MaxStep);
                 trial[j] += z;
-                Axpy(column, z, direction);
+                (pendingColumn, pendingStep) = (j, z);
+            }
+            if (pendingColumn >= 0)
+            {
+                Axpy(matrix.Column(pendingColumn), pendingStep, direction);
             }
             cycles++;
 

@@ -183,6 +183,11 @@ internal sealed partial class NewGlmnetSolver
     private double WeightedDot(ReadOnlySpan<float> column, double[] weight, double[] value) =>
         options.UseReferenceKernels ? WeightedColumnDot.Reference(column, weight, value) : WeightedColumnDot.Compute(column, weight, value);
 
+    private double AxpyThenDot(ReadOnlySpan<float> previous, double scale, ReadOnlySpan<float> next, double[] weight, double[] value) =>
+        options.UseReferenceKernels
+            ? AxpyThenWeightedDot.Reference(previous, scale, next, weight, value)
+            : AxpyThenWeightedDot.Compute(previous, scale, next, weight, value);
+
     private void Axpy(ReadOnlySpan<float> column, double scale, double[] value)
     {
         if (options.UseReferenceKernels)

@@ -47,12 +47,21 @@ public static class Probe
     }
 
     /// <summary>
-    /// Stratified k-fold cross-validation of C over <paramref name="rows"/>' listed training rows: for each fold, the
-    /// standardiser and the fits see only the other folds. Picks the highest mean accuracy, ties to the smaller C.
+    /// Stratified k-fold cross-validation of C over the rows listed in <paramref name="trainRows"/> of row-major rows
+    /// [labels.Length, featureCount]: for each fold, the standardiser and the fits see only the other folds. Picks the
+    /// highest mean accuracy, ties to the smaller C.
     /// </summary>
     public static CrossValidationResult CrossValidate(
         ReadOnlySpan<float> rows, int featureCount, ReadOnlySpan<bool> labels, IReadOnlyList<int> trainRows, IReadOnlyList<double> grid, ProbeOptions options)
     {
+        ProbeInput.CheckShape(rows, labels.Length, featureCount);
+        foreach (int row in trainRows)
+        {
+            if ((uint)row >= (uint)labels.Length)
+            {
+                throw new ProbeDataException($"trainRows: row {row} is outside the {labels.Length} rows.");
+            }
+        }
         double[] cs = grid.Distinct().Order().ToArray();
         if (cs.Length == 0)
         {

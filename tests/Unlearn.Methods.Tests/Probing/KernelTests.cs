@@ -127,6 +127,24 @@ public class KernelTests
         Assert.Equal(-1, NonFiniteSearch.IndexOfNonFinite([float.MaxValue, float.MinValue, float.Epsilon, -0f, 0f, 1e-40f, 3f, 4f, 5f]));
     }
 
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void AxpyThenWeightedDot_AnyLength_EqualsAxpyThenDotBitForBit(int length)
+    {
+        var (previous, weight, start) = Inputs(length, seed: 18);
+        var (next, _, _) = Inputs(length, seed: 19);
+        double[] fused = start.ToArray(), separate = start.ToArray(), reference = start.ToArray();
+        double fusedDot = AxpyThenWeightedDot.Compute(previous, 0.61, next, weight, fused);
+        ColumnAxpy.Compute(previous, 0.61, separate);
+        double separateDot = WeightedColumnDot.Compute(next, weight, separate);
+        double referenceDot = AxpyThenWeightedDot.Reference(previous, 0.61, next, weight, reference);
+
+        Assert.Equal(BitConverter.DoubleToInt64Bits(separateDot), BitConverter.DoubleToInt64Bits(fusedDot));
+        Assert.Equal(BitConverter.DoubleToInt64Bits(referenceDot), BitConverter.DoubleToInt64Bits(fusedDot));
+        Assert.Equal(separate.Select(BitConverter.DoubleToInt64Bits), fused.Select(BitConverter.DoubleToInt64Bits));
+        Assert.Equal(reference.Select(BitConverter.DoubleToInt64Bits), fused.Select(BitConverter.DoubleToInt64Bits));
+    }
+
     [Fact]
     public void ColumnAxpy_KnownValues_AddsScaledColumn()
     {
