@@ -2,10 +2,13 @@
 // each Newton iteration minimises a quadratic model of the loss plus the L1 term by cyclic coordinate
 // descent in a seeded random order, with shrinking of coordinates that sit at zero, then takes an Armijo
 // line search along the resulting direction. The stopping rule and constants are liblinear's; the
-// differences are numerical only: margins are kept instead of exp(margin) (no overflow), the loss change
-// of a trial step is computed with log1p/expm1 (no cancellation near the optimum), the gradient is one
-// sum Σ x·∂loss instead of a difference of two large sums, and the trial point is reset to w at the start
-// of every subproblem. Single-threaded and deterministic. Not a general GLM solver.
+// differences are numerical only: margins are kept instead of exp(margin) (no overflow), the line search
+// sums per-row loss changes (log1p/expm1) and per-coordinate norm changes instead of differencing totals
+// (liblinear cannot certify the last tiny decreases and runs to max_iter at tol 1e-10), the gradient is
+// one sum Σ x·∂loss instead of a difference of two large sums, the trial point is reset to w at the start
+// of every subproblem, and two failed line searches in a row stop the fit (LineSearchStalled) instead of
+// looping to max_iter. Single-threaded and deterministic (seeded coordinate order, fixed-order sums).
+// Not a general GLM solver.
 //
 // Legend: n = rowCount, columns = features (+ the intercept column), w = weights, m_i = w·x_i (margin),
 // s_i = ±1, C_i = C · c_{y_i}, loss_i = C_i log(1 + exp(−s_i m_i)).
