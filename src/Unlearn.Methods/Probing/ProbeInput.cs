@@ -41,7 +41,7 @@ internal static class ProbeInput
     }
 
     /// <summary>Counts (concept, background) among the rows listed in <paramref name="rowIndices"/> (all rows when null).</summary>
-    public static (int Concept, int Background) CountClasses(ReadOnlySpan<bool> labels, int[]? rowIndices)
+    private static (int Concept, int Background) CountClasses(ReadOnlySpan<bool> labels, int[]? rowIndices)
     {
         int concept = 0, total = rowIndices?.Length ?? labels.Length;
         for (int r = 0; r < total; r++)

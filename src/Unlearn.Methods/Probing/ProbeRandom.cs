@@ -41,9 +41,6 @@ internal struct ProbeRandom
         return (int)high;
     }
 
-    /// <summary>Uniform double in [0, 1) with 53 random bits.</summary>
-    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
-
     /// <summary>Fisher–Yates shuffle in place.</summary>
     public void Shuffle(Span<int> items)
     {
