@@ -1,6 +1,7 @@
 // Per-call settings of a forward pass: the edits to apply, the hooks to run, and which logits to compute.
 using Unlearn.Models.Edits;
 using Unlearn.Models.Hooks;
+using Unlearn.Numerics.Autograd;
 
 namespace Unlearn.Models.Transformer;
 
@@ -23,6 +24,10 @@ public sealed record ForwardOptions
     public ModelEdits Edits { get; init; } = ModelEdits.None;
 
     public IReadOnlyList<IActivationHook> Hooks { get; init; } = [];
+
+    /// <summary>LoRA adapters by module name (e.g. "model.layers.3.mlp.down_proj"), added to that projection's output
+    /// before its row masks apply (pruned rows stay pruned). Inference ignores adapter dropout.</summary>
+    public IReadOnlyDictionary<string, LoraAdapter> Adapters { get; init; } = new Dictionary<string, LoraAdapter>();
 
     public LogitsMode Logits { get; init; } = LogitsMode.All;
 

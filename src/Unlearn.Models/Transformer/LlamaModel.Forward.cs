@@ -16,7 +16,7 @@ public sealed partial class LlamaModel
     public ForwardResult Forward(ForwardBatch batch, KvCache? cache = null, ForwardOptions? options = null)
     {
         options ??= ForwardOptions.Default;
-        var edits = new ResolvedEdits(options.Edits, Shape);
+        var edits = new ResolvedEdits(options.Edits, Shape, options.Adapters);
         cache ??= new KvCache(Shape, batch.BatchSize, batch.ColumnCount);
         if (cache.BatchSize != batch.BatchSize)
         {
@@ -67,24 +67,24 @@ public sealed partial class LlamaModel
 
         // Attention block.
         RmsNorm.Forward(s.Hidden, w.InputNorm, rows, hidden, Shape.RmsNormEps, s.Normed, default);
-        LinearOps.Forward(Gemm, s.Normed, w.Query, rows, edits.Rows(layer, Projection.Query), s.Queries);
-        LinearOps.Forward(Gemm, s.Normed, w.Key, rows, edits.Rows(layer, Projection.Key), s.Keys);
-        LinearOps.Forward(Gemm, s.Normed, w.Value, rows, edits.Rows(layer, Projection.Value), s.Values);
+        LinearOps.Forward(Gemm, s.Normed, w.Query, rows, edits.Rows(layer, Projection.Query), s.Queries, edits.Adapter(layer, Projection.Query));
+        LinearOps.Forward(Gemm, s.Normed, w.Key, rows, edits.Rows(layer, Projection.Key), s.Keys, edits.Adapter(layer, Projection.Key));
+        LinearOps.Forward(Gemm, s.Normed, w.Value, rows, edits.Rows(layer, Projection.Value), s.Values, edits.Adapter(layer, Projection.Value));
         Numerics.Kernels.Rope.Apply(s.Queries, cos, sin, rows, Shape.HeadCount, Shape.HeadDim);
         Numerics.Kernels.Rope.Apply(s.Keys, cos, sin, rows, Shape.KvHeadCount, Shape.HeadDim);
         StoreKeysAndValues(layer, batch, cache, firstColumn, s);
         Attend(layer, batch, cache, firstColumn, s);
-        LinearOps.Forward(Gemm, s.AttentionMix, w.Output, rows, edits.Rows(layer, Projection.Output), s.BlockOutput);
+        LinearOps.Forward(Gemm, s.AttentionMix, w.Output, rows, edits.Rows(layer, Projection.Output), s.BlockOutput, edits.Adapter(layer, Projection.Output));
         hooks.Run(new HookSite(layer, SiteKind.AttentionOutput), s.BlockOutput, hidden);
         TensorPrimitives.Add(s.Hidden, s.BlockOutput, s.Hidden);
 
         // MLP block.
         RmsNorm.Forward(s.Hidden, w.PostAttentionNorm, rows, hidden, Shape.RmsNormEps, s.Normed, default);
-        LinearOps.Forward(Gemm, s.Normed, w.Gate, rows, edits.Rows(layer, Projection.Gate), s.Gate);
-        LinearOps.Forward(Gemm, s.Normed, w.Up, rows, edits.Rows(layer, Projection.Up), s.Up);
+        LinearOps.Forward(Gemm, s.Normed, w.Gate, rows, edits.Rows(layer, Projection.Gate), s.Gate, edits.Adapter(layer, Projection.Gate));
+        LinearOps.Forward(Gemm, s.Normed, w.Up, rows, edits.Rows(layer, Projection.Up), s.Up, edits.Adapter(layer, Projection.Up));
         SwiGlu.Forward(s.Gate, s.Up, s.Gate);
         hooks.Run(new HookSite(layer, SiteKind.MlpActivation), s.Gate, Shape.IntermediateSize);
-        LinearOps.Forward(Gemm, s.Gate, w.Down, rows, edits.Rows(layer, Projection.Down), s.BlockOutput);
+        LinearOps.Forward(Gemm, s.Gate, w.Down, rows, edits.Rows(layer, Projection.Down), s.BlockOutput, edits.Adapter(layer, Projection.Down));
         hooks.Run(new HookSite(layer, SiteKind.MlpOutput), s.BlockOutput, hidden);
         TensorPrimitives.Add(s.Hidden, s.BlockOutput, s.Hidden);
 

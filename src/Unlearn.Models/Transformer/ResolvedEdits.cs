@@ -1,16 +1,33 @@
 // ModelEdits checked against a model's shape and laid out for the forward pass: per layer and projection the
 // rows to zero, plus the vocabulary edits. Unknown weight names and out-of-range rows are refused here, once.
 using Unlearn.Models.Edits;
+using Unlearn.Numerics.Autograd;
 
 namespace Unlearn.Models.Transformer;
 
 internal sealed class ResolvedEdits
 {
     private readonly int[]?[,] _rows;
+    private readonly LoraAdapter?[,] _adapters;
 
-    public ResolvedEdits(ModelEdits edits, TransformerShape shape)
+    public ResolvedEdits(ModelEdits edits, TransformerShape shape, IReadOnlyDictionary<string, LoraAdapter>? adapters = null)
     {
         _rows = new int[]?[shape.LayerCount, WeightNames.All.Count];
+        _adapters = new LoraAdapter?[shape.LayerCount, WeightNames.All.Count];
+        foreach (var (module, adapter) in adapters ?? new Dictionary<string, LoraAdapter>())
+        {
+            if (!WeightNames.TryParseWeight(module + ".weight", out int layer, out var projection) || layer >= shape.LayerCount)
+            {
+                throw new ArgumentException($"LoRA adapter for '{module}': not a projection of this {shape.LayerCount}-layer model (expected e.g. 'model.layers.0.self_attn.q_proj').");
+            }
+            int inFeatures = InFeatures(shape, projection);
+            int outFeatures = OutFeatures(shape, projection);
+            if (adapter.InFeatures != inFeatures || adapter.OutFeatures != outFeatures)
+            {
+                throw new ArgumentException($"LoRA adapter for '{module}' maps {adapter.InFeatures} → {adapter.OutFeatures} features; the layer maps {inFeatures} → {outFeatures}.");
+            }
+            _adapters[layer, (int)projection] = adapter;
+        }
         var logitZero = new List<int>();
         foreach (var (name, rows) in edits.RowMasks)
         {
@@ -62,6 +79,15 @@ internal sealed class ResolvedEdits
     public int[] MaskedLogits { get; }
 
     public int[]? Rows(int layer, Projection projection) => _rows[layer, (int)projection];
+
+    public LoraAdapter? Adapter(int layer, Projection projection) => _adapters[layer, (int)projection];
+
+    private static int InFeatures(TransformerShape shape, Projection projection) => projection switch
+    {
+        Projection.Output => shape.QueryWidth,
+        Projection.Down => shape.IntermediateSize,
+        _ => shape.HiddenSize,
+    };
 
     private static int OutFeatures(TransformerShape shape, Projection projection) => projection switch
     {
