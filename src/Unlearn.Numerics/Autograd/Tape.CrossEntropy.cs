@@ -14,7 +14,7 @@ public sealed partial class Tape
     /// <param name="labels">[rows] target ids, or −100 for rows that do not count (kept by reference until Backward)</param>
     /// <param name="mask">[rows] false for rows that do not count, or null</param>
     /// <param name="normalizer">the loss divisor; default the counted rows (use the micro-batches' total to accumulate)</param>
-    /// <param name="gradientIntoLogits">compute d loss / d logits in place into the logits buffer</param>
+    /// <param name="gradientIntoLogits">compute d loss / d logits in place into the logits buffer (for a tape.Input, the caller's array)</param>
     /// <param name="rowLosses">[rows] receives each row's loss (0 for rows that do not count), or null</param>
     /// <returns>[1, 1] the loss; 0 when no row counts</returns>
     public Variable MaskedCrossEntropy(

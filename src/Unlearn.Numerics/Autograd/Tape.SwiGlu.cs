@@ -5,7 +5,8 @@ namespace Unlearn.Numerics.Autograd;
 
 public sealed partial class Tape
 {
-    // Elements per parallel block of elementwise ops: 16k floats (64 KB) amortises the fork.
+    // Elements per parallel block of elementwise ops: 16k floats (64 KB) amortises the fork, and is a multiple of the
+    // kernels' internal chunks (512, 1024) and vector widths, so blocks never change how an element is computed.
     private const int ElementsPerBlock = 16384;
 
     /// <param name="gate">[rows, F] gate_proj output</param>

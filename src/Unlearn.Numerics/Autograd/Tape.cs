@@ -227,15 +227,18 @@ public sealed partial class Tape : IDisposable
         }
     }
 
-    /// <summary>Runs body(start, count) over [0, count) in blocks of at least <paramref name="minimumBlock"/>; each block is independent work.</summary>
-    internal void ForBlocks(int count, int minimumBlock, Action<int, int> body)
+    /// <summary>
+    /// Runs body(start, length) over [0, count) in blocks of <paramref name="blockSize"/> (the last one shorter), in
+    /// parallel. Block boundaries depend on nothing but the count, so a kernel that chunks or vectorises inside a block
+    /// sees the same boundaries whatever the thread count: results are identical with 1 thread or 16.
+    /// </summary>
+    internal void ForBlocks(int count, int blockSize, Action<int, int> body)
     {
         if (count <= 0)
         {
             return;
         }
-        int maximumBlocks = Math.Max(1, ParallelOptions.MaxDegreeOfParallelism) * 4;
-        int blockCount = Math.Clamp((count + minimumBlock - 1) / minimumBlock, 1, maximumBlocks);
+        int blockCount = (count + blockSize - 1) / blockSize;
         if (blockCount == 1)
         {
             body(0, count);
@@ -243,9 +246,8 @@ public sealed partial class Tape : IDisposable
         }
         Parallel.For(0, blockCount, ParallelOptions, block =>
         {
-            int start = (int)((long)count * block / blockCount);
-            int end = (int)((long)count * (block + 1) / blockCount);
-            body(start, end - start);
+            int start = block * blockSize;
+            body(start, Math.Min(blockSize, count - start));
         });
     }
 

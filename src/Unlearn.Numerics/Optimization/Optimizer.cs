@@ -39,7 +39,10 @@ public abstract class Optimizer
     /// <summary>Name written into saved state and checked on load: "AdamW", "SGD".</summary>
     public abstract string Kind { get; }
 
-    /// <summary>Applies one update with the given learning rate to every parameter from its accumulated gradient.</summary>
+    /// <summary>
+    /// Applies one update with the given learning rate to every parameter from its accumulated gradient. A parameter
+    /// that received no gradient is updated with zeros (decay still applies), where PyTorch would skip a None gradient.
+    /// </summary>
     public void Step(double learningRate)
     {
         if (!double.IsFinite(learningRate) || learningRate < 0)

@@ -93,4 +93,30 @@ public class TapeTests
         using var tape = new Tape(ReferenceGemm.Instance);
         Assert.Throws<ArgumentException>(() => tape.Input(new float[5], 2, 2, "x"));
     }
+
+    [Fact]
+    public void Ops_InputsSpanningManyBlocks_GiveBitIdenticalResultsForOneAndFourThreads()
+    {
+        // 70 rows × 1001 features: several parallel blocks of rows and of elements, none aligned to a block boundary.
+        const int Rows = 70, Width = 1001;
+        var gate = GradientCheck.Random(Rows * Width, 11, 4f);
+        var up = GradientCheck.Random(Rows * Width, 12, 2f);
+        var norm = GradientCheck.RandomParameter("norm", 13, 1f, Width);
+        var labels = Enumerable.Range(0, Rows).Select(r => (r * 37) % Width).ToArray();
+        (float Loss, float[] Gate, float[] Norm) Run(int threads)
+        {
+            norm.ZeroGradient();
+            using var tape = new Tape(ReferenceGemm.Instance, threads);
+            var g = tape.Input(gate, Rows, Width, "gate", requiresGradient: true);
+            var u = tape.Input(up, Rows, Width, "up", requiresGradient: true);
+            var loss = tape.MaskedCrossEntropy(tape.RmsNorm(tape.SwiGlu(g, u), norm, 1e-5f), labels);
+            tape.Backward(loss);
+            return (loss.Value[0], g.Gradient.ToArray(), (float[])norm.Gradient.Clone());
+        }
+        var one = Run(1);
+        var four = Run(4);
+        Assert.Equal(one.Loss, four.Loss);
+        Tests.Kernels.KernelAssert.Close(one.Gate, four.Gate, 0, 0, "gate gradient");
+        Tests.Kernels.KernelAssert.Close(one.Norm, four.Norm, 0, 0, "norm weight gradient");
+    }
 }
