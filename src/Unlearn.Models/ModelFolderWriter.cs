@@ -41,7 +41,7 @@ public static class ModelFolderWriter
         writer.Save(Path.Combine(folder, "model.safetensors"));
         AtomicFile.Write(Path.Combine(folder, "config.json"), stream =>
         {
-            using var text = new StreamWriter(stream);
+            using var text = new StreamWriter(stream, leaveOpen: true);
             text.Write(ConfigJson(shape).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         });
     }

@@ -42,7 +42,7 @@ public static class RandomModel
                 Down = Linear(i, Projection.Down, hidden, shape.IntermediateSize, false),
             };
         }
-        var weights = new ModelWeights(embedding, head, Ones(hidden), layers, null);
+        var weights = ModelWeights.Owning(embedding, head, Ones(hidden), layers);
         return new LlamaModel(shape, weights, gemm);
     }
 

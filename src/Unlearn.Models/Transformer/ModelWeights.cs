@@ -63,15 +63,33 @@ public sealed class LayerWeights
 
 public sealed class ModelWeights : IDisposable
 {
-    private readonly IDisposable? _source;
+    private readonly IReadOnlyList<IDisposable> _owned;
 
-    public ModelWeights(DenseMatrix embedding, DenseMatrix? lmHead, float[] finalNorm, LayerWeights[] layers, IDisposable? source)
+    /// <param name="owned">what these weights own and dispose: the matrices they allocated and the mapped file they read;
+    /// weights shared with another ModelWeights (e.g. a merged copy) are left out of it.</param>
+    public ModelWeights(DenseMatrix embedding, DenseMatrix? lmHead, float[] finalNorm, LayerWeights[] layers, IEnumerable<IDisposable> owned)
     {
         Embedding = embedding;
         LmHead = lmHead;
         FinalNorm = finalNorm;
         Layers = layers;
-        _source = source;
+        _owned = owned.ToArray();
+    }
+
+    /// <summary>Weights that own every matrix they hold (and, optionally, the file they were mapped from).</summary>
+    public static ModelWeights Owning(DenseMatrix embedding, DenseMatrix? lmHead, float[] finalNorm, LayerWeights[] layers, IDisposable? source = null)
+    {
+        var owned = new List<IDisposable> { embedding };
+        if (lmHead is not null)
+        {
+            owned.Add(lmHead);
+        }
+        owned.AddRange(layers.SelectMany(layer => WeightNames.All.Select(p => (IDisposable)layer[p].Weight)));
+        if (source is not null)
+        {
+            owned.Add(source);
+        }
+        return new ModelWeights(embedding, lmHead, finalNorm, layers, owned);
     }
 
     /// <summary>[vocabSize, hiddenSize]</summary>
@@ -89,15 +107,9 @@ public sealed class ModelWeights : IDisposable
 
     public void Dispose()
     {
-        Embedding.Dispose();
-        LmHead?.Dispose();
-        foreach (var layer in Layers)
+        foreach (var item in _owned)
         {
-            foreach (var projection in WeightNames.All)
-            {
-                layer[projection].Weight.Dispose();
-            }
+            item.Dispose();
         }
-        _source?.Dispose();
     }
 }

@@ -63,7 +63,7 @@ public static class WeightLoader
                 };
             }
             var finalNorm = Vector(WeightNames.FinalNorm, hidden);
-            return new ModelWeights(embedding, head, finalNorm, layers, source);
+            return ModelWeights.Owning(embedding, head, finalNorm, layers, source);
         }
         catch
         {
