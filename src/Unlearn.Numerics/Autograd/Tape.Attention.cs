@@ -86,7 +86,7 @@ public sealed partial class Tape
             var v = values.Data;
             var p = probabilities;
             bool recompute = p is null;
-            Parallel.For(0, grid.BatchSize * shape.KvHeadCount, tape.ParallelOptions, () => new BackwardScratch(columns, recompute ? shape : null), (item, _, scratch) =>
+            Parallel.For(0, grid.BatchSize * shape.KvHeadCount, tape.ParallelOptions, () => new BackwardScratch(shape, recompute), (item, _, scratch) =>
             {
                 int b = item / shape.KvHeadCount, kvHead = item % shape.KvHeadCount;
                 int firstHead = kvHead * groupSize;
@@ -101,7 +101,7 @@ public sealed partial class Tape
                     {
                         Kernels.Attention.ForwardHead(
                             sequenceQueries, sequenceKeys, sequenceValues, grid.Valid.AsSpan(b * columns, columns), queryColumns,
-                            shape, firstHead + g, scale, scratch.Output, scratch.Probabilities.AsSpan(g * perHead, perHead), scratch.Keys);
+                            shape, firstHead + g, scale, scratch.Output, scratch.Probabilities.AsSpan(g * perHead, perHead), scratch.Scores);
                     }
                     groupProbabilities = scratch.Probabilities;
                 }
@@ -116,7 +116,7 @@ public sealed partial class Tape
                     dQ.AsSpan(b * columns * queryWidth, columns * queryWidth),
                     dK.AsSpan(b * columns * kvWidth, columns * kvWidth),
                     dV.AsSpan(b * columns * kvWidth, columns * kvWidth),
-                    scratch.Keys);
+                    scratch.Work);
                 return scratch;
             }, _ => { });
             // Inputs that do not need a gradient got a throwaway buffer (the kernel computes all three at once).
@@ -135,14 +135,16 @@ public sealed partial class Tape
             probabilities = null;
         }
 
-        /// <summary>Per-task work space: a [T] row, and for recomputation the group's P [G, T, T] and a throwaway output [T, H·D].</summary>
-        private sealed class BackwardScratch(int columns, AttentionShape? recompute)
+        /// <summary>Per-task work space of the kernel, and for recomputation a score row, the group's P [G, T, T] and a throwaway output [T, H·D].</summary>
+        private sealed class BackwardScratch(AttentionShape shape, bool recompute)
         {
-            public float[] Keys { get; } = new float[columns];
+            public float[] Work { get; } = new float[Kernels.Attention.BackwardScratchLength(shape)];
 
-            public float[] Probabilities { get; } = recompute is { } s ? new float[s.GroupSize * columns * columns] : [];
+            public float[] Scores { get; } = new float[shape.KeyCount];
 
-            public float[] Output { get; } = recompute is { } s ? new float[columns * s.HeadCount * s.HeadDim] : [];
+            public float[] Probabilities { get; } = recompute ? new float[shape.GroupSize * shape.QueryCount * shape.KeyCount] : [];
+
+            public float[] Output { get; } = recompute ? new float[shape.QueryCount * shape.HeadCount * shape.HeadDim] : [];
         }
 
         private static float[] GradientBuffer(Tape tape, Variable variable, out bool throwaway)
