@@ -41,6 +41,41 @@ public class AttentionBackwardTests
         KernelAssert.Close(expectedV, actualV, 1e-4f, 1e-5f, "dV");
     }
 
+    [Theory]
+    [InlineData(1, 1, 2, 1, 8)]
+    [InlineData(5, 5, 4, 2, 16)]
+    [InlineData(3, 9, 6, 3, 8)]
+    [InlineData(37, 37, 8, 2, 64)]
+    [InlineData(6, 6, 4, 1, 33)]
+    public void ForwardGroup_MatchesReferenceOutputAndForwardHeadProbabilities(int queryCount, int keyCount, int heads, int kvHeads, int headDim)
+    {
+        var shape = new AttentionShape(queryCount, keyCount, heads, kvHeads, headDim);
+        var q = KernelAssert.Random(queryCount * heads * headDim, 71, 2f);
+        var k = KernelAssert.Random(keyCount * kvHeads * headDim, 72, 2f);
+        var v = KernelAssert.Random(keyCount * kvHeads * headDim, 73);
+        // Key 0 is padding, so the first query (which sees only key 0 when Tq = Tk) sees nothing.
+        var valid = Enumerable.Range(0, keyCount).Select(j => j != 0 && j % 5 != 3).ToArray();
+        var columns = Enumerable.Range(0, queryCount).Select(t => keyCount - queryCount + t).ToArray();
+        float scale = 1f / MathF.Sqrt(headDim);
+        var expectedOutput = new float[q.Length];
+        for (int h = 0; h < heads; h++)
+        {
+            Attention.ForwardHeadReference(q, k, v, valid, columns, shape, h, scale, expectedOutput);
+        }
+        var expectedProbabilities = Probabilities(q, k, v, valid, columns, shape, scale);
+
+        var output = Enumerable.Repeat(float.NaN, q.Length).ToArray();
+        var probabilities = Enumerable.Repeat(float.NaN, expectedProbabilities.Length).ToArray();
+        int perGroup = heads / kvHeads * queryCount * keyCount;
+        for (int kvHead = 0; kvHead < kvHeads; kvHead++)
+        {
+            Attention.ForwardGroup(q, k, v, valid, columns, shape, kvHead, scale, output,
+                probabilities.AsSpan(kvHead * perGroup, perGroup), new float[Attention.ForwardScratchLength(shape)]);
+        }
+        KernelAssert.Close(expectedOutput, output, 1e-5f, 1e-6f, "output");
+        KernelAssert.Close(expectedProbabilities, probabilities, 1e-5f, 1e-7f, "probabilities");
+    }
+
     [Fact]
     public void BackwardGroup_PaddingKey_GetsNoGradient()
     {
