@@ -1,11 +1,14 @@
 // Recycles the float arrays of a tape's activations, gradients and saved tensors: a training step asks for the same
 // sizes every time, so after the first step nothing large is allocated (no large-object-heap churn, no zeroing of fresh
-// pages). Arrays are kept by exact length. Not thread-safe: one tape, one thread recording.
+// pages). Arrays are kept by exact length. When batches change shape (padding to each batch's longest sequence), the
+// sizes the last recording did not ask for are dropped at its end (EndRecording), so the pool never holds more than
+// one recording's worth. Not thread-safe: one tape, one thread recording.
 namespace Unlearn.Numerics.Autograd;
 
 internal sealed class BufferPool
 {
     private readonly Dictionary<int, Stack<float[]>> _free = [];
+    private readonly HashSet<int> _rentedThisRecording = [];
 
     /// <summary>Floats currently held for reuse.</summary>
     public long FreeFloats { get; private set; }
@@ -17,6 +20,7 @@ internal sealed class BufferPool
         {
             return [];
         }
+        _rentedThisRecording.Add(length);
         if (_free.TryGetValue(length, out var stack) && stack.Count > 0)
         {
             var buffer = stack.Pop();
@@ -46,9 +50,21 @@ internal sealed class BufferPool
         FreeFloats += buffer.Length;
     }
 
+    /// <summary>Drops the free arrays of every length the recording that just ended did not rent.</summary>
+    public void EndRecording()
+    {
+        foreach (var length in _free.Keys.Where(length => !_rentedThisRecording.Contains(length)).ToList())
+        {
+            FreeFloats -= (long)length * _free[length].Count;
+            _free.Remove(length);
+        }
+        _rentedThisRecording.Clear();
+    }
+
     public void Clear()
     {
         _free.Clear();
+        _rentedThisRecording.Clear();
         FreeFloats = 0;
     }
 }

@@ -1,10 +1,10 @@
 // Causal grouped-query attention op over a [batch, columns] grid: query column t of a sequence sees its key columns
-// j ≤ t that are valid (padding keys are never seen; a query that sees nothing outputs zeros). Forward runs one
-// (sequence, query head) per work item and saves the probabilities P [batch, heads, T, T] (4·batch·heads·T² bytes: 32 MB
-// per layer at 4 × 256 with 32 heads, 0.5 GB at 4 × 1024), or, with recomputeProbabilities, saves nothing and
-// recomputes each group's P in the backward pass (bit-identical, one more QKᵀ/softmax). Backward runs one
-// (sequence, kv head) per work item, which owns the dK/dV rows of that kv head and the dQ slices of its group, so no
-// two threads write the same gradient and the sums never depend on the schedule.
+// j ≤ t that are valid (padding keys are never seen; a query that sees nothing outputs zeros). Forward and backward run
+// one (sequence, kv head) pair per work item (Attention.ForwardGroup / BackwardGroup), which owns that kv head's dK/dV
+// rows and its group's output and dQ slices, so no two threads write the same element and the sums never depend on
+// the schedule. Forward saves the probabilities P [batch, heads, T, T] (4·batch·heads·T² bytes: 32 MB per layer at
+// 4 × 256 with 32 heads, 0.5 GB at 4 × 1024), or, with recomputeProbabilities, saves nothing and recomputes each
+// group's P in the backward pass (bit-identical, one more Q·Kᵀ and softmax).
 using Unlearn.Numerics.Kernels;
 
 namespace Unlearn.Numerics.Autograd;
@@ -48,18 +48,20 @@ public sealed partial class Tape
         var k = keys.Data;
         var v = values.Data;
         var o = output.Data;
-        int queryWidth = queries.Width, kvWidth = keys.Width;
-        Parallel.For(0, grid.BatchSize * headCount, ParallelOptions, () => new float[columns], (item, _, scores) =>
+        int queryWidth = queries.Width, kvWidth = keys.Width, groupSize = shape.GroupSize;
+        bool keep = probabilities is not null;
+        Parallel.For(0, grid.BatchSize * kvHeadCount, ParallelOptions, () => new AttentionScratch(shape, probabilities: !keep, output: false), (item, _, scratch) =>
         {
-            int b = item / headCount, head = item % headCount;
-            Kernels.Attention.ForwardHead(
+            int b = item / kvHeadCount, kvHead = item % kvHeadCount;
+            Kernels.Attention.ForwardGroup(
                 q.AsSpan(b * columns * queryWidth, columns * queryWidth),
                 k.AsSpan(b * columns * kvWidth, columns * kvWidth),
                 v.AsSpan(b * columns * kvWidth, columns * kvWidth),
-                grid.Valid.AsSpan(b * columns, columns), queryColumns, shape, head, scale,
+                grid.Valid.AsSpan(b * columns, columns), queryColumns, shape, kvHead, scale,
                 o.AsSpan(b * columns * queryWidth, columns * queryWidth),
-                probabilities is null ? default : probabilities.AsSpan(item * perHead, perHead), scores);
-            return scores;
+                keep ? probabilities.AsSpan((b * headCount + kvHead * groupSize) * perHead, groupSize * perHead) : scratch.Probabilities,
+                scratch.Work);
+            return scratch;
         }, _ => { });
 
         if (requiresGradient)
@@ -86,7 +88,7 @@ public sealed partial class Tape
             var v = values.Data;
             var p = probabilities;
             bool recompute = p is null;
-            Parallel.For(0, grid.BatchSize * shape.KvHeadCount, tape.ParallelOptions, () => new BackwardScratch(columns, recompute ? shape : null), (item, _, scratch) =>
+            Parallel.For(0, grid.BatchSize * shape.KvHeadCount, tape.ParallelOptions, () => new AttentionScratch(shape, probabilities: recompute, output: recompute), (item, _, scratch) =>
             {
                 int b = item / shape.KvHeadCount, kvHead = item % shape.KvHeadCount;
                 int firstHead = kvHead * groupSize;
@@ -96,13 +98,10 @@ public sealed partial class Tape
                 Span<float> groupProbabilities;
                 if (recompute)
                 {
-                    // The forward pass again for this group's heads, keeping only P (its output goes to scratch).
-                    for (int g = 0; g < groupSize; g++)
-                    {
-                        Kernels.Attention.ForwardHead(
-                            sequenceQueries, sequenceKeys, sequenceValues, grid.Valid.AsSpan(b * columns, columns), queryColumns,
-                            shape, firstHead + g, scale, scratch.Output, scratch.Probabilities.AsSpan(g * perHead, perHead), scratch.Keys);
-                    }
+                    // The forward pass again for this group, keeping only P (its output goes to scratch).
+                    Kernels.Attention.ForwardGroup(
+                        sequenceQueries, sequenceKeys, sequenceValues, grid.Valid.AsSpan(b * columns, columns), queryColumns,
+                        shape, kvHead, scale, scratch.Output, scratch.Probabilities, scratch.Work);
                     groupProbabilities = scratch.Probabilities;
                 }
                 else
@@ -116,7 +115,7 @@ public sealed partial class Tape
                     dQ.AsSpan(b * columns * queryWidth, columns * queryWidth),
                     dK.AsSpan(b * columns * kvWidth, columns * kvWidth),
                     dV.AsSpan(b * columns * kvWidth, columns * kvWidth),
-                    scratch.Keys);
+                    scratch.Work);
                 return scratch;
             }, _ => { });
             // Inputs that do not need a gradient got a throwaway buffer (the kernel computes all three at once).
@@ -135,16 +134,6 @@ public sealed partial class Tape
             probabilities = null;
         }
 
-        /// <summary>Per-task work space: a [T] row, and for recomputation the group's P [G, T, T] and a throwaway output [T, H·D].</summary>
-        private sealed class BackwardScratch(int columns, AttentionShape? recompute)
-        {
-            public float[] Keys { get; } = new float[columns];
-
-            public float[] Probabilities { get; } = recompute is { } s ? new float[s.GroupSize * columns * columns] : [];
-
-            public float[] Output { get; } = recompute is { } s ? new float[columns * s.HeadCount * s.HeadDim] : [];
-        }
-
         private static float[] GradientBuffer(Tape tape, Variable variable, out bool throwaway)
         {
             throwaway = !variable.RequiresGradient;
@@ -155,5 +144,15 @@ public sealed partial class Tape
             tape.GradientOf(variable);
             return variable.GradientBuffer!;
         }
+    }
+
+    /// <summary>Per-task work space: the kernels' scratch, and when asked a group's P [G, T, T] and a throwaway output [T, H·D].</summary>
+    private sealed class AttentionScratch(AttentionShape shape, bool probabilities, bool output)
+    {
+        public float[] Work { get; } = new float[Math.Max(Kernels.Attention.ForwardScratchLength(shape), Kernels.Attention.BackwardScratchLength(shape))];
+
+        public float[] Probabilities { get; } = probabilities ? new float[shape.GroupSize * shape.QueryCount * shape.KeyCount] : [];
+
+        public float[] Output { get; } = output ? new float[shape.QueryCount * shape.HeadCount * shape.HeadDim] : [];
     }
 }

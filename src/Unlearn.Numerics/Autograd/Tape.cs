@@ -37,6 +37,9 @@ public sealed partial class Tape : IDisposable
 
     internal ParallelOptions ParallelOptions { get; }
 
+    /// <summary>Floats held in the pool for the next recording.</summary>
+    internal long PooledFloats => _pool.FreeFloats;
+
     /// <summary>
     /// An input [rows, width] read in place from <paramref name="values"/> (not copied: leave it unchanged until
     /// <see cref="Reset"/>). With <paramref name="requiresGradient"/> its gradient is computed and kept.
@@ -156,6 +159,7 @@ public sealed partial class Tape : IDisposable
         }
         _variables.Clear();
         _sites.Clear();
+        _pool.EndRecording();
         _generation++;
         _backwardDone = false;
     }

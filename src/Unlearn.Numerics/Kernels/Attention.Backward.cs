@@ -1,18 +1,30 @@
 // Backward pass of causal GQA attention (Attention.cs) for one sequence and one kv head with the query heads of its
 // group, from the probabilities P [Tq, Tk] the forward pass saved per query head. With S = scale·Q·Kᵀ, P = softmax(S),
 // O = P·V, per query head:
-//   dV  += Pᵀ·dO                      dP = dO·Vᵀ
-//   dS   = P ⊙ (dP − rowsum(P ⊙ dP))   (softmax backward)
-//   dQ  += scale·dS·K                 dK += scale·dSᵀ·Q
-// dK and dV of the kv head are summed over the group's heads in head order, query by query, inside this one call,
-// so a caller that runs one call per (sequence, kv head) pair in parallel gets the same bits whatever the schedule.
-// Keys a query did not see have P = 0 exactly and are skipped: they get no gradient.
+//   dP = dO·Vᵀ          dS = P ⊙ (dP − rowsum(P ⊙ dP)) · scale   (softmax backward, with the scale of S)
+//   dQ += dS·K          dK += dSᵀ·Q          dV += Pᵀ·dO
+// The kv head's K and Vᵀ and each head's dO, Qᵀ and dOᵀ are first packed into contiguous blocks, so the products run
+// as small register-tiled GEMMs (SmallGemm) instead of one axpy per (query, key) pair; dK and dV are accumulated
+// transposed ([D, Tk]: dKᵀ += Qᵀ·dS, dVᵀ += dOᵀ·P) so no [T, T] matrix is ever transposed; causality limits every
+// product to the keys a block of queries can see; the scale is applied once to dQ and dK instead of to dS. dK and dV of the kv head are summed over the group's heads in head
+// order inside this one call, so a caller that runs one call per (sequence, kv head) pair in parallel gets the same bits
+// whatever the schedule. Keys a query did not see have P = 0 exactly and get no gradient from it.
 using System.Numerics.Tensors;
 
 namespace Unlearn.Numerics.Kernels;
 
 public static partial class Attention
 {
+    // Queries per block when limiting dO·Vᵀ and dS·K to the keys the block can see.
+    private const int QueryBlock = 16;
+
+    // Keys per block when limiting Qᵀ·dS and dOᵀ·P to the queries that see them: two Vector512 (or four Vector256) wide.
+    private const int KeyBlock = 32;
+
+    /// <summary>Floats of scratch <see cref="BackwardGroup"/> needs: K [Tk, D]; Vᵀ, dKᵀ, dVᵀ [D, Tk]; dO, dQ [Tq, D]; Qᵀ, dOᵀ [D, Tq]; dS [Tq, Tk].</summary>
+    public static int BackwardScratchLength(AttentionShape shape) =>
+        checked(4 * shape.KeyCount * shape.HeadDim + 4 * shape.QueryCount * shape.HeadDim + shape.QueryCount * shape.KeyCount);
+
     /// <summary>Accumulates dQ (the group's heads), dK and dV (kv head <paramref name="kvHead"/>) of one sequence.</summary>
     /// <param name="queries">[Tq, H, D] (RoPE applied), as given to the forward pass</param>
     /// <param name="keys">[Tk, Hkv, D] (RoPE applied)</param>
@@ -23,7 +35,7 @@ public static partial class Attention
     /// <param name="queriesGrad">[Tq, H, D] accumulated; only the group's head slices are touched</param>
     /// <param name="keysGrad">[Tk, Hkv, D] accumulated; only kv head <paramref name="kvHead"/>'s slices are touched</param>
     /// <param name="valuesGrad">[Tk, Hkv, D] accumulated likewise</param>
-    /// <param name="scratch">[Tk] work space</param>
+    /// <param name="scratch">[<see cref="BackwardScratchLength"/>] work space</param>
     public static void BackwardGroup(
         ReadOnlySpan<float> queries, ReadOnlySpan<float> keys, ReadOnlySpan<float> values,
         ReadOnlySpan<float> probabilities, ReadOnlySpan<float> outputGrad, ReadOnlySpan<int> queryColumns,
@@ -31,57 +43,103 @@ public static partial class Attention
         Span<float> queriesGrad, Span<float> keysGrad, Span<float> valuesGrad, Span<float> scratch)
     {
         CheckBackward(queries, keys, values, probabilities, outputGrad, queryColumns, shape, kvHead, queriesGrad, keysGrad, valuesGrad, scratch);
-        int d = shape.HeadDim;
-        int tq = shape.QueryCount;
-        int tk = shape.KeyCount;
-        int groupSize = shape.GroupSize;
+        int d = shape.HeadDim, tq = shape.QueryCount, tk = shape.KeyCount, heads = shape.HeadCount;
         int kvStride = shape.KvHeadCount * d;
-        for (int g = 0; g < groupSize; g++)
+
+        var k = scratch.Slice(0, tk * d);                       // [Tk, D]
+        var vT = scratch.Slice(tk * d, tk * d);                 // [D, Tk]
+        var dKT = scratch.Slice(2 * tk * d, tk * d);            // [D, Tk]
+        var dVT = scratch.Slice(3 * tk * d, tk * d);            // [D, Tk]
+        int at = 4 * tk * d;
+        var dO = scratch.Slice(at, tq * d);                     // [Tq, D]
+        var dQ = scratch.Slice(at + tq * d, tq * d);            // [Tq, D]
+        var qT = scratch.Slice(at + 2 * tq * d, tq * d);        // [D, Tq]
+        var dOT = scratch.Slice(at + 3 * tq * d, tq * d);       // [D, Tq]
+        var dS = scratch.Slice(at + 4 * tq * d, tq * tk);       // [Tq, Tk]
+
+        for (int j = 0; j < tk; j++)
         {
-            int head = kvHead * groupSize + g;
+            keys.Slice(j * kvStride + kvHead * d, d).CopyTo(k.Slice(j * d, d));
+        }
+        SmallGemm.Transpose(values.Slice(kvHead * d), kvStride, tk, d, vT, tk);
+        dKT.Clear();
+        dVT.Clear();
+
+        // visible[t]: keys 0 … visible[t] − 1 can have P ≠ 0 for query t; first[j]: the first query that can see key j
+        // (0 unless visibility ascends with t, as it does in causal prefill).
+        Span<int> visible = tq <= 2048 ? stackalloc int[tq] : new int[tq];
+        bool ascending = true;
+        for (int t = 0; t < tq; t++)
+        {
+            visible[t] = Math.Clamp(queryColumns[t] + 1, 0, tk);
+            ascending &= t == 0 || visible[t] >= visible[t - 1];
+        }
+
+        for (int g = 0; g < shape.GroupSize; g++)
+        {
+            int head = kvHead * shape.GroupSize + g;
+            var p = probabilities.Slice(g * tq * tk, tq * tk);
             for (int t = 0; t < tq; t++)
             {
-                int visible = Math.Min(queryColumns[t], tk - 1) + 1;
-                if (visible <= 0)
-                {
-                    continue;
-                }
-                var p = probabilities.Slice((g * tq + t) * tk, visible);
-                var q = queries.Slice((t * shape.HeadCount + head) * d, d);
-                var dO = outputGrad.Slice((t * shape.HeadCount + head) * d, d);
-                var dQ = queriesGrad.Slice((t * shape.HeadCount + head) * d, d);
-                var dP = scratch.Slice(0, visible);
+                outputGrad.Slice((t * heads + head) * d, d).CopyTo(dO.Slice(t * d, d));
+            }
+            SmallGemm.Transpose(queries.Slice(head * d), heads * d, tq, d, qT, tq);
+            SmallGemm.Transpose(dO, d, tq, d, dOT, tq);
+            dS.Clear();
+            dQ.Clear();
 
-                // dP_j = dO·v_j, and dV_j += P_j·dO.
-                for (int j = 0; j < visible; j++)
+            for (int t0 = 0; t0 < tq; t0 += QueryBlock)
+            {
+                int rows = Math.Min(QueryBlock, tq - t0);
+                int seen = 0;
+                for (int t = t0; t < t0 + rows; t++)
                 {
-                    float pj = p[j];
-                    if (pj == 0f)
-                    {
-                        dP[j] = 0f;
-                        continue;
-                    }
-                    int kv = j * kvStride + kvHead * d;
-                    dP[j] = TensorPrimitives.Dot(dO, values.Slice(kv, d));
-                    var dV = valuesGrad.Slice(kv, d);
-                    TensorPrimitives.MultiplyAdd(dO, pj, dV, dV);
+                    seen = Math.Max(seen, visible[t]);
+                }
+                var block = dS.Slice(t0 * tk);
+
+                // dP = dO·Vᵀ over the keys this block of queries can see.
+                SmallGemm.MultiplyAdd(dO.Slice(t0 * d), d, vT, tk, rows, seen, d, block, tk);
+
+                // dS/scale = (dP − Σ_j P_j·dP_j) ⊙ P; P = 0 past what a query saw, which also clears what its neighbours' keys left there.
+                for (int t = t0; t < t0 + rows; t++)
+                {
+                    var pRow = p.Slice(t * tk, seen);
+                    var sRow = dS.Slice(t * tk, seen);
+                    float rowSum = TensorPrimitives.Dot(pRow.Slice(0, visible[t]), sRow.Slice(0, visible[t]));
+                    TensorPrimitives.AddMultiply(sRow, -rowSum, pRow, sRow);
                 }
 
-                // dS_j = P_j·(dP_j − Σ_k P_k·dP_k), folded with the scale of S.
-                float rowSum = TensorPrimitives.Dot(p, dP);
-                for (int j = 0; j < visible; j++)
+                // dQ/scale = dS·K over the same keys.
+                SmallGemm.MultiplyAdd(block, tk, k, d, rows, d, seen, dQ.Slice(t0 * d), d);
+            }
+            for (int t = 0; t < tq; t++)
+            {
+                var destination = queriesGrad.Slice((t * heads + head) * d, d);
+                TensorPrimitives.MultiplyAdd(dQ.Slice(t * d, d), scale, destination, destination);
+            }
+
+            // dKᵀ/scale += Qᵀ·dS and dVᵀ += dOᵀ·P, each block of keys over the queries that can see it.
+            for (int j0 = 0; j0 < tk; j0 += KeyBlock)
+            {
+                int columns = Math.Min(KeyBlock, tk - j0);
+                int first = 0;
+                while (ascending && first < tq && visible[first] <= j0)
                 {
-                    float pj = p[j];
-                    if (pj == 0f)
-                    {
-                        continue;
-                    }
-                    float dS = scale * pj * (dP[j] - rowSum);
-                    int kv = j * kvStride + kvHead * d;
-                    TensorPrimitives.MultiplyAdd(keys.Slice(kv, d), dS, dQ, dQ);    // dQ += scale·dS_j·k_j
-                    var dK = keysGrad.Slice(kv, d);
-                    TensorPrimitives.MultiplyAdd(q, dS, dK, dK);                    // dK_j += scale·dS_j·q
+                    first++;
                 }
+                SmallGemm.MultiplyAdd(qT.Slice(first), tq, dS.Slice(first * tk + j0), tk, d, columns, tq - first, dKT.Slice(j0), tk);
+                SmallGemm.MultiplyAdd(dOT.Slice(first), tq, p.Slice(first * tk + j0), tk, d, columns, tq - first, dVT.Slice(j0), tk);
+            }
+        }
+
+        for (int j = 0; j < tk; j++)
+        {
+            int row = j * kvStride + kvHead * d;
+            for (int i = 0; i < d; i++)
+            {
+                keysGrad[row + i] += scale * dKT[i * tk + j];
+                valuesGrad[row + i] += dVT[i * tk + j];
             }
         }
     }
@@ -155,7 +213,7 @@ public static partial class Attention
         if (queries.Length < queryLength || outputGrad.Length < queryLength || queriesGrad.Length < queryLength
             || keys.Length < kvLength || values.Length < kvLength || keysGrad.Length < kvLength || valuesGrad.Length < kvLength
             || probabilities.Length < shape.GroupSize * shape.QueryCount * shape.KeyCount
-            || queryColumns.Length < shape.QueryCount || scratch.Length < shape.KeyCount)
+            || queryColumns.Length < shape.QueryCount || scratch.Length < BackwardScratchLength(shape))
         {
             throw new ArgumentException($"Attention.BackwardGroup: buffers do not fit {shape}.");
         }

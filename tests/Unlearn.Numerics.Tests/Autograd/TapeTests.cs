@@ -119,4 +119,26 @@ public class TapeTests
         Tests.Kernels.KernelAssert.Close(one.Gate, four.Gate, 0, 0, "gate gradient");
         Tests.Kernels.KernelAssert.Close(one.Norm, four.Norm, 0, 0, "norm weight gradient");
     }
+
+    [Fact]
+    public void Reset_AfterBatchesOfChangingShape_KeepsOnlyTheLastRecordingsBuffers()
+    {
+        using var tape = new Tape(ReferenceGemm.Instance);
+        var weight = GradientCheck.RandomParameter("w", 14, 1f, 8, 8);
+        long Step(int rows)
+        {
+            var x = tape.Input(GradientCheck.Random(rows * 8, 15), rows, 8, "x");
+            tape.Backward(tape.SwiGlu(tape.Linear(x, weight), tape.Linear(x, weight)), new float[rows * 8]);
+            tape.Reset();
+            return tape.PooledFloats;
+        }
+        long afterFive = Step(5);
+        for (int rows = 6; rows < 40; rows++)
+        {
+            Step(rows);
+        }
+        long afterFiveAgain = Step(5);
+        Assert.True(afterFive > 0, "the pool keeps a recording's buffers");
+        Assert.Equal(afterFive, afterFiveAgain);
+    }
 }
