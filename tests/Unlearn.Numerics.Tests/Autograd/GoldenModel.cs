@@ -1,4 +1,4 @@
-// A golden model from Data/golden-models (see its PROVENANCE.md) rebuilt from tape ops with every weight as a Parameter:
+// A golden model from Data/golden-models (linked from tests/Unlearn.Models.Tests/Data/golden, see its PROVENANCE.md) rebuilt from tape ops with every weight as a Parameter:
 // the reference composition of the ops into a Llama/Qwen2 training forward, checked against PyTorch's loss and
 // gradients. Reads safetensors with a minimal test-side reader (F32, BF16, I64 only: what these files hold).
 using System.Text.Json;
