@@ -2,6 +2,7 @@
 // matching, first on the raw text (tokens with normalized=false), then on each normalized remainder
 // (normalized=true), honouring lstrip/rstrip/single_word. Special tokens are skipped when the caller does not want
 // specials parsed (Hugging Face's encode_special_tokens / split_special_tokens).
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Globalization;
 using Unlearn.Tokenizers.Unicode;
@@ -87,6 +88,7 @@ internal sealed class AddedVocabulary
 
         public int Count { get; }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Split(ReadOnlySpan<char> text, bool parseSpecial, List<Segment> output)
         {
             var initialCount = output.Count;

@@ -1,6 +1,7 @@
 // Tokenizer, encoding: added tokens are split out of the raw text, each remaining segment is normalized, split
 // into pieces by the pre-tokenizer and tokenized by the model; the post-processor then adds BOS/EOS.
 // This is Hugging Face's pipeline in its order, so ids match token for token.
+using System.Runtime.CompilerServices;
 using System.Text;
 using Unlearn.Tokenizers.Text;
 using Unlearn.Tokenizers.Unicode;
@@ -35,6 +36,7 @@ public sealed partial class Tokenizer
         return new TokenizedText(ids, tokens, encoding.Offsets!.ToArray());
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EncodeInto(string text, bool addSpecialTokens, bool parseSpecialTokens, EncodingBuilder encoding)
     {
         text = Utf16.ReplaceLoneSurrogates(text);
@@ -78,6 +80,7 @@ public sealed partial class Tokenizer
         _postProcessor?.Process(encoding, addSpecialTokens);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EncodeText(Piece piece, EncodingBuilder encoding, EncodeScratch scratch)
     {
         var pieces = scratch.Pieces;
@@ -99,6 +102,7 @@ public sealed partial class Tokenizer
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void TokenizePiece(Piece piece, EncodingBuilder encoding, EncodeScratch scratch)
     {
         var chars = piece.Span;

@@ -1,5 +1,6 @@
 // BPE model, tokenizing one piece: whole-token fast path, cache, initial symbols (with byte fallback and
 // <unk> fusing exactly as Hugging Face's BPE::merge_word does), then the merge loop (BpeModel.Merge.cs).
+using System.Runtime.CompilerServices;
 using System.Buffers;
 
 namespace Unlearn.Tokenizers.Models;
@@ -9,6 +10,7 @@ internal sealed partial class BpeModel
     /// <summary>Appends the ids of one piece. <paramref name="chars"/> is the piece's text (the cache key) and
     /// <paramref name="utf8"/> its UTF-8 bytes. When <paramref name="byteEnds"/> is given, the end of each token in
     /// <paramref name="utf8"/> is appended too.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Tokenize(ReadOnlySpan<char> chars, ReadOnlySpan<byte> utf8, List<int> ids, List<int>? byteEnds)
     {
         if (utf8.IsEmpty)
@@ -44,6 +46,7 @@ internal sealed partial class BpeModel
     }
 
     /// <summary>Runs BPE on one piece without any cache: interleaved (id, byte length) pairs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal int[] Compute(ReadOnlySpan<byte> utf8)
     {
         var capacity = utf8.Length * (1 + _prefixKey.Length) + _suffixKey.Length + 1;
@@ -83,6 +86,7 @@ internal sealed partial class BpeModel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int BuildSymbols(ReadOnlySpan<byte> utf8, Span<int> symbols, Span<int> lengths)
     {
         var count = 0;

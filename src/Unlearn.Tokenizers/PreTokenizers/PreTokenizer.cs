@@ -2,6 +2,7 @@
 // `pre_tokenizer`): Split, ByteLevel, Metaspace and Sequence. Others are refused when the file is read.
 // ByteLevel's byte-to-unicode mapping is not materialized here: the BPE model works on UTF-8 bytes directly
 // (see BpeModel), which is the same mapping without building strings.
+using System.Runtime.CompilerServices;
 using Unlearn.Tokenizers.PreTokenizers.Patterns;
 using Unlearn.Tokenizers.Text;
 
@@ -30,6 +31,7 @@ internal sealed class SplitPreTokenizer(ISplitPattern pattern, SplitBehavior beh
 
     public bool Invert { get; } = invert;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Split(Piece piece, List<Piece> output)
     {
         var text = piece.Span;
