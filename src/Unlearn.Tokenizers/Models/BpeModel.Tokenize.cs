@@ -45,9 +45,10 @@ internal sealed partial class BpeModel
         Emit(result, ids, byteEnds);
     }
 
-    /// <summary>Runs BPE on one piece without any cache: interleaved (id, byte length) pairs.</summary>
+    /// <summary>Runs BPE on one piece without any cache: interleaved (id, byte length) pairs.
+    /// <paramref name="forceHeap"/> picks the merge loop (tests run both on the same input).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal int[] Compute(ReadOnlySpan<byte> utf8)
+    internal int[] Compute(ReadOnlySpan<byte> utf8, bool? forceHeap = null)
     {
         var capacity = utf8.Length * (1 + _prefixKey.Length) + _suffixKey.Length + 1;
         var symbolsArray = ArrayPool<int>.Shared.Rent(capacity);
@@ -57,9 +58,9 @@ internal sealed partial class BpeModel
             var symbols = symbolsArray.AsSpan(0, capacity);
             var lengths = lengthsArray.AsSpan(0, capacity);
             var count = BuildSymbols(utf8, symbols, lengths);
-            count = count <= SmallWordLimit
-                ? MergeSmall(symbols, lengths, count)
-                : MergeWithHeap(symbols, lengths, count);
+            count = forceHeap ?? count > SmallWordLimit
+                ? MergeWithHeap(symbols, lengths, count)
+                : MergeSmall(symbols, lengths, count);
             var result = new int[count * 2];
             for (var i = 0; i < count; i++)
             {
