@@ -171,7 +171,8 @@ internal sealed class ByteLevelPreTokenizer(bool addPrefixSpace, bool useRegex) 
 
     public override void Split(Piece piece, List<Piece> output)
     {
-        if (AddPrefixSpace && (piece.Length == 0 || piece.Span[0] != ' '))
+        // Like Hugging Face's NormalizedString::prepend, nothing is prepended to empty text.
+        if (AddPrefixSpace && piece.Length > 0 && piece.Span[0] != ' ')
         {
             piece = Prepend(piece, " ");
         }
@@ -194,7 +195,7 @@ internal sealed class ByteLevelPreTokenizer(bool addPrefixSpace, bool useRegex) 
         {
             var source = Math.Max(0, i - prefix.Length);
             starts[i] = source;
-            ends[i] = piece.Length == 0 ? 0 : source + 1;
+            ends[i] = source + 1;
         }
         return piece.Rewrite(string.Concat(prefix, piece.Span), starts, ends);
     }
@@ -229,8 +230,8 @@ internal sealed class MetaspacePreTokenizer(char replacement, PrependScheme sche
         }
         var prepend = Scheme switch
         {
-            PrependScheme.Always => piece.Length == 0 || piece.Span[0] != Replacement,
-            PrependScheme.First => (piece.Length == 0 || piece.Span[0] != Replacement)
+            PrependScheme.Always => piece.Length > 0 && piece.Span[0] != Replacement,
+            PrependScheme.First => piece.Length > 0 && piece.Span[0] != Replacement
                 && piece.Source.OriginalRange(piece.Start, piece.End).Start == 0,
             _ => false,
         };
