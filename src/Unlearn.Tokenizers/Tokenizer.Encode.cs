@@ -19,7 +19,9 @@ public sealed partial class Tokenizer
     public IReadOnlyList<int> Encode(string text, bool addSpecialTokens = true, bool parseSpecialTokens = true)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var encoding = new EncodingBuilder(withOffsets: false);
+        // The builder is reused per thread; only the returned array is allocated per call.
+        var encoding = (t_scratch ??= new EncodeScratch()).Ids;
+        encoding.Clear();
         EncodeInto(text, addSpecialTokens, parseSpecialTokens, encoding);
         return encoding.Ids.ToArray();
     }
@@ -150,6 +152,8 @@ public sealed partial class Tokenizer
         private byte[] _utf8 = new byte[1024];
         private int[] _ints0 = new int[1024];
         private int[] _ints1 = new int[1024];
+
+        public EncodingBuilder Ids { get; } = new(withOffsets: false);
 
         public List<AddedVocabulary.Segment> Segments { get; } = [];
 

@@ -29,23 +29,28 @@ internal sealed class TemplateProcessor(IReadOnlyList<TemplateItem> single) : Po
         {
             return;
         }
-        var ids = new List<int>(encoding.Ids.Count + 4);
-        var offsets = encoding.Offsets is null ? null : new List<TokenOffset>(encoding.Offsets.Count + 4);
+        // In place: specials before the sequence are inserted at the front, the ones after it appended.
+        var insertAt = 0;
+        var afterSequence = false;
         foreach (var item in Single)
         {
             if (item.SpecialTokenName is null)
             {
-                ids.AddRange(encoding.Ids);
-                offsets?.AddRange(encoding.Offsets!);
+                afterSequence = true;
                 continue;
             }
             foreach (var id in item.SpecialIds)
             {
-                ids.Add(id);
-                offsets?.Add(new TokenOffset(0, 0));
+                if (afterSequence)
+                {
+                    encoding.Add(id, 0, 0);
+                }
+                else
+                {
+                    encoding.Insert(insertAt++, id);
+                }
             }
         }
-        encoding.Replace(ids, offsets);
     }
 }
 
