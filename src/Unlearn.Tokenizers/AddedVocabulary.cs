@@ -2,9 +2,9 @@
 // matching, first on the raw text (tokens with normalized=false), then on each normalized remainder
 // (normalized=true), honouring lstrip/rstrip/single_word. Special tokens are skipped when the caller does not want
 // specials parsed (Hugging Face's encode_special_tokens / split_special_tokens).
-using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Unlearn.Tokenizers.Unicode;
 
 namespace Unlearn.Tokenizers;

@@ -2,8 +2,8 @@
 // decoder. A component or option this library does not implement is refused with its JSON path.
 // `truncation` and `padding` are ignored, as transformers does (it resets them on every call).
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using Unlearn.Tokenizers.Json;
 using Unlearn.Tokenizers.Models;
 

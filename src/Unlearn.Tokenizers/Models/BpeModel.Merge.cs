@@ -4,8 +4,8 @@
 //   MergeWithHeap: a (rank, position) min-heap with lazy invalidation, O(n log n) for long pieces
 //     (SentencePiece-style tokenizers see whole sentences as one piece).
 // Tests run both on the same inputs.
-using System.Runtime.CompilerServices;
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Unlearn.Tokenizers.Models;
 

@@ -1,7 +1,7 @@
 // BPE model, tokenizing one piece: whole-token fast path, cache, initial symbols (with byte fallback and
 // <unk> fusing exactly as Hugging Face's BPE::merge_word does), then the merge loop (BpeModel.Merge.cs).
-using System.Runtime.CompilerServices;
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Unlearn.Tokenizers.Models;
 
