@@ -41,6 +41,44 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public void Load_WhenALateLlama3MergeIsBroken_ThrowsWithItsIndex()
+    {
+        // Llama 3's 280,147 merges are read in parallel chunks; the error must still name the exact merge.
+        using var folder = new TempFolder();
+        var text = File.ReadAllText(Path.Combine(TestData.Folder("llama3-hf"), "tokenizer.json"));
+        var last = text.LastIndexOf("\"ĠĠ", StringComparison.Ordinal);
+        var broken = text[..last] + "\"zzq qqz\"" + text[text.IndexOf('"', last + 1)..][1..];
+        var error = Assert.Throws<TokenizerFormatException>(() => Tokenizer.Load(folder.Write("tokenizer.json", broken)));
+        Assert.Equal($"$.model.merges[{MergeIndexAt(broken, "zzq qqz")}]", error.Location);
+        Assert.Contains("zzq", error.Message);
+    }
+
+    private static int MergeIndexAt(string json, string merge)
+    {
+        var reader = new System.Text.Json.Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json));
+        var inMerges = false;
+        var index = 0;
+        while (reader.Read())
+        {
+            if (reader.TokenType == System.Text.Json.JsonTokenType.PropertyName && reader.ValueTextEquals("merges"))
+            {
+                inMerges = true;
+                reader.Read();
+                continue;
+            }
+            if (inMerges && reader.TokenType == System.Text.Json.JsonTokenType.String)
+            {
+                if (reader.ValueTextEquals(merge))
+                {
+                    return index;
+                }
+                index++;
+            }
+        }
+        return -1;
+    }
+
+    [Fact]
     public void Load_WhenAVocabularyIdIsNotANumber_ThrowsWithVocabPath()
     {
         using var folder = new TempFolder();
