@@ -82,6 +82,25 @@ public sealed class ChatTests
     }
 
     [Fact]
+    public void RenderChat_Llama30TemplateWithoutMessages_HasNoBos()
+    {
+        // Llama 3.0's template adds bos_token in front of the first message only.
+        var rendering = TestData.Llama3Json().RenderChat([], addGenerationPrompt: true, ChatTemplate.For(ChatFormat.Llama3));
+        Assert.Equal("<|start_header_id|>assistant<|end_header_id|>\n\n", rendering.Text);
+    }
+
+    [Fact]
+    public void RenderChat_ToolRole_IsIpythonUntrimmedOnlyInLlama31Template()
+    {
+        var tokenizer = TestData.Llama3Json();
+        ChatMessage[] messages = [new("tool", " 42 ")];
+        var v30 = tokenizer.RenderChat(messages, addGenerationPrompt: false, ChatTemplate.For(ChatFormat.Llama3));
+        var v31 = tokenizer.RenderChat(messages, addGenerationPrompt: false, new ChatTemplate { Format = ChatFormat.Llama3, KnowledgeCutoffHeader = true });
+        Assert.EndsWith("<|start_header_id|>tool<|end_header_id|>\n\n42<|eot_id|>", v30.Text);
+        Assert.EndsWith("<|start_header_id|>ipython<|end_header_id|>\n\n 42 <|eot_id|>", v31.Text);
+    }
+
+    [Fact]
     public void RenderChat_Llama3AssistantTurns_SpansEndWithEotId()
     {
         var tokenizer = TestData.Llama3Json();
