@@ -10,6 +10,7 @@ internal static class CommandCatalog
     {
         yield return GenerateCommand.Create();
         yield return LogitsCommand.Create();
+        yield return TokenizeCommand.Create();
         yield return BenchCommand.Create();
     }
 }

@@ -4,6 +4,7 @@
 // specials parsed (Hugging Face's encode_special_tokens / split_special_tokens).
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Unlearn.Tokenizers.Unicode;
 
 namespace Unlearn.Tokenizers;
@@ -87,6 +88,7 @@ internal sealed class AddedVocabulary
 
         public int Count { get; }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Split(ReadOnlySpan<char> text, bool parseSpecial, List<Segment> output)
         {
             var initialCount = output.Count;

@@ -4,9 +4,9 @@ namespace Unlearn.Tokenizers;
 
 internal sealed class EncodingBuilder(bool withOffsets)
 {
-    public List<int> Ids { get; private set; } = [];
+    public List<int> Ids { get; } = [];
 
-    public List<TokenOffset>? Offsets { get; private set; } = withOffsets ? [] : null;
+    public List<TokenOffset>? Offsets { get; } = withOffsets ? [] : null;
 
     public void Add(int id, int start, int end)
     {
@@ -14,9 +14,16 @@ internal sealed class EncodingBuilder(bool withOffsets)
         Offsets?.Add(new TokenOffset(start, end));
     }
 
-    public void Replace(List<int> ids, List<TokenOffset>? offsets)
+    /// <summary>Inserts a token the post-processor adds (offsets (0, 0)).</summary>
+    public void Insert(int index, int id)
     {
-        Ids = ids;
-        Offsets = offsets;
+        Ids.Insert(index, id);
+        Offsets?.Insert(index, new TokenOffset(0, 0));
+    }
+
+    public void Clear()
+    {
+        Ids.Clear();
+        Offsets?.Clear();
     }
 }

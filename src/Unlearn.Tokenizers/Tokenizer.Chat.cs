@@ -17,7 +17,9 @@ public sealed partial class Tokenizer
     {
         ArgumentNullException.ThrowIfNull(messages);
         template ??= DetectedChatTemplate;
-        var (text, ranges) = ChatRenderer.Render(template, messages, addGenerationPrompt, BosToken, EosToken);
+        // The chat templates write bos_token themselves; plain text starts with BOS only when encoding would add it.
+        var bos = template.Format == ChatFormat.Plain && !AddBos ? null : BosToken;
+        var (text, ranges) = ChatRenderer.Render(template, messages, addGenerationPrompt, bos, EosToken);
         var encoded = EncodeWithOffsets(text, addSpecialTokens: false, parseSpecialTokens: true);
         var spans = new List<TokenSpan>(ranges.Count);
         foreach (var range in ranges)

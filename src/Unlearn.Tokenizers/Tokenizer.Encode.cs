@@ -1,6 +1,7 @@
 // Tokenizer, encoding: added tokens are split out of the raw text, each remaining segment is normalized, split
 // into pieces by the pre-tokenizer and tokenized by the model; the post-processor then adds BOS/EOS.
 // This is Hugging Face's pipeline in its order, so ids match token for token.
+using System.Runtime.CompilerServices;
 using System.Text;
 using Unlearn.Tokenizers.Text;
 using Unlearn.Tokenizers.Unicode;
@@ -18,7 +19,9 @@ public sealed partial class Tokenizer
     public IReadOnlyList<int> Encode(string text, bool addSpecialTokens = true, bool parseSpecialTokens = true)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var encoding = new EncodingBuilder(withOffsets: false);
+        // The builder is reused per thread; only the returned array is allocated per call.
+        var encoding = (t_scratch ??= new EncodeScratch()).Ids;
+        encoding.Clear();
         EncodeInto(text, addSpecialTokens, parseSpecialTokens, encoding);
         return encoding.Ids.ToArray();
     }
@@ -35,6 +38,7 @@ public sealed partial class Tokenizer
         return new TokenizedText(ids, tokens, encoding.Offsets!.ToArray());
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EncodeInto(string text, bool addSpecialTokens, bool parseSpecialTokens, EncodingBuilder encoding)
     {
         text = Utf16.ReplaceLoneSurrogates(text);
@@ -78,6 +82,7 @@ public sealed partial class Tokenizer
         _postProcessor?.Process(encoding, addSpecialTokens);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EncodeText(Piece piece, EncodingBuilder encoding, EncodeScratch scratch)
     {
         var pieces = scratch.Pieces;
@@ -99,6 +104,7 @@ public sealed partial class Tokenizer
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void TokenizePiece(Piece piece, EncodingBuilder encoding, EncodeScratch scratch)
     {
         var chars = piece.Span;
@@ -146,6 +152,8 @@ public sealed partial class Tokenizer
         private byte[] _utf8 = new byte[1024];
         private int[] _ints0 = new int[1024];
         private int[] _ints1 = new int[1024];
+
+        public EncodingBuilder Ids { get; } = new(withOffsets: false);
 
         public List<AddedVocabulary.Segment> Segments { get; } = [];
 

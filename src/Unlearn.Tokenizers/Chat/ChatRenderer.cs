@@ -39,7 +39,11 @@ internal static class ChatRenderer
     private static void RenderLlama3(ChatTemplate template, IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt,
         string? bos, Output output)
     {
-        output.Append(bos);
+        // Llama 3.1+ templates always start with bos_token; the 3.0 template puts it before the first message.
+        if (template.KnowledgeCutoffHeader || messages.Count > 0)
+        {
+            output.Append(bos);
+        }
         var rest = messages.AsEnumerable();
         if (template.KnowledgeCutoffHeader)
         {
@@ -56,7 +60,8 @@ internal static class ChatRenderer
         }
         foreach (var message in rest)
         {
-            var toolOutput = message.Role is "tool" or "ipython";
+            // Only the 3.1+ template renders tool outputs under the "ipython" header; 3.0 writes any role as given.
+            var toolOutput = template.KnowledgeCutoffHeader && (message.Role is "tool" or "ipython");
             output.Append($"{Llama3Header}{(toolOutput ? "ipython" : message.Role)}{Llama3HeaderEnd}\n\n");
             // Tool outputs are not trimmed by the template; everything else is.
             var content = toolOutput ? message.Content : PythonStrip(message.Content);

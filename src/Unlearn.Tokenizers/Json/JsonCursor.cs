@@ -144,7 +144,11 @@ internal readonly struct JsonCursor(JsonElement element, string path, string fil
         _ => "null",
     };
 
-    public static string Quote(string text) => JsonSerializer.Serialize(text);
+    /// <summary>A JSON string literal for messages, readable (no \u003C-style escaping of &lt; &gt; &amp; or non-ASCII).</summary>
+    public static string Quote(string text) => JsonSerializer.Serialize(text, ReadableOptions);
+
+    private static readonly JsonSerializerOptions ReadableOptions =
+        new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static string FirstSentence(string message)
     {

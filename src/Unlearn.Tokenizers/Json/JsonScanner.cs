@@ -151,6 +151,26 @@ internal ref struct JsonScanner
         return true;
     }
 
+    /// <summary>Skips an array, recording where each element starts (file offsets), so the elements can later be
+    /// read in parallel chunks; returns the array's [start, end) within the file.</summary>
+    public (int Start, int End) SkipArray(List<int> elementStarts)
+    {
+        var start = Peek() == '[' ? FilePosition : throw Error("expected '['");
+        Position++;
+        if (Peek() != ']')
+        {
+            do
+            {
+                Peek();
+                elementStarts.Add(FilePosition);
+                SkipValue();
+            }
+            while (NextItem((byte)']', "an array"));
+        }
+        Expect((byte)']', "']'");
+        return (start, FilePosition);
+    }
+
     /// <summary>Skips one value of any kind; returns its [start, end) within the file.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (int Start, int End) SkipValue()

@@ -5,6 +5,7 @@
 //     (SentencePiece-style tokenizers see whole sentences as one piece).
 // Tests run both on the same inputs.
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Unlearn.Tokenizers.Models;
 
@@ -14,6 +15,7 @@ internal sealed partial class BpeModel
     /// cheaper than heap bookkeeping below it.</summary>
     internal const int SmallWordLimit = 64;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal int MergeSmall(Span<int> symbols, Span<int> lengths, int count)
     {
         if (count < 2)
@@ -81,6 +83,7 @@ internal sealed partial class BpeModel
             Rank < other.Rank || (Rank == other.Rank && Position < other.Position);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal int MergeWithHeap(Span<int> symbols, Span<int> lengths, int count)
     {
         if (count < 2)

@@ -1,6 +1,7 @@
 // BPE model, tokenizing one piece: whole-token fast path, cache, initial symbols (with byte fallback and
 // <unk> fusing exactly as Hugging Face's BPE::merge_word does), then the merge loop (BpeModel.Merge.cs).
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Unlearn.Tokenizers.Models;
 
@@ -9,6 +10,7 @@ internal sealed partial class BpeModel
     /// <summary>Appends the ids of one piece. <paramref name="chars"/> is the piece's text (the cache key) and
     /// <paramref name="utf8"/> its UTF-8 bytes. When <paramref name="byteEnds"/> is given, the end of each token in
     /// <paramref name="utf8"/> is appended too.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Tokenize(ReadOnlySpan<char> chars, ReadOnlySpan<byte> utf8, List<int> ids, List<int>? byteEnds)
     {
         if (utf8.IsEmpty)
@@ -43,8 +45,10 @@ internal sealed partial class BpeModel
         Emit(result, ids, byteEnds);
     }
 
-    /// <summary>Runs BPE on one piece without any cache: interleaved (id, byte length) pairs.</summary>
-    internal int[] Compute(ReadOnlySpan<byte> utf8)
+    /// <summary>Runs BPE on one piece without any cache: interleaved (id, byte length) pairs.
+    /// <paramref name="forceHeap"/> picks the merge loop (tests run both on the same input).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal int[] Compute(ReadOnlySpan<byte> utf8, bool? forceHeap = null)
     {
         var capacity = utf8.Length * (1 + _prefixKey.Length) + _suffixKey.Length + 1;
         var symbolsArray = ArrayPool<int>.Shared.Rent(capacity);
@@ -54,9 +58,9 @@ internal sealed partial class BpeModel
             var symbols = symbolsArray.AsSpan(0, capacity);
             var lengths = lengthsArray.AsSpan(0, capacity);
             var count = BuildSymbols(utf8, symbols, lengths);
-            count = count <= SmallWordLimit
-                ? MergeSmall(symbols, lengths, count)
-                : MergeWithHeap(symbols, lengths, count);
+            count = forceHeap ?? count > SmallWordLimit
+                ? MergeWithHeap(symbols, lengths, count)
+                : MergeSmall(symbols, lengths, count);
             var result = new int[count * 2];
             for (var i = 0; i < count; i++)
             {
@@ -83,6 +87,7 @@ internal sealed partial class BpeModel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int BuildSymbols(ReadOnlySpan<byte> utf8, Span<int> symbols, Span<int> lengths)
     {
         var count = 0;

@@ -30,8 +30,14 @@ internal sealed partial class BpeModel
         ByteFallback = data.ByteFallback;
         FuseUnknown = data.FuseUnknown;
         _tokenTable = data.TokenTable ?? BuildTokenTable(_tokens);
-        _vocabulary = ByteLevel ? BuildByteLevelTable(_tokenTable, _tokens.Length) : _tokenTable;
-        _merges = new MergeTable(data.Merges);
+        // The byte table and the merge table are independent: build them side by side (about 100 ms for Llama 3).
+        ByteSequenceTable? vocabulary = null;
+        MergeTable? merges = null;
+        Parallel.Invoke(
+            () => vocabulary = ByteLevel ? BuildByteLevelTable(_tokenTable, _tokens.Length) : _tokenTable,
+            () => merges = new MergeTable(data.Merges));
+        _vocabulary = vocabulary!;
+        _merges = merges!;
         _prefixKey = ToKey(data.ContinuingSubwordPrefix);
         _suffixKey = ToKey(data.EndOfWordSuffix);
         _hasDecorations = _prefixKey.Length > 0 || _suffixKey.Length > 0;

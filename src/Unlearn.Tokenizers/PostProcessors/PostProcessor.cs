@@ -1,6 +1,6 @@
-// Post-processors run after the model (Hugging Face `post_processor`): TemplateProcessing adds special tokens
-// around a single sequence, ByteLevel trims token offsets, Sequence chains them. Pair templates are read but only
-// single sequences are encoded by this library.
+// Post-processors run after the model (Hugging Face `post_processor`): TemplateProcessing, ByteLevel and Sequence,
+// each in its own file. Pair templates are read but only single sequences are encoded by this library.
+
 namespace Unlearn.Tokenizers.PostProcessors;
 
 internal abstract class PostProcessor
@@ -11,96 +11,3 @@ internal abstract class PostProcessor
 
 /// <summary>One element of a template: a special token (by its name in <c>special_tokens</c>) or the sequence.</summary>
 internal sealed record TemplateItem(string? SpecialTokenName, IReadOnlyList<int> SpecialIds);
-
-internal sealed class TemplateProcessor(IReadOnlyList<TemplateItem> single) : PostProcessor
-{
-    public IReadOnlyList<TemplateItem> Single { get; } = single;
-
-    /// <summary>Ids the template puts before the sequence.</summary>
-    public IEnumerable<int> Prefix => Single.TakeWhile(i => i.SpecialTokenName is not null).SelectMany(i => i.SpecialIds);
-
-    /// <summary>Ids the template puts after the sequence.</summary>
-    public IEnumerable<int> Suffix =>
-        Single.SkipWhile(i => i.SpecialTokenName is not null).Skip(1).SelectMany(i => i.SpecialIds);
-
-    public override void Process(EncodingBuilder encoding, bool addSpecialTokens)
-    {
-        if (!addSpecialTokens)
-        {
-            return;
-        }
-        var ids = new List<int>(encoding.Ids.Count + 4);
-        var offsets = encoding.Offsets is null ? null : new List<TokenOffset>(encoding.Offsets.Count + 4);
-        foreach (var item in Single)
-        {
-            if (item.SpecialTokenName is null)
-            {
-                ids.AddRange(encoding.Ids);
-                offsets?.AddRange(encoding.Offsets!);
-                continue;
-            }
-            foreach (var id in item.SpecialIds)
-            {
-                ids.Add(id);
-                offsets?.Add(new TokenOffset(0, 0));
-            }
-        }
-        encoding.Replace(ids, offsets);
-    }
-}
-
-/// <summary>ByteLevel as a post-processor: with trim_offsets, offsets exclude the leading/trailing spaces a token carries.</summary>
-internal sealed class ByteLevelOffsetTrimmer(bool trimOffsets, bool addPrefixSpace, Func<int, ReadOnlySpan<byte>> tokenBytes)
-    : PostProcessor
-{
-    public bool TrimOffsets { get; } = trimOffsets;
-
-    public override void Process(EncodingBuilder encoding, bool addSpecialTokens)
-    {
-        if (!TrimOffsets || encoding.Offsets is null)
-        {
-            return;
-        }
-        for (var i = 0; i < encoding.Ids.Count; i++)
-        {
-            var bytes = tokenBytes(encoding.Ids[i]);
-            var leading = 0;
-            while (leading < bytes.Length && bytes[leading] == (byte)' ')
-            {
-                leading++;
-            }
-            var trailing = 0;
-            while (trailing < bytes.Length - leading && bytes[bytes.Length - 1 - trailing] == (byte)' ')
-            {
-                trailing++;
-            }
-            var (start, end) = encoding.Offsets[i];
-            if (leading > 0)
-            {
-                if ((i == 0 || start == 0) && addPrefixSpace && leading == 1)
-                {
-                    leading = 0;
-                }
-                start = Math.Min(start + leading, end);
-            }
-            if (trailing > 0 && end >= trailing)
-            {
-                end = Math.Max(end - trailing, start);
-            }
-            encoding.Offsets[i] = new TokenOffset(start, end);
-        }
-    }
-}
-
-internal sealed class SequenceProcessor(IReadOnlyList<PostProcessor> steps) : PostProcessor
-{
-    public IReadOnlyList<PostProcessor> Steps { get; } = steps;
-
-    public override void Process(EncodingBuilder encoding, bool addSpecialTokens)
-    {
-        foreach (var step in Steps)
-        {
-            step.Process(encoding, addSpecialTokens);
-        }
-    }
-}

@@ -79,6 +79,10 @@ internal static class UnicodeNormalization
             outStarts.Add(i);
             outEnds.Add(i + 1);
         }
+        if (text.SequenceEqual(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(output)))
+        {
+            return null; // only "maybe" characters, and they stayed as they were
+        }
         starts = outStarts.ToArray();
         ends = outEnds.ToArray();
         return new string(output.ToArray());

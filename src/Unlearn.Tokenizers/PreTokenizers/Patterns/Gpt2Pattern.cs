@@ -1,6 +1,7 @@
 // Hand-written matcher for the GPT-2 regex that Hugging Face's ByteLevel pre-tokenizer uses (use_regex: true):
 //   's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
 // Returns exactly Oniguruma's match at the position asked (the alternatives cover every character).
+using System.Runtime.CompilerServices;
 using Unlearn.Tokenizers.Unicode;
 
 namespace Unlearn.Tokenizers.PreTokenizers.Patterns;
@@ -23,6 +24,7 @@ internal sealed class Gpt2Pattern : ISplitPattern
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int MatchAt(ReadOnlySpan<char> text, int i)
     {
         var c = text[i];

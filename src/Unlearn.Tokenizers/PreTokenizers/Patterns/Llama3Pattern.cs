@@ -32,6 +32,7 @@ internal sealed class Llama3Pattern(int maxDigits) : ISplitPattern
     }
 
     /// <summary>The end of the match that starts at <paramref name="i"/> (always non-empty).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int MatchAt(ReadOnlySpan<char> text, int i)
     {
         var n = text.Length;
@@ -129,6 +130,7 @@ internal static class PatternHelpers
     public static bool IsSymbolAt(ReadOnlySpan<char> text, int i) =>
         CharClass.Of(Utf16.CodePointAt(text, i, out _)) == 0;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int SkipLetters(ReadOnlySpan<char> text, int j)
     {
         while (j < text.Length)
@@ -154,6 +156,7 @@ internal static class PatternHelpers
         return j;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int SkipNumbers(ReadOnlySpan<char> text, int j)
     {
         while (j < text.Length)
@@ -168,6 +171,7 @@ internal static class PatternHelpers
         return j;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int SkipSymbols(ReadOnlySpan<char> text, int j)
     {
         while (j < text.Length)
@@ -184,6 +188,7 @@ internal static class PatternHelpers
 
     /// <summary>Matches the whitespace alternatives at <paramref name="i"/> (a whitespace char):
     /// with <paramref name="allowNewlineRule"/> "\s*[\r\n]+|\s+(?!\S)|\s+", else "\s+(?!\S)|\s+".</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int MatchWhitespace(ReadOnlySpan<char> text, int i, bool allowNewlineRule)
     {
         var j = i;
