@@ -1,8 +1,9 @@
-// The managed GEMM provider: a register-blocked SIMD GEMM in C# (packed panels, cache blocking, a 6×16 AVX2
-// or 6×32 AVX-512 micro-kernel, a scalar fallback) plus a streaming matrix-vector path for m == 1. Results are
-// bit-identical for any thread count and any of the three kernels (see IMicroKernel); they are not
+// The managed GEMM provider: a register-blocked SIMD GEMM in C# (packed panels, cache blocking, a 6×32
+// AVX-512, 6×16 AVX2 or 6×8 NEON/SSE micro-kernel, a scalar fallback) plus a streaming matrix-vector path for m == 1. Results are
+// bit-identical for any thread count and any of the four kernels (see IMicroKernel); they are not
 // bit-identical to OpenBLAS. The loops live in Managed/PackedGemm.cs and Managed/Gemv.cs.
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 using Unlearn.Numerics.Gemm.Managed;
 using Unlearn.Numerics.Threading;
@@ -33,10 +34,11 @@ public sealed class ManagedGemm : IGemm
     {
         ManagedGemmKernel.Vector512 => Vector512MicroKernel.Name,
         ManagedGemmKernel.Vector256 => Vector256MicroKernel.Name,
+        ManagedGemmKernel.Vector128 => Vector128MicroKernel.Name,
         _ => ScalarMicroKernel.Name,
     };
 
-    /// <summary>Vector512 when accelerated, else Vector256 with FMA, else scalar.</summary>
+    /// <summary>Vector512 when accelerated, else Vector256 with FMA, else Vector128 with FMA, else scalar.</summary>
     public static ManagedGemmKernel BestKernel()
     {
         if (Vector512.IsHardwareAccelerated)
@@ -46,6 +48,10 @@ public sealed class ManagedGemm : IGemm
         if (Vector256.IsHardwareAccelerated && Fma.IsSupported)
         {
             return ManagedGemmKernel.Vector256;
+        }
+        if (Vector128.IsHardwareAccelerated && (Fma.IsSupported || AdvSimd.IsSupported))
+        {
+            return ManagedGemmKernel.Vector128;
         }
         return ManagedGemmKernel.Scalar;
     }
@@ -83,6 +89,10 @@ public sealed class ManagedGemm : IGemm
                 break;
             case ManagedGemmKernel.Vector256:
                 PackedGemm<Vector256MicroKernel>.ForCurrentThread()
+                    .Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);
+                break;
+            case ManagedGemmKernel.Vector128:
+                PackedGemm<Vector128MicroKernel>.ForCurrentThread()
                     .Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);
                 break;
             default:

@@ -70,7 +70,7 @@ public sealed class ManagedGemmDeterminismTests
         foreach (var gemmCase in cases)
         {
             float[] expected = GemmOracle.Run(scalar, gemmCase, out _, out _, out _);
-            foreach (var kernel in new[] { ManagedGemmKernel.Vector256, ManagedGemmKernel.Vector512 })
+            foreach (var kernel in new[] { ManagedGemmKernel.Vector128, ManagedGemmKernel.Vector256, ManagedGemmKernel.Vector512 })
             {
                 float[] actual = GemmOracle.Run(new ManagedGemm(kernel), gemmCase, out _, out _, out _);
                 AssertBitIdentical(expected, actual, $"{gemmCase}, {kernel} vs scalar");

@@ -6,14 +6,14 @@ namespace Unlearn.Numerics.Tests.Gemm;
 public sealed class ManagedGemmTests
 {
     public static TheoryData<ManagedGemmKernel> Kernels =>
-        new(ManagedGemmKernel.Scalar, ManagedGemmKernel.Vector256, ManagedGemmKernel.Vector512);
+        new(ManagedGemmKernel.Scalar, ManagedGemmKernel.Vector128, ManagedGemmKernel.Vector256, ManagedGemmKernel.Vector512);
 
     public static TheoryData<ManagedGemmKernel, bool, bool> KernelsAndTransposes
     {
         get
         {
             var data = new TheoryData<ManagedGemmKernel, bool, bool>();
-            foreach (var kernel in new[] { ManagedGemmKernel.Scalar, ManagedGemmKernel.Vector256, ManagedGemmKernel.Vector512 })
+            foreach (var kernel in new[] { ManagedGemmKernel.Scalar, ManagedGemmKernel.Vector128, ManagedGemmKernel.Vector256, ManagedGemmKernel.Vector512 })
             {
                 data.Add(kernel, false, false);
                 data.Add(kernel, false, true);
