@@ -11,7 +11,7 @@ namespace Unlearn.Numerics.Tests.Gemm;
 public sealed class ManagedGemmDeterminismTests
 {
     // Above the parallel threshold: 150×300×600 spans 3 depth blocks and several column chunks; 500×40×300 has
-    // one column chunk and is split into row blocks; the last one takes the m = 1 path.
+    // one column chunk and is split into row blocks; the last two take the vector paths (m = 1, n = 1).
     private static readonly GemmCase[] ParallelCases =
     [
         new(false, true, 500, 40, 300, 1f, 0.5f, Seed: 30),
@@ -19,6 +19,7 @@ public sealed class ManagedGemmDeterminismTests
         new(false, true, 150, 300, 600, 1f, 0f, Seed: 32),
         new(true, true, 97, 333, 513, -1f, 1f, LdcPadding: 3, Seed: 33),
         new(false, true, 1, 4000, 700, 1f, 0f, Seed: 34),
+        new(true, false, 4000, 1, 700, 1f, 0.5f, LdcPadding: 1, Seed: 35),
     ];
 
     [Fact]
