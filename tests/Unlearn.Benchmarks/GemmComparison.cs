@@ -35,7 +35,7 @@ public sealed class GemmComparison : ISideBySide
         GemmCblasDirect? direct = GemmCblasDirect.TryLoad(openBlas);
         IReadOnlyList<GemmShape> shapes = options.SelectShapes();
 
-        output.WriteLine($"GEMM side by side: {options.Threads} threads, {Environment.ProcessorCount} processors, " +
+        output.WriteLine($"GEMM side by side: {options.Threads} thread{(options.Threads == 1 ? "" : "s")}, {Environment.ProcessorCount} processors, " +
                          $"{(options.CpuClock ? "process CPU time" : "wall clock")}, " +
                          $"managed kernel {ManagedGemm.Instance.KernelDescription}");
         output.WriteLine(openBlas is null

@@ -79,10 +79,11 @@ public sealed class ManagedGemmDeterminismTests
         }
     }
 
-    [Fact]
-    public unsafe void Multiply_RowOfBatchWithUntransposedB_EqualsRowComputedAlone()
+    [Theory]
+    [InlineData(37, 75, 600)]
+    [InlineData(150, 9, 30000)] // packed A is cut into row and depth slabs
+    public unsafe void Multiply_RowOfBatchWithUntransposedB_EqualsRowComputedAlone(int rows, int n, int k)
     {
-        const int rows = 37, n = 75, k = 600;
         float[] a = GemmOracle.RandomMatrix(rows * k, 51);
         float[] b = GemmOracle.RandomMatrix(k * n, 52);
         float[] batched = new float[rows * n];
@@ -90,10 +91,10 @@ public sealed class ManagedGemmDeterminismTests
         fixed (float* pa = a, pb = b, pc = batched, ps = single)
         {
             ManagedGemm.Instance.Multiply(false, false, rows, n, k, 1f, pa, k, pb, n, 0f, pc, n);
-            foreach (int row in new[] { 0, 5, 36 })
+            foreach (int row in new[] { 0, 5, rows - 1 })
             {
-                ManagedGemm.Instance.Multiply(false, false, 1, n, k, 1f, pa + row * k, k, pb, n, 0f, ps, n);
-                AssertBitIdentical(batched.AsSpan(row * n, n).ToArray(), single, $"row {row} of {rows}");
+                ManagedGemm.Instance.Multiply(false, false, 1, n, k, 1f, pa + (long)row * k, k, pb, n, 0f, ps, n);
+                AssertBitIdentical(batched.AsSpan(row * n, n).ToArray(), single, $"row {row} of {rows}×{n}×{k}");
             }
         }
     }

@@ -60,6 +60,13 @@ public sealed class ManagedGemmTests
     }
 
     [Fact]
+    public void Multiply_PackedAExceedsOneSlabEvenPerRowBlock_MatchesReference()
+    {
+        // 144 rows × 30000 deep is still more than Blocking.MaximumPackedA, so the depth is cut into slabs too.
+        GemmOracle.AssertMatchesReference(ManagedGemm.Instance, new GemmCase(false, false, 150, 9, 30000, 1f, 0.5f, Seed: 23));
+    }
+
+    [Fact]
     public void Instance_OnThisMachine_UsesBestAcceleratedKernel()
     {
         Assert.Equal(ManagedGemm.BestKernel(), ManagedGemm.Instance.Kernel);
