@@ -79,6 +79,28 @@ public sealed class ManagedGemmDeterminismTests
         }
     }
 
+    [Fact]
+    public void Multiply_FromSeveralThreadsAtOnce_GivesSerialResult()
+    {
+        // Each calling thread has its own packing state; concurrent callers share only the worker pool.
+        GemmCase[] cases = [ParallelCases[0], ParallelCases[1], ParallelCases[3], ParallelCases[4]];
+        float[][] serial = cases.Select(c => GemmOracle.Run(ManagedGemm.Instance, c, out _, out _, out _)).ToArray();
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, caller =>
+        {
+            var gemmCase = cases[caller % cases.Length];
+            for (int repeat = 0; repeat < 3; repeat++)
+            {
+                float[] result = GemmOracle.Run(ManagedGemm.Instance, gemmCase, out _, out _, out _);
+                if (!result.AsSpan().SequenceEqual(serial[caller % cases.Length]))
+                {
+                    failures.Add($"caller {caller}, repeat {repeat}, {gemmCase}");
+                }
+            }
+        });
+        Assert.True(failures.IsEmpty, "Results differ from the serial run: " + string.Join("; ", failures));
+    }
+
     [Theory]
     [InlineData(37, 75, 600)]
     [InlineData(150, 9, 30000)] // packed A is cut into row and depth slabs
