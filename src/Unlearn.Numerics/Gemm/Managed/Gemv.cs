@@ -14,8 +14,9 @@ namespace Unlearn.Numerics.Gemm.Managed;
 
 internal sealed unsafe class Gemv
 {
-    // 512 columns keep the accumulator row (2 KiB) in L1 while 4 rows of B stream past it.
-    private const int ColumnChunk = 512;
+    // 2048 columns keep the accumulator row (8 KiB) in L1 while 4 rows of B stream past it, and read 8 KiB
+    // runs of each row: with 512 the short runs (32 KiB apart) defeated prefetch and TLB, at ~70 % of the speed.
+    private const int ColumnChunk = 2048;
 
     // Rows of W per task for the transposed case: 32 rows of k = 2048 is 256 KiB, coarse enough.
     private const int RowChunk = 32;
