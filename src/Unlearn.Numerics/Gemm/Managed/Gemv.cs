@@ -2,11 +2,12 @@
 // n == 1 (a matrix times one vector): y[j] = alpha·Σ_p x[p]·M(p, j) + beta·y[j], y strided.
 // Packing would triple the memory traffic of a product that is bound by reading the matrix once, so the
 // matrix is streamed in place, in one of two layouts:
-//  - depth-major, M(p, j) = matrix[p·ldm + j] (m == 1 with B not transposed): fused chains down the rows, in
-//    blocks of Blocking.Depth, which is exactly the packed path's arithmetic, so a row of a batched product
-//    equals the same row computed alone;
-//  - output-major, M(p, j) = matrix[j·ldm + p] (y = x·Wᵀ with W stored [n, k]): vectorised dot products, the
-//    same on every run and thread count but rounded differently from the packed path.
+//  - depth-major, M(p, j) = matrix[p·ldm + j] (m == 1 with B not transposed, n == 1 with A stored transposed):
+//    fused chains down the rows, in blocks of Blocking.Depth, which is exactly the packed path's arithmetic,
+//    so a row of a batched product equals the same row computed alone;
+//  - output-major, M(p, j) = matrix[j·ldm + p] (y = x·Wᵀ with W stored [n, k], or A·x with A not transposed):
+//    vectorised dot products, the same on every run and thread count but rounded differently from the
+//    packed path.
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
