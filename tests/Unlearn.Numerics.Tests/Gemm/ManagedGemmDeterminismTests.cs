@@ -1,6 +1,7 @@
-// Bit-identity claims of the managed GEMM: the same call twice, any thread count, any micro-kernel, and a
-// row of a batched product versus the same row alone (B not transposed). Runs in the collection that
-// owns Parallelism.ThreadCount because it changes it.
+// Bit-identity claims of the managed GEMM: the same call twice, any thread count, any micro-kernel,
+// concurrent callers, and a row of a batched product versus the same row alone (B not transposed); also
+// the steady state allocating nothing. Runs in the collection that owns Parallelism.ThreadCount because it
+// changes it (and a pool replaced mid-test would allocate).
 using Unlearn.Numerics.Gemm;
 using Unlearn.Numerics.Tests.Threading;
 using Unlearn.Numerics.Threading;
@@ -99,6 +100,29 @@ public sealed class ManagedGemmDeterminismTests
             }
         });
         Assert.True(failures.IsEmpty, "Results differ from the serial run: " + string.Join("; ", failures));
+    }
+
+    [Fact]
+    public unsafe void Multiply_AfterWarmUp_AllocatesNothingOnCallingThread()
+    {
+        foreach (var gemmCase in new[] { ParallelCases[1], ParallelCases[3], ParallelCases[4] })
+        {
+            float[] a = GemmOracle.RandomMatrix(gemmCase.ALength, 1);
+            float[] b = GemmOracle.RandomMatrix(gemmCase.BLength, 2);
+            float[] c = new float[gemmCase.CLength];
+            fixed (float* pa = a, pb = b, pc = c)
+            {
+                // The first call grows this thread's packing buffers and starts the worker pool.
+                ManagedGemm.Instance.Multiply(gemmCase.TransposeA, gemmCase.TransposeB, gemmCase.M, gemmCase.N, gemmCase.K, 1f, pa, gemmCase.Lda, pb, gemmCase.Ldb, 0f, pc, gemmCase.Ldc);
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int repeat = 0; repeat < 5; repeat++)
+                {
+                    ManagedGemm.Instance.Multiply(gemmCase.TransposeA, gemmCase.TransposeB, gemmCase.M, gemmCase.N, gemmCase.K, 1f, pa, gemmCase.Lda, pb, gemmCase.Ldb, 0f, pc, gemmCase.Ldc);
+                }
+                long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                Assert.True(allocated == 0, $"{gemmCase}: 5 calls allocated {allocated} bytes on the calling thread.");
+            }
+        }
     }
 
     [Theory]
