@@ -2,8 +2,8 @@
 // cblas_sgemm called directly, and PyTorch, on the same shapes in one run, with the targets of issue 3:
 // managed ≥ 60 % of OpenBLAS direct, provider ≥ 95 % of OpenBLAS direct.
 //   dotnet run -c Release --project tests/Unlearn.Benchmarks -- compare gemm [--threads N] [--quick]
-//       [--shapes key,key] [--seconds S] [--no-python] [--python PATH] [--json]
-using System.Diagnostics;
+//       [--shapes key,key] [--seconds S] [--clock wall|cpu] [--no-python] [--python PATH] [--json]
+// On a shared machine add "--threads 1 --clock cpu" for single-core figures that other load does not skew.
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -35,7 +35,8 @@ public sealed class GemmComparison : ISideBySide
         GemmCblasDirect? direct = GemmCblasDirect.TryLoad(openBlas);
         IReadOnlyList<GemmShape> shapes = options.SelectShapes();
 
-        output.WriteLine($"GEMM side by side: {options.Threads} threads, {Environment.ProcessorCount} processors, " +
+        output.WriteLine($"GEMM side by side: {options.Threads} thread{(options.Threads == 1 ? "" : "s")}, {Environment.ProcessorCount} processors, " +
+                         $"{(options.CpuClock ? "process CPU time" : "wall clock")}, " +
                          $"managed kernel {ManagedGemm.Instance.KernelDescription}");
         output.WriteLine(openBlas is null
             ? "OpenBLAS: not installed (its columns and the targets cannot be measured)"
@@ -44,11 +45,11 @@ public sealed class GemmComparison : ISideBySide
         var rows = new List<GemmComparisonRow>();
         foreach (var shape in shapes)
         {
-            rows.Add(Measure(shape, openBlas, direct, options.Seconds));
+            rows.Add(Measure(shape, openBlas, direct, options.Seconds, options.CpuClock));
         }
 
         GemmPyTorchReference pyTorch = options.RunPython
-            ? GemmPyTorchReference.Run(options.Python, shapes, options.Threads, options.Seconds)
+            ? GemmPyTorchReference.Run(options.Python, shapes, options.Threads, options.Seconds, options.CpuClock)
             : new GemmPyTorchReference();
         foreach (var row in rows)
         {
@@ -60,7 +61,10 @@ public sealed class GemmComparison : ISideBySide
 
         bool allMet = direct is not null && rows.All(r => r.ManagedMet == true && r.ProviderMet == true);
         output.WriteLine();
-        output.WriteLine($"GFLOP/s = 2·m·n·k / best wall-clock time of ≥ 6 runs in 3 alternating blocks (≈{options.Seconds} s per column per shape). " +
+        string unit = options.CpuClock
+            ? "GFLOP per process CPU-second (2·m·n·k / least CPU time of ≥ 6 runs; equals GFLOP/s only with --threads 1)"
+            : "GFLOP/s = 2·m·n·k / best wall-clock time of ≥ 6 runs";
+        output.WriteLine($"{unit}, in 3 alternating blocks (≈{options.Seconds} s per column per shape). " +
                          $"Targets: managed ≥ {ManagedTarget:P0} of direct, provider ≥ {ProviderTarget:P0} of direct: " +
                          (allMet ? "all met." : "NOT all met."));
         if (options.Json)
@@ -68,6 +72,7 @@ public sealed class GemmComparison : ISideBySide
             output.WriteLine(JsonSerializer.Serialize(new
             {
                 threads = options.Threads,
+                clock = options.CpuClock ? "process-cpu" : "wall",
                 managedKernel = ManagedGemm.Instance.KernelDescription,
                 openBlas = openBlas?.Configuration.Trim(),
                 pyTorch = pyTorch.Description,
@@ -84,7 +89,7 @@ public sealed class GemmComparison : ISideBySide
         return allMet ? 0 : 1;
     }
 
-    private static GemmComparisonRow Measure(GemmShape shape, OpenBlasGemm? openBlas, GemmCblasDirect? direct, double seconds)
+    private static GemmComparisonRow Measure(GemmShape shape, OpenBlasGemm? openBlas, GemmCblasDirect? direct, double seconds, bool cpuClock)
     {
         // The previous shape's operands (up to 1 GiB for the LM head) are garbage now; reclaim before allocating.
         GC.Collect();
@@ -103,12 +108,12 @@ public sealed class GemmComparison : ISideBySide
         for (int block = 0; block < TimingBlocks; block++)
         {
             Thread.Sleep(OpenBlasSettle);
-            Time(managed, operands, seconds / TimingBlocks, bestManaged);
+            Time(managed, operands, seconds / TimingBlocks, cpuClock, bestManaged);
             managedResult ??= operands.CopyOfC();
             if (withOpenBlas)
             {
                 // Provider and direct call the same library: alternate them run by run.
-                Time(openBlasPair, operands, 2 * seconds / TimingBlocks, bestOpenBlas);
+                Time(openBlasPair, operands, 2 * seconds / TimingBlocks, cpuClock, bestOpenBlas);
             }
         }
         row.Managed = shape.Flops / bestManaged[0] / 1e9;
@@ -130,16 +135,16 @@ public sealed class GemmComparison : ISideBySide
     }
 
     /// <summary>Runs the providers in turn (at least 2 rounds, then until the budget is spent) keeping each one's best seconds.</summary>
-    private static void Time(IGemm[] providers, GemmOperands operands, double seconds, double[] best)
+    private static void Time(IGemm[] providers, GemmOperands operands, double seconds, bool cpuClock, double[] best)
     {
         double spent = 0;
         for (int round = 0; round < 2 || (spent < seconds && round < 40); round++)
         {
             for (int i = 0; i < providers.Length; i++)
             {
-                long start = Stopwatch.GetTimestamp();
+                double start = GemmClock.Now(cpuClock);
                 operands.Multiply(providers[i]);
-                double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                double elapsed = GemmClock.Now(cpuClock) - start;
                 best[i] = Math.Min(best[i], elapsed);
                 spent += elapsed;
             }

@@ -18,6 +18,9 @@ internal sealed class GemmComparisonOptions
 
     public bool Json { get; private set; }
 
+    /// <summary>Time with process CPU time instead of the wall clock (--clock cpu).</summary>
+    public bool CpuClock { get; private set; }
+
     public HashSet<string>? ShapeKeys { get; private set; }
 
     public static GemmComparisonOptions Parse(IReadOnlyList<string> arguments)
@@ -37,6 +40,15 @@ internal sealed class GemmComparisonOptions
                 case "--shapes":
                     options.ShapeKeys = Value(arguments, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
                     break;
+                case "--clock":
+                    string clock = Value(arguments, ref i);
+                    options.CpuClock = clock switch
+                    {
+                        "cpu" => true,
+                        "wall" => false,
+                        _ => throw new ArgumentException($"compare gemm: --clock takes 'wall' or 'cpu', not '{clock}'."),
+                    };
+                    break;
                 case "--python":
                     options.Python = Value(arguments, ref i);
                     break;
@@ -52,7 +64,7 @@ internal sealed class GemmComparisonOptions
                     break;
                 default:
                     throw new ArgumentException(
-                        $"compare gemm: unknown argument '{argument}'. Known: --threads N, --seconds S, --shapes " +
+                        $"compare gemm: unknown argument '{argument}'. Known: --threads N, --seconds S, --clock wall|cpu, --shapes " +
                         $"{string.Join(',', GemmShape.All.Select(s => s.Key))}, --quick, --no-python, --python PATH, --json.");
             }
         }

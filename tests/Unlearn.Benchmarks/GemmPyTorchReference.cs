@@ -27,7 +27,7 @@ internal sealed class GemmPyTorchReference
         return null;
     }
 
-    public static GemmPyTorchReference Run(string python, IReadOnlyList<GemmShape> shapes, int threads, double seconds)
+    public static GemmPyTorchReference Run(string python, IReadOnlyList<GemmShape> shapes, int threads, double seconds, bool cpuClock)
     {
         var reference = new GemmPyTorchReference();
         string? script = FindScript();
@@ -52,6 +52,8 @@ internal sealed class GemmPyTorchReference
         start.ArgumentList.Add(threads.ToString(System.Globalization.CultureInfo.InvariantCulture));
         start.ArgumentList.Add("--seconds");
         start.ArgumentList.Add(seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        start.ArgumentList.Add("--clock");
+        start.ArgumentList.Add(cpuClock ? "cpu" : "wall");
         foreach (var shape in shapes)
         {
             start.ArgumentList.Add(shape.PythonArgument);

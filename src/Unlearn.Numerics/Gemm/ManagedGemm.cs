@@ -1,8 +1,9 @@
-// The managed GEMM provider: a register-blocked SIMD GEMM in C# (packed panels, cache blocking, a 6×16 AVX2
-// or 6×32 AVX-512 micro-kernel, a scalar fallback) plus a streaming matrix-vector path for m == 1. Results are
-// bit-identical for any thread count and any of the three kernels (see IMicroKernel); they are not
-// bit-identical to OpenBLAS. The loops live in Managed/PackedGemm.cs and Managed/Gemv.cs.
+// The managed GEMM provider: a register-blocked SIMD GEMM in C# (packed panels, cache blocking, a 6×32
+// AVX-512, 6×16 AVX2 or 6×8 NEON/SSE micro-kernel, a scalar fallback) plus a streaming vector-matrix path
+// for m == 1 or n == 1. Results are bit-identical for any thread count and any of the four kernels (see
+// IMicroKernel); they are not bit-identical to OpenBLAS. The loops live in Managed/PackedGemm.cs and Managed/Gemv.cs.
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 using Unlearn.Numerics.Gemm.Managed;
 using Unlearn.Numerics.Threading;
@@ -33,10 +34,11 @@ public sealed class ManagedGemm : IGemm
     {
         ManagedGemmKernel.Vector512 => Vector512MicroKernel.Name,
         ManagedGemmKernel.Vector256 => Vector256MicroKernel.Name,
+        ManagedGemmKernel.Vector128 => Vector128MicroKernel.Name,
         _ => ScalarMicroKernel.Name,
     };
 
-    /// <summary>Vector512 when accelerated, else Vector256 with FMA, else scalar.</summary>
+    /// <summary>Vector512 when accelerated, else Vector256 with FMA, else Vector128 with FMA, else scalar.</summary>
     public static ManagedGemmKernel BestKernel()
     {
         if (Vector512.IsHardwareAccelerated)
@@ -46,6 +48,10 @@ public sealed class ManagedGemm : IGemm
         if (Vector256.IsHardwareAccelerated && Fma.IsSupported)
         {
             return ManagedGemmKernel.Vector256;
+        }
+        if (Vector128.IsHardwareAccelerated && (Fma.IsSupported || AdvSimd.IsSupported))
+        {
+            return ManagedGemmKernel.Vector128;
         }
         return ManagedGemmKernel.Scalar;
     }
@@ -72,7 +78,17 @@ public sealed class ManagedGemm : IGemm
         int threads = flops < Blocking.ParallelFlops ? 1 : Parallelism.ThreadCount;
         if (m == 1)
         {
-            Gemv.ForCurrentThread().Multiply(transposeA, transposeB, n, k, alpha, a, lda, b, ldb, beta, c, threads);
+            // op(A)[0, p] = a[p·lda] when transposed, else a[p]; op(B) is depth-major unless transposed.
+            float* row = Contiguous(a, transposeA ? lda : 1, k);
+            Gemv.ForCurrentThread().Multiply(!transposeB, n, k, alpha, row, b, ldb, beta, c, 1, threads);
+            return;
+        }
+        if (n == 1)
+        {
+            // op(B)[p, 0] = b[p] when transposed, else b[p·ldb]; C is a column with stride ldc, and op(A) read
+            // as M(p, i) = op(A)[i, p] is depth-major exactly when A is stored transposed.
+            float* column = Contiguous(b, transposeB ? 1 : ldb, k);
+            Gemv.ForCurrentThread().Multiply(transposeA, m, k, alpha, column, a, lda, beta, c, ldc, threads);
             return;
         }
         switch (Kernel)
@@ -85,11 +101,30 @@ public sealed class ManagedGemm : IGemm
                 PackedGemm<Vector256MicroKernel>.ForCurrentThread()
                     .Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);
                 break;
+            case ManagedGemmKernel.Vector128:
+                PackedGemm<Vector128MicroKernel>.ForCurrentThread()
+                    .Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);
+                break;
             default:
                 PackedGemm<ScalarMicroKernel>.ForCurrentThread()
                     .Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);
                 break;
         }
+    }
+
+    /// <summary>The vector source[i·stride], i &lt; count, as a contiguous pointer (a copy in a thread buffer if strided).</summary>
+    private static unsafe float* Contiguous(float* source, int stride, int count)
+    {
+        if (stride == 1)
+        {
+            return source;
+        }
+        float* copy = ThreadBuffers.PackedA.Get(count);
+        for (int i = 0; i < count; i++)
+        {
+            copy[i] = source[(long)i * stride];
+        }
+        return copy;
     }
 
     private static unsafe void ScaleRows(int m, int n, float beta, float* c, int ldc)

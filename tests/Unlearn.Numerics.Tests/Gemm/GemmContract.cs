@@ -62,5 +62,8 @@ public static class GemmContract
         GemmOracle.AssertMatchesReference(provider, new GemmCase(false, true, 500, 40, 300, 1f, 0.5f, Seed: 20));
         GemmOracle.AssertMatchesReference(provider, new GemmCase(false, true, 1, 1000, 700, 1f, 0f, Seed: 17));
         GemmOracle.AssertMatchesReference(provider, new GemmCase(true, false, 1, 1000, 700, 1f, 1f, Seed: 18));
+        // Matrix times one vector (n = 1), C a strided column.
+        GemmOracle.AssertMatchesReference(provider, new GemmCase(false, false, 1000, 1, 700, 1f, 0.5f, LdbPadding: 2, LdcPadding: 3, Seed: 21));
+        GemmOracle.AssertMatchesReference(provider, new GemmCase(true, true, 1000, 1, 700, -1f, 0f, LdaPadding: 1, LdcPadding: 2, Seed: 22));
     }
 }

@@ -6,14 +6,14 @@ namespace Unlearn.Numerics.Tests.Gemm;
 public sealed class ManagedGemmTests
 {
     public static TheoryData<ManagedGemmKernel> Kernels =>
-        new(ManagedGemmKernel.Scalar, ManagedGemmKernel.Vector256, ManagedGemmKernel.Vector512);
+        new(ManagedGemmKernel.Scalar, ManagedGemmKernel.Vector128, ManagedGemmKernel.Vector256, ManagedGemmKernel.Vector512);
 
     public static TheoryData<ManagedGemmKernel, bool, bool> KernelsAndTransposes
     {
         get
         {
             var data = new TheoryData<ManagedGemmKernel, bool, bool>();
-            foreach (var kernel in new[] { ManagedGemmKernel.Scalar, ManagedGemmKernel.Vector256, ManagedGemmKernel.Vector512 })
+            foreach (var kernel in new[] { ManagedGemmKernel.Scalar, ManagedGemmKernel.Vector128, ManagedGemmKernel.Vector256, ManagedGemmKernel.Vector512 })
             {
                 data.Add(kernel, false, false);
                 data.Add(kernel, false, true);
@@ -57,6 +57,13 @@ public sealed class ManagedGemmTests
     {
         // (1100 rounded up to MR) × 4100 floats is more than Blocking.MaximumPackedA, so A is packed in two slabs.
         GemmOracle.AssertMatchesReference(ManagedGemm.Instance, new GemmCase(false, false, 1100, 9, 4100, 1f, 0.5f, Seed: 19));
+    }
+
+    [Fact]
+    public void Multiply_PackedAExceedsOneSlabEvenPerRowBlock_MatchesReference()
+    {
+        // 144 rows × 30000 deep is still more than Blocking.MaximumPackedA, so the depth is cut into slabs too.
+        GemmOracle.AssertMatchesReference(ManagedGemm.Instance, new GemmCase(false, false, 150, 9, 30000, 1f, 0.5f, Seed: 23));
     }
 
     [Fact]

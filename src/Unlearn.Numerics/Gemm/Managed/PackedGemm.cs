@@ -1,8 +1,10 @@
-// The blocked GEMM driver (BLIS-style loops) around one micro-kernel. Per row slab of op(A): pack the slab
-// once, shared by all threads; then threads take tasks (a column chunk × a row block of C) from a counter.
-// A task packs its B chunk per depth block and sweeps the micro-kernel over it. Each C element is produced
-// by one task with the same arithmetic wherever it lies, so the result does not depend on scheduling or on
-// the thread count. Not for m == 1 (see Gemv) and not for k == 0 or alpha == 0 (ManagedGemm scales C).
+// The blocked GEMM driver (BLIS-style loops) around one micro-kernel. Per slab of op(A) (all of it unless
+// that exceeds Blocking.MaximumPackedA; then row ranges, and for very deep products depth ranges, taken
+// depth-outermost): pack the slab once, shared by all threads; then threads take tasks (a column chunk × a
+// row block of C) from a counter. A task packs its B chunk per depth block and sweeps the micro-kernel over
+// it. Each C element is produced by one task with the same arithmetic wherever it lies, so the result does
+// not depend on scheduling or on the thread count. Not for m == 1 or n == 1 (see Gemv), nor k == 0 or
+// alpha == 0 (ManagedGemm scales C).
 using System.Runtime.CompilerServices;
 
 namespace Unlearn.Numerics.Gemm.Managed;
@@ -33,6 +35,8 @@ internal sealed unsafe class PackedGemm<TKernel>
     private int slabRow0;
     private int slabRows;
     private int slabPaddedRows;
+    private int slabDepth0;
+    private int slabDepthEnd;
     private float* packedA;
     private int packUnits;
     private int nextPackUnit;
@@ -71,13 +75,14 @@ internal sealed unsafe class PackedGemm<TKernel>
         this.ldc = ldc;
         try
         {
-            int mr = TKernel.Rows;
-            int slabHeight = RoundUp(m, mr) * (long)k <= Blocking.MaximumPackedA
-                ? m
-                : Math.Max(RowBlockRows(), (int)(Blocking.MaximumPackedA / k) / RowBlockRows() * RowBlockRows());
-            for (int row0 = 0; row0 < m; row0 += slabHeight)
+            PlanSlabs(out int slabHeight, out int slabDepth);
+            // Depth slabs outermost: every element still meets its depth blocks in ascending order.
+            for (int depth0 = 0; depth0 < k; depth0 += slabDepth)
             {
-                RunSlab(row0, Math.Min(slabHeight, m - row0), threads);
+                for (int row0 = 0; row0 < m; row0 += slabHeight)
+                {
+                    RunSlab(row0, Math.Min(slabHeight, m - row0), depth0, Math.Min(k, depth0 + slabDepth), threads);
+                }
             }
         }
         finally
@@ -98,13 +103,33 @@ internal sealed unsafe class PackedGemm<TKernel>
 
     private static int DivideRoundingUp(int value, int divisor) => (value + divisor - 1) / divisor;
 
-    private void RunSlab(int row0, int rows, int threads)
+    /// <summary>Slab sizes keeping packed A within Blocking.MaximumPackedA: all of it, else fewer rows, else less depth.</summary>
+    private void PlanSlabs(out int slabHeight, out int slabDepth)
+    {
+        slabHeight = m;
+        slabDepth = k;
+        if ((long)RoundUp(m, TKernel.Rows) * k <= Blocking.MaximumPackedA)
+        {
+            return;
+        }
+        int rowBlock = RowBlockRows();
+        slabHeight = Math.Min(m, Math.Max(rowBlock, (int)(Blocking.MaximumPackedA / k) / rowBlock * rowBlock));
+        if ((long)RoundUp(slabHeight, TKernel.Rows) * k > Blocking.MaximumPackedA)
+        {
+            // Even one row block is too deep: cut the depth too, in whole depth blocks.
+            slabDepth = Math.Max(Blocking.Depth, (int)(Blocking.MaximumPackedA / RoundUp(slabHeight, TKernel.Rows)) / Blocking.Depth * Blocking.Depth);
+        }
+    }
+
+    private void RunSlab(int row0, int rows, int depth0, int depthEnd, int threads)
     {
         int mr = TKernel.Rows;
         slabRow0 = row0;
         slabRows = rows;
         slabPaddedRows = RoundUp(rows, mr);
-        packedA = ThreadBuffers.PackedA.Get((long)slabPaddedRows * k);
+        slabDepth0 = depth0;
+        slabDepthEnd = depthEnd;
+        packedA = ThreadBuffers.PackedA.Get((long)slabPaddedRows * (depthEnd - depth0));
 
         // Packing is handed out in units from a counter, like the compute tasks, so a worker that wakes late
         // (other processes on the machine) never holds up the caller, which simply packs more units itself.
@@ -154,10 +179,10 @@ internal sealed unsafe class PackedGemm<TKernel>
         {
             int first = unit * PanelsPerPackUnit;
             int last = Math.Min(panels, first + PanelsPerPackUnit);
-            for (int depth0 = 0; depth0 < k; depth0 += Blocking.Depth)
+            for (int depth0 = slabDepth0; depth0 < slabDepthEnd; depth0 += Blocking.Depth)
             {
-                int depth = Math.Min(Blocking.Depth, k - depth0);
-                float* block = packedA + (long)depth0 * slabPaddedRows;
+                int depth = Math.Min(Blocking.Depth, slabDepthEnd - depth0);
+                float* block = packedA + (long)(depth0 - slabDepth0) * slabPaddedRows;
                 for (int panel = first; panel < last; panel++)
                 {
                     int row = panel * mr;
@@ -192,16 +217,16 @@ internal sealed unsafe class PackedGemm<TKernel>
         int row0 = task / columnChunks * rowBlockHeight;
         int rowEnd = Math.Min(slabRows, row0 + rowBlockHeight);
 
-        for (int depth0 = 0; depth0 < k; depth0 += Blocking.Depth)
+        for (int depth0 = slabDepth0; depth0 < slabDepthEnd; depth0 += Blocking.Depth)
         {
-            int depth = Math.Min(Blocking.Depth, k - depth0);
+            int depth = Math.Min(Blocking.Depth, slabDepthEnd - depth0);
             bool first = depth0 == 0;
             bool overwrite = first && beta == 0f;
             float stepBeta = first ? beta : 1f;
 
             Packing.PackBPanels(transposeB, b, ldb, column0, columnEnd - column0, depth0, depth, nr, packedB);
 
-            float* aBlock = packedA + (long)depth0 * slabPaddedRows;
+            float* aBlock = packedA + (long)(depth0 - slabDepth0) * slabPaddedRows;
             for (int blockRow = row0; blockRow < rowEnd; blockRow += rowBlockRows)
             {
                 int blockEnd = Math.Min(rowEnd, blockRow + rowBlockRows);

@@ -224,6 +224,13 @@ internal static class Packing
                 Vector256.Store(Vector256.Load(source + j), target + j);
             }
         }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            for (; j + 4 <= count; j += 4)
+            {
+                Vector128.Store(Vector128.Load(source + j), target + j);
+            }
+        }
         for (; j < count; j++)
         {
             target[j] = source[j];
