@@ -19,6 +19,11 @@ internal static partial class ExperimentRules
             diagnostics.Error(DiagnosticCodes.OutOfRange, "name", sources.Locate("name"),
                 $"'name' = '{config.Name}' may use only letters, digits, '.', '_' and '-' (it names the folder artifacts/<name>/).");
         }
+        if (Store.ArtifactLayout.ReservedNames.Contains(config.Name))
+        {
+            diagnostics.Error(DiagnosticCodes.OutOfRange, "name", sources.Locate("name"),
+                $"'name' = '{config.Name}' is reserved (artifacts/{config.Name}/ belongs to the store); choose another name.");
+        }
         config = config with { Examples = CheckExamples(config, sources, diagnostics) };
         CheckConcept(config, sources, diagnostics);
         CheckActivations(config, sources, diagnostics);
