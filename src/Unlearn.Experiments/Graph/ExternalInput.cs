@@ -10,9 +10,9 @@ public sealed record ExternalFile(string Name, string FullPath);
 /// <param name="Name">What the files are, as a reason should say it: "model weights", "tokenizer", "repair dataset".</param>
 public sealed record ExternalInput(string Name, IReadOnlyList<ExternalFile> Files)
 {
-    /// <summary>One file, labelled by its file name.</summary>
+    /// <summary>One file. Its label is fixed ("file"), so renaming or moving the file changes no key.</summary>
     public static ExternalInput File(string name, string fullPath) =>
-        new(name, [new ExternalFile(Path.GetFileName(fullPath), fullPath)]);
+        new(name, [new ExternalFile("file", fullPath)]);
 
     /// <summary>Several files, each labelled by its path relative to <paramref name="folder"/>.</summary>
     public static ExternalInput Folder(string name, string folder, IEnumerable<string> relativePaths) =>
@@ -21,7 +21,7 @@ public sealed record ExternalInput(string Name, IReadOnlyList<ExternalFile> File
             .OrderBy(f => f.Name, StringComparer.Ordinal)
             .ToArray());
 
-    /// <summary>Several files from anywhere, each labelled by its index and file name ("0:a.txt").</summary>
+    /// <summary>An ordered list of files from anywhere (corpus files), each labelled by its position only.</summary>
     public static ExternalInput List(string name, IEnumerable<string> fullPaths) =>
-        new(name, fullPaths.Select((p, i) => new ExternalFile($"{i}:{Path.GetFileName(p)}", p)).ToArray());
+        new(name, fullPaths.Select((p, i) => new ExternalFile(i.ToString(System.Globalization.CultureInfo.InvariantCulture), p)).ToArray());
 }

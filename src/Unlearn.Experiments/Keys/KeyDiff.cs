@@ -71,7 +71,7 @@ public static class KeyDiff
             return;
         }
         if (before is JsonArray beforeArray && after is JsonArray afterArray && beforeArray.Count == afterArray.Count
-            && (Render(before).Length > MaxValueLength || Render(after).Length > MaxValueLength))
+            && (RenderFull(before).Length > MaxValueLength || RenderFull(after).Length > MaxValueLength))
         {
             // Long lists of equal length (prompts): name the elements that differ.
             for (var i = 0; i < beforeArray.Count; i++)
@@ -176,10 +176,15 @@ public static class KeyDiff
     /// <summary>A compact human rendering: numbers canonical, texts quoted, lists "[a, b]", long values cut with "…".</summary>
     internal static string Render(JsonNode? node)
     {
+        var text = RenderFull(node);
+        return text.Length > MaxValueLength ? text[..(MaxValueLength - 1)] + "…" : text;
+    }
+
+    private static string RenderFull(JsonNode? node)
+    {
         var builder = new StringBuilder();
         Append(node, builder);
-        var text = builder.ToString();
-        return text.Length > MaxValueLength ? text[..(MaxValueLength - 1)] + "…" : text;
+        return builder.ToString();
     }
 
     private static void Append(JsonNode? node, StringBuilder builder)
@@ -210,7 +215,11 @@ public static class KeyDiff
                 builder.Append('}');
                 break;
             case JsonValue value when value.TryGetValue<string>(out var text):
-                builder.Append('"').Append(text).Append('"');
+                // Plain words ("mean", "l1-logistic") read better bare; anything else is quoted.
+                var bare = text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '+' or '/')
+                    && !double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)
+                    && text is not ("true" or "false" or "null");
+                builder.Append(bare ? text : $"\"{text}\"");
                 break;
             default:
                 builder.Append(CanonicalJson.Serialize(node));

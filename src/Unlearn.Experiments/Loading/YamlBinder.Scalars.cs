@@ -39,7 +39,7 @@ internal sealed partial class YamlBinder
                     diagnostics.Error(DiagnosticCodes.OutOfRange, path, At(scalar), $"'{path}' = {text} does not fit a 32-bit integer.");
                     return false;
                 }
-                value = type.ClrType == typeof(int) ? (int)integer : integer;
+                value = type.ClrType == typeof(int) ? (object)(int)integer : integer;
                 return true;
             case ValueKind.Number:
                 if (quoted || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || !double.IsFinite(number))
