@@ -143,7 +143,7 @@ public sealed partial class ExperimentGraph
             throw Failed(stage, key, clock, $"could not write its store entry ({exception.Message}); nothing was recorded", exception);
         }
         WriteView(stage, key, document);
-        Log(BuildLogLevel.Info, $"{stage.Name}: ran in {StageProgress.Duration(clock.Elapsed)} ({key[..12]})");
+        Log(BuildLogLevel.Info, $"{stage.Name}: ran in {clock.Elapsed.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} s ({key[..12]})");
         return new StageOutcome(stage.Name, StageStatus.Ran, reason, clock.Elapsed, key);
     }
 

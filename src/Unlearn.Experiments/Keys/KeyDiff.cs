@@ -80,7 +80,9 @@ public static class KeyDiff
             }
             return;
         }
-        var counts = before is JsonArray b && after is JsonArray a && b.Count != a.Count ? $" ({b.Count} → {a.Count} items)" : "";
+        // Counts help only when a list is too long to show whole.
+        var clipped = RenderFull(before).Length > MaxValueLength || RenderFull(after).Length > MaxValueLength;
+        var counts = clipped && before is JsonArray b && after is JsonArray a && b.Count != a.Count ? $" ({b.Count} → {a.Count} items)" : "";
         changes.Add($"{path} {Render(before)} → {Render(after)}{counts}");
     }
 
