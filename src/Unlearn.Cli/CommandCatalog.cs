@@ -1,5 +1,6 @@
 // The list of verbs the `unlearn` command offers, in the order `unlearn --help` shows them.
 using System.CommandLine;
+using Unlearn.Cli.Commands;
 
 namespace Unlearn.Cli;
 
@@ -7,6 +8,10 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
-        yield break;
+        yield return StatusCommand.Create();
+        yield return VerifyCommand.Create();
+        yield return InspectCommand.Create();
+        yield return GcCommand.Create();
+        yield return ImportConfigCommand.Create();
     }
 }

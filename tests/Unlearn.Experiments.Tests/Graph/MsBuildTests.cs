@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Unlearn.Experiments.Tests.Support;
+using Unlearn.TestStages;
 
 namespace Unlearn.Experiments.Tests.Graph;
 

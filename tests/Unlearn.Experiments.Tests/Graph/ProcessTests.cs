@@ -2,6 +2,7 @@ using System.Text.Json;
 using Unlearn.Experiments.Graph;
 using Unlearn.Experiments.Store;
 using Unlearn.Experiments.Tests.Support;
+using Unlearn.TestStages;
 
 namespace Unlearn.Experiments.Tests.Graph;
 

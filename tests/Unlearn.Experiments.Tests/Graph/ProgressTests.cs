@@ -1,5 +1,5 @@
 using Unlearn.Experiments.Graph;
-using Unlearn.Experiments.Tests.Support;
+using Unlearn.TestStages;
 
 namespace Unlearn.Experiments.Tests.Graph;
 

@@ -1,6 +1,6 @@
 using Unlearn.Experiments.Graph;
 using Unlearn.Experiments.Store;
-using Unlearn.Experiments.Tests.Support;
+using Unlearn.TestStages;
 
 namespace Unlearn.Experiments.Tests.Graph;
 

@@ -1,4 +1,4 @@
-using Unlearn.Experiments.Tests.Support;
+using Unlearn.TestStages;
 
 namespace Unlearn.Experiments.Tests.Keys;
 

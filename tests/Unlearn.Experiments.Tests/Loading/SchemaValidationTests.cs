@@ -1,6 +1,6 @@
 using Unlearn.Experiments.Diagnostics;
 using Unlearn.Experiments.Schema;
-using Unlearn.Experiments.Tests.Support;
+using Unlearn.TestStages;
 
 namespace Unlearn.Experiments.Tests.Loading;
 

@@ -1,5 +1,5 @@
 using Unlearn.Experiments.Diagnostics;
-using Unlearn.Experiments.Tests.Support;
+using Unlearn.TestStages;
 
 namespace Unlearn.Experiments.Tests.Loading;
 

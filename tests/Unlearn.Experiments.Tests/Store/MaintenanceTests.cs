@@ -1,7 +1,7 @@
 using Unlearn.Experiments.Graph;
 using Unlearn.Experiments.IO;
 using Unlearn.Experiments.Store;
-using Unlearn.Experiments.Tests.Support;
+using Unlearn.TestStages;
 
 namespace Unlearn.Experiments.Tests.Store;
 

@@ -2,7 +2,7 @@
 using System.Collections.Concurrent;
 using Unlearn.Experiments.Graph;
 
-namespace Unlearn.Experiments.Tests.Support;
+namespace Unlearn.TestStages;
 
 public sealed class RecordingLog : IBuildLog
 {

@@ -1,10 +1,9 @@
-// A throw-away repository for one test: a ".git" marker (so the repository root is found), the
+// A throw-away repository for one test (shared by the Experiments and Cli tests): a ".git" marker (so the repository root is found), the
 // stories260K model folder copied from Data/, a supplied-examples file, and helpers to write
 // experiment YAML files and to build them with the test stages.
 using Unlearn.Experiments.Graph;
-using Unlearn.TestStages;
 
-namespace Unlearn.Experiments.Tests.Support;
+namespace Unlearn.TestStages;
 
 public sealed class TestRepository : IDisposable
 {
