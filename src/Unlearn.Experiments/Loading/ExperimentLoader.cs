@@ -44,7 +44,7 @@ public static class ExperimentLoader
             CheckFiles(binder.FileChecks, options.Stages, diagnostics);
         }
         config = MergeConcept(config, options.CheckFiles, diagnostics);
-        config = ExperimentRules.Apply(config, sources, diagnostics);
+        config = ExperimentRules.Apply(config, sources, diagnostics, options.CheckFiles);
         if (options.CheckFiles && !diagnostics.Items.Any(d => d.FieldPath == "model" && d.IsError))
         {
             config = CheckModel(config, sources, diagnostics);

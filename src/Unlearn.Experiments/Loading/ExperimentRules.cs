@@ -12,7 +12,7 @@ internal static partial class ExperimentRules
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
     private static partial Regex NamePattern();
 
-    public static ExperimentConfig Apply(ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics)
+    public static ExperimentConfig Apply(ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics, bool filesRead)
     {
         if (config.Name.Length > 0 && !NamePattern().IsMatch(config.Name))
         {
@@ -25,7 +25,7 @@ internal static partial class ExperimentRules
                 $"'name' = '{config.Name}' is reserved (artifacts/{config.Name}/ belongs to the store); choose another name.");
         }
         config = config with { Examples = CheckExamples(config, sources, diagnostics) };
-        CheckConcept(config, sources, diagnostics);
+        CheckConcept(config, sources, diagnostics, filesRead);
         CheckActivations(config, sources, diagnostics);
         CheckSaliency(config, sources, diagnostics);
         CheckRepair(config, sources, diagnostics);
@@ -76,9 +76,11 @@ internal static partial class ExperimentRules
         return examples;
     }
 
-    private static void CheckConcept(ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics)
+    private static void CheckConcept(ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics, bool filesRead)
     {
-        if (config.Concept.Terms.Count == 0 && !diagnostics.Items.Any(d => d.FieldPath.StartsWith("concept", StringComparison.Ordinal)))
+        // Without reading files, a definition file's terms are unknown: only inline terms can be checked.
+        var termsKnown = filesRead || config.Concept.Definition is null;
+        if (termsKnown && config.Concept.Terms.Count == 0 && !diagnostics.Items.Any(d => d.FieldPath.StartsWith("concept", StringComparison.Ordinal)))
         {
             diagnostics.Error(DiagnosticCodes.MissingKey, "concept.terms", sources.Locate("concept"),
                 "The concept has no terms: give 'concept.terms' or a 'concept.definition' file with \"concept-definition\".");
