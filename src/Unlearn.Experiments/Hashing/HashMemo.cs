@@ -126,7 +126,8 @@ public sealed class HashMemo
                     }
                 }
                 var document = new MemoDocument(FormatVersion, merged);
-                AtomicFile.WriteAllText(MemoPath, JsonSerializer.Serialize(document, MemoJson.Options));
+                // One line: the memo can hold many thousands of entries and is rewritten on every save.
+                AtomicFile.WriteAllText(MemoPath, JsonSerializer.Serialize(document, CompactJson.MemoDocument));
             }
             changes.Clear();
         }
@@ -140,7 +141,7 @@ public sealed class HashMemo
         }
         try
         {
-            var document = JsonSerializer.Deserialize<MemoDocument>(File.ReadAllText(memoPath), MemoJson.Options);
+            var document = JsonSerializer.Deserialize(File.ReadAllText(memoPath), Store.StoreJson.Default.MemoDocument);
             if (document?.Format != FormatVersion || document.Entries is null)
             {
                 return [];
@@ -175,8 +176,5 @@ public sealed class HashMemo
         [property: JsonPropertyName("format")] int Format,
         [property: JsonPropertyName("entries")] IDictionary<string, MemoEntry> Entries);
 
-    private static class MemoJson
-    {
-        public static readonly JsonSerializerOptions Options = new() { WriteIndented = false };
-    }
+    private static readonly Store.StoreJson CompactJson = new(new JsonSerializerOptions { WriteIndented = false });
 }

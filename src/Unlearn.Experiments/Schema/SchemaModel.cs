@@ -133,7 +133,6 @@ public sealed class SchemaSection
 public static class ExperimentSchema
 {
     private static readonly ConcurrentDictionary<Type, SchemaSection> Sections = new();
-    private static readonly NullabilityInfoContext Nullability = new();
     private static readonly object BuildGate = new();
     private static readonly Dictionary<Type, SchemaSection> InProgress = [];
 
@@ -221,9 +220,11 @@ public static class ExperimentSchema
             {
                 continue;
             }
-            var nullable = Nullable.GetUnderlyingType(property.PropertyType) is not null
-                || (!property.PropertyType.IsValueType && Nullability.Create(property).WriteState == NullabilityState.Nullable);
-            fields.Add(new SchemaField(key, property, TypeOf(property.PropertyType), nullable, property.GetValue(defaults)));
+            // A key whose default is null accepts null (an absent optional value); every other key has a
+            // non-null default. This rule replaces NullabilityInfoContext, which cost ~150 ms of start-up.
+            var defaultValue = property.GetValue(defaults);
+            var nullable = Nullable.GetUnderlyingType(property.PropertyType) is not null || (!property.PropertyType.IsValueType && defaultValue is null);
+            fields.Add(new SchemaField(key, property, TypeOf(property.PropertyType), nullable, defaultValue));
         }
         section.SetFields(fields);
         return section;

@@ -62,16 +62,14 @@ public sealed record Manifest
     [JsonPropertyName("created_utc")]
     public DateTime CreatedUtc { get; init; }
 
-    internal static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
-
-    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+    public string ToJson() => JsonSerializer.Serialize(this, StoreJson.Default.Manifest);
 
     /// <exception cref="StoreException">The manifest is not valid JSON or not a manifest.</exception>
     public static Manifest Read(string path)
     {
         try
         {
-            var manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllText(path), JsonOptions);
+            var manifest = JsonSerializer.Deserialize(File.ReadAllText(path), StoreJson.Default.Manifest);
             if (manifest is null || manifest.Format != CurrentFormat || manifest.Key.Length == 0)
             {
                 throw new StoreException($"'{path}' is not an Unlearn manifest (format {CurrentFormat}).");

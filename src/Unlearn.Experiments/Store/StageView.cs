@@ -40,7 +40,7 @@ public sealed record StageView
         }
         try
         {
-            var view = JsonSerializer.Deserialize<StageView>(File.ReadAllText(path), Manifest.JsonOptions);
+            var view = JsonSerializer.Deserialize(File.ReadAllText(path), StoreJson.Default.StageView);
             return view is { Key.Length: 64 } ? view : null;
         }
         catch (JsonException)
@@ -53,5 +53,5 @@ public sealed record StageView
         }
     }
 
-    public void Write(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Manifest.JsonOptions));
+    public void Write(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, StoreJson.Default.StageView));
 }
