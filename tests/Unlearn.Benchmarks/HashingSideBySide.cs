@@ -46,7 +46,7 @@ public sealed class HashingSideBySide : ISideBySide
                 memo.Sha256(file);
                 memo.Save();
                 var (hit, _) = Best(repeat, () => new HashMemo(memoPath).Sha256(file));
-                output.WriteLine($"{"memo hit (new process state)",-22} {hit,8:0.000}");
+                output.WriteLine($"{"memo hit (unchanged)",-22} {hit,8:0.000}");
             }
             finally
             {
