@@ -153,6 +153,20 @@ public sealed class RunTests : IDisposable
     }
 
     [Fact]
+    public void Run_EntryThatCannotBeCommitted_FailsAndLeavesNothingBehind()
+    {
+        repository.WriteExperiment(TestRepository.Yaml());
+        repository.WriteFile("stage-control.json", """{"writeReservedName": ["BuildExamples"]}""");
+
+        var failure = Assert.Throws<StageFailedException>(() => repository.Build("BuildExamples"));
+
+        Assert.Contains("could not write its store entry", failure.Outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains("nothing was recorded", failure.Outcome.Reason, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateDirectories(Path.Combine(repository.Artifacts, "cache")));
+        Assert.False(File.Exists(Path.Combine(repository.Artifacts, "exp", "BuildExamples", "stage.json")));
+    }
+
+    [Fact]
     public void RunStage_UpstreamNeverBuilt_FailsNamingTheTargetToBuildFirst()
     {
         repository.WriteExperiment(TestRepository.Yaml());

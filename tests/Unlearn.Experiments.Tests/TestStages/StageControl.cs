@@ -8,7 +8,8 @@ namespace Unlearn.TestStages;
 public sealed record StageControl(
     Dictionary<string, int>? DelayMilliseconds,
     List<string>? Fail,
-    string? Counter)
+    string? Counter,
+    List<string>? WriteReservedName = null)
 {
     public const string FileName = "stage-control.json";
 
@@ -38,6 +39,11 @@ public sealed record StageControl(
                 Thread.Sleep(20);
             }
             File.Delete(Path.Combine(outputDirectory, "started.marker"));
+        }
+        if (WriteReservedName?.Contains(stage) == true)
+        {
+            // A stage bug the store must refuse at commit time: an output named like the manifest.
+            File.WriteAllText(Path.Combine(outputDirectory, "manifest.json"), "{}");
         }
         if (Fail?.Contains(stage) == true)
         {
