@@ -1,6 +1,7 @@
 // <RunStage Stage="Saliency" .../>: brings one stage of the experiment up to date and records its
-// outcome for the end-of-build summary (StageSummary).
+// outcome for the end-of-build summary (StageSummary), failures included.
 using Microsoft.Build.Framework;
+using Unlearn.Experiments.Diagnostics;
 using Unlearn.Experiments.Graph;
 
 namespace Unlearn.Tasks;
@@ -36,13 +37,23 @@ public sealed class RunStage : UnlearnTask
             outcome = exception.Outcome;
             Error("UL2002", exception.Message);
         }
-        catch (StageNotAvailableException exception)
+        catch (ExperimentException exception)
         {
-            outcome = new StageOutcome(Stage, StageStatus.Failed, "no implementation in this build", TimeSpan.Zero, "");
-            Error("UL2003", exception.Message);
+            foreach (var diagnostic in exception.Diagnostics)
+            {
+                Report(diagnostic);
+            }
+            outcome = Failed($"the experiment file has {exception.Errors.Count()} error(s)");
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            outcome = Failed(exception is StageNotAvailableException ? "no implementation in this build" : exception.Message);
+            Error(exception is StageNotAvailableException ? "UL2003" : "UL2000", exception.Message);
         }
         OutcomeRegistry.Add(BuildEngine4, outcome);
         (Status, Reason, Key) = (outcome.StatusText, outcome.Reason, outcome.Key);
         return outcome.Status != StageStatus.Failed;
     }
+
+    private StageOutcome Failed(string reason) => new(Stage, StageStatus.Failed, reason, TimeSpan.Zero, "");
 }
