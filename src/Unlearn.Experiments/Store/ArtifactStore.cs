@@ -173,6 +173,11 @@ internal static class ArtifactProblem
 {
     public static string? Check(string fullPath, OutputFile expected, Func<string, string> hash)
     {
+        // A manifest edited to point outside its entry is never followed.
+        if (Path.IsPathRooted(expected.Path) || expected.Path.Split('/', '\\').Contains(".."))
+        {
+            return "the manifest names a path outside the entry";
+        }
         if (!File.Exists(fullPath))
         {
             return "missing";

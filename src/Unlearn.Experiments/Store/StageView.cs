@@ -41,7 +41,7 @@ public sealed record StageView
         try
         {
             var view = JsonSerializer.Deserialize(File.ReadAllText(path), StoreJson.Default.StageView);
-            return view is { Key.Length: 64 } ? view : null;
+            return view is not null && ArtifactLayout.IsKey(view.Key) ? view : null;
         }
         catch (JsonException)
         {
