@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Bootstrap for Unlearn: builds the solution (tasks + CLI) and then either runs the test suite
+# Bootstrap for Unlearn: builds what is needed (the solution, or the MSBuild tasks) and then runs the test suite
 # (--target Test) or brings an experiment's MSBuild graph up to date (every other target).
 #
 #   ./build.sh                                   run the default experiment end to end
 #   ./build.sh --target Test                     build everything and run every test project
 #   ./build.sh --target Build                    build only
 #   ./build.sh --target Saliency --experiment chair-3B [--force Saliency] [--verbosity normal]
+#   ./build.sh --target Status|Verify|Clean --experiment NAME   what would rerun / re-hash artefacts / drop the view
 #   ./build.sh --list                            experiments and targets
 set -euo pipefail
 
@@ -35,8 +36,8 @@ while [ $# -gt 0 ]; do
     --target=*) TARGET="${1#*=}"; shift ;;
     --experiment|-e) [ $# -ge 2 ] || die "--experiment needs a value"; EXPERIMENT="$2"; shift 2 ;;
     --experiment=*) EXPERIMENT="${1#*=}"; shift ;;
-    --force) [ $# -ge 2 ] || die "--force needs a target name"; FORCE="${FORCE:+$FORCE;}$2"; shift 2 ;;
-    --force=*) FORCE="${FORCE:+$FORCE;}${1#*=}"; shift ;;
+    --force) [ $# -ge 2 ] || die "--force needs a target name"; FORCE="${FORCE:+$FORCE,}$2"; shift 2 ;;
+    --force=*) FORCE="${FORCE:+$FORCE,}${1#*=}"; shift ;;
     --verbosity|-v) [ $# -ge 2 ] || die "--verbosity needs a value"; VERBOSITY="$2"; shift 2 ;;
     --allow-outside) ALLOW_OUTSIDE=1; shift ;;
     --list) LIST=1; shift ;;
@@ -109,11 +110,16 @@ run_tests() {
 }
 
 # --- the experiment graph ----------------------------------------------------------------------
+# Builds only what the graph needs (the MSBuild tasks and the library under them), then runs
+# build/Unlearn.proj. Targets: the stages, Status, Verify, Clean, List (see docs/graph.md).
 run_graph() {
   local proj="$ROOT/build/Unlearn.proj"
   [ -f "$proj" ] || die "build/Unlearn.proj is missing: the experiment graph is not part of this checkout"
-  build_solution
-  local args=(-nologo -nodeReuse:false "-v:$VERBOSITY" "-p:Experiment=$EXPERIMENT" "-p:RepositoryRoot=$ROOT")
+  echo "==> Building the Unlearn MSBuild tasks ($CONFIGURATION)"
+  dotnet build "$ROOT/tasks/Unlearn.Tasks/Unlearn.Tasks.csproj" -c "$CONFIGURATION" -nologo -v quiet -clp:NoSummary -nodeReuse:false
+  local args=(-nologo -nodeReuse:false "-v:$VERBOSITY" "-p:Experiment=$EXPERIMENT" "-p:RepositoryRoot=$ROOT"
+              "-p:UnlearnTasksConfiguration=$CONFIGURATION")
+  # Stage names are joined with ',' because ';' separates properties on the MSBuild command line.
   [ -n "$FORCE" ] && args+=("-p:Force=$FORCE")
   [ "$ALLOW_OUTSIDE" -eq 1 ] && args+=("-p:AllowOutside=true")
   if [ "$LIST" -eq 1 ]; then

@@ -8,6 +8,11 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
+        yield return StatusCommand.Create();
+        yield return VerifyCommand.Create();
+        yield return InspectCommand.Create();
+        yield return GcCommand.Create();
+        yield return ImportConfigCommand.Create();
         yield return GenerateCommand.Create();
         yield return LogitsCommand.Create();
         yield return TokenizeCommand.Create();

@@ -1,5 +1,10 @@
-// Runs a command body and turns exceptions into one line on stderr and a named exit code (ExitCodes), so a
-// script sees "unlearn: <what went wrong, where, what to do>" rather than a stack trace.
+// Runs a command body and turns exceptions into messages on stderr and a named exit code (ExitCodes), so a
+// script sees "unlearn: <what went wrong, where, what to do>" rather than a stack trace. Experiment diagnostics
+// print the way compilers do ("experiments/x.yaml(12,5): error UL1001: ..."), clickable in any terminal.
+using Unlearn.Experiments.Diagnostics;
+using Unlearn.Experiments.Graph;
+using Unlearn.Experiments.Import;
+using Unlearn.Experiments.Store;
 using Unlearn.Models.Formats;
 using Unlearn.Tokenizers;
 
@@ -7,30 +12,39 @@ namespace Unlearn.Cli;
 
 internal static class CommandErrors
 {
-    public static int Run(Func<int> body)
+    /// <summary>Runs a command body writing errors to the process's stderr.</summary>
+    public static int Run(Func<int> body) => Guard(Console.Error, body);
+
+    /// <summary>Runs a command body; known failures become a message on <paramref name="error"/> and an exit code.</summary>
+    public static int Guard(TextWriter error, Func<int> body)
     {
         try
         {
             return body();
         }
-        catch (CommandLineException e)
+        catch (ExperimentException exception)
         {
-            Console.Error.WriteLine($"unlearn: {e.Message}");
-            return ExitCodes.UsageError;
-        }
-        catch (Exception e) when (e is ModelFormatException or TokenizerFormatException or FileNotFoundException or DirectoryNotFoundException)
-        {
-            Console.Error.WriteLine($"unlearn: {e.Message}");
+            foreach (var diagnostic in exception.Diagnostics)
+            {
+                error.WriteLine(diagnostic.ToString());
+            }
             return ExitCodes.BadInput;
         }
-        catch (OperationCanceledException)
+        catch (Exception exception) when (exception is CommandLineException or GraphUsageException)
         {
-            Console.Error.WriteLine("unlearn: cancelled");
-            return ExitCodes.RuntimeFailure;
+            error.WriteLine($"unlearn: {exception.Message}");
+            return ExitCodes.UsageError;
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
+        catch (Exception exception) when (exception is ModelFormatException or TokenizerFormatException or SeedConfigException
+            or StageNotAvailableException or ExternalInputException or FileNotFoundException or DirectoryNotFoundException)
         {
-            Console.Error.WriteLine($"unlearn: {e.Message}");
+            error.WriteLine($"unlearn: {exception.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (Exception exception) when (exception is StoreException or IOException or UnauthorizedAccessException
+            or ArgumentException or InvalidOperationException)
+        {
+            error.WriteLine($"unlearn: {exception.Message}");
             return ExitCodes.RuntimeFailure;
         }
     }

@@ -1,0 +1,110 @@
+// The stages available to a build. Built-in stages are found in this assembly (every public,
+// non-abstract IStage with a parameterless constructor), so adding a stage is adding its class.
+// Extra assemblies can contribute stages too (a researcher's own stage, or the test stages): they are
+// loaded into the same load context as this library so that they share its IStage type.
+using System.Reflection;
+using System.Runtime.Loader;
+
+namespace Unlearn.Experiments.Graph;
+
+public sealed class StageCatalog
+{
+    /// <summary>The stage order of the experiment graph (DESIGN.md §2); it is also the display order.</summary>
+    public static IReadOnlyList<string> GraphOrder { get; } =
+        ["BuildExamples", "CacheActivations", "Saliency", "PruneVocab", "Repair", "Evaluate"];
+
+    private readonly Dictionary<string, IStage> byName = new(StringComparer.Ordinal);
+
+    public StageCatalog(IEnumerable<IStage> stages)
+    {
+        foreach (var stage in stages)
+        {
+            if (!byName.TryAdd(stage.Name, stage))
+            {
+                throw new InvalidOperationException(
+                    $"Two stages are named '{stage.Name}' ({byName[stage.Name].GetType().FullName} and {stage.GetType().FullName}).");
+            }
+        }
+        Stages = byName.Values.OrderBy(OrderOf).ThenBy(s => s.Name, StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>The stages built into this version of Unlearn.</summary>
+    public static StageCatalog Default => new(StagesIn(typeof(IStage).Assembly));
+
+    public IReadOnlyList<IStage> Stages { get; }
+
+    /// <summary>Stage names a graph may mention: the graph order plus any extra stages.</summary>
+    public IReadOnlyList<string> KnownNames => GraphOrder.Concat(Stages.Select(s => s.Name)).Distinct(StringComparer.Ordinal).ToArray();
+
+    /// <summary>The built-in stages plus those found in the given assemblies.</summary>
+    public static StageCatalog Create(IEnumerable<string> extraAssemblyPaths)
+    {
+        var stages = StagesIn(typeof(IStage).Assembly).ToList();
+        foreach (var path in extraAssemblyPaths.Where(p => !string.IsNullOrWhiteSpace(p)))
+        {
+            stages.AddRange(StagesIn(LoadAssembly(path)));
+        }
+        return new StageCatalog(stages);
+    }
+
+    public IStage? Find(string name) => byName.GetValueOrDefault(name);
+
+    /// <exception cref="StageNotAvailableException">No implementation is registered for the name.</exception>
+    public IStage Get(string name) => Find(name) ?? throw new StageNotAvailableException(name, Stages.Select(s => s.Name).ToArray());
+
+    /// <summary>The stage and everything it depends on, upstream first, in graph order.</summary>
+    public IReadOnlyList<IStage> ChainTo(string target)
+    {
+        var needed = new HashSet<string>(StringComparer.Ordinal);
+        Visit(Get(target), needed, []);
+        return Stages.Where(s => needed.Contains(s.Name)).ToArray();
+    }
+
+    private void Visit(IStage stage, HashSet<string> needed, HashSet<string> path)
+    {
+        if (!path.Add(stage.Name))
+        {
+            throw new InvalidOperationException($"Stage dependencies form a cycle through '{stage.Name}'.");
+        }
+        if (needed.Add(stage.Name))
+        {
+            foreach (var upstream in stage.Upstream)
+            {
+                Visit(Get(upstream), needed, path);
+            }
+        }
+        path.Remove(stage.Name);
+    }
+
+    private static int OrderOf(IStage stage)
+    {
+        var index = GraphOrder.ToList().IndexOf(stage.Name);
+        return index < 0 ? int.MaxValue : index;
+    }
+
+    private static IEnumerable<IStage> StagesIn(Assembly assembly) =>
+        assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false, IsPublic: true } && typeof(IStage).IsAssignableFrom(t)
+                && t.GetConstructor(Type.EmptyTypes) is not null)
+            .Select(t => (IStage)Activator.CreateInstance(t)!);
+
+    private static Assembly LoadAssembly(string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        if (!File.Exists(fullPath))
+        {
+            throw new FileNotFoundException($"The stage assembly '{fullPath}' does not exist.", fullPath);
+        }
+        var context = AssemblyLoadContext.GetLoadContext(typeof(IStage).Assembly) ?? AssemblyLoadContext.Default;
+        var loaded = context.Assemblies.FirstOrDefault(a => !a.IsDynamic && string.Equals(a.Location, fullPath, StringComparison.Ordinal));
+        return loaded ?? context.LoadFromAssemblyPath(fullPath);
+    }
+}
+
+/// <summary>A stage the graph names has no implementation in this build.</summary>
+public sealed class StageNotAvailableException(string stage, IReadOnlyList<string> available)
+    : Exception($"Stage '{stage}' is not available in this build of Unlearn: no implementation is registered in the StageCatalog "
+        + $"(available: {(available.Count == 0 ? "none yet" : string.Join(", ", available))}).")
+{
+    public string Stage { get; } = stage;
+}

@@ -1,0 +1,63 @@
+// Everything a running stage gets from the framework: the resolved experiment, where to write, where
+// its upstream stages' outputs are, progress and log sinks, cancellation, the seed and the resolved
+// numeric settings.
+using Unlearn.Experiments.Schema;
+
+namespace Unlearn.Experiments.Graph;
+
+public sealed class StageContext
+{
+    internal StageContext(
+        ExperimentConfig config,
+        string stageName,
+        string key,
+        string outputDirectory,
+        IReadOnlyDictionary<string, string> upstreamDirectories,
+        StageProgress progress,
+        StageLog log,
+        NumericsEnvironment numerics,
+        CancellationToken cancellationToken)
+    {
+        Config = config;
+        StageName = stageName;
+        Key = key;
+        OutputDirectory = outputDirectory;
+        UpstreamDirectories = upstreamDirectories;
+        Progress = progress;
+        Log = log;
+        Numerics = numerics;
+        CancellationToken = cancellationToken;
+    }
+
+    /// <summary>The validated experiment, defaults filled in, layers resolved against the model.</summary>
+    public ExperimentConfig Config { get; }
+
+    public string StageName { get; }
+
+    /// <summary>This run's content key (64 hex characters).</summary>
+    public string Key { get; }
+
+    /// <summary>The (partial) folder to write every output into; it becomes the store entry on success.</summary>
+    public string OutputDirectory { get; }
+
+    /// <summary>Store entry folder of each upstream stage, by stage name (read-only).</summary>
+    public IReadOnlyDictionary<string, string> UpstreamDirectories { get; }
+
+    public StageProgress Progress { get; }
+
+    public StageLog Log { get; }
+
+    public NumericsEnvironment Numerics { get; }
+
+    public CancellationToken CancellationToken { get; }
+
+    /// <summary>The experiment seed; derive per-purpose seeds from it deterministically.</summary>
+    public int Seed => Config.Seed;
+
+    /// <summary>Output folder of an upstream stage this stage declared.</summary>
+    public string Upstream(string stageName) =>
+        UpstreamDirectories.TryGetValue(stageName, out var directory)
+            ? directory
+            : throw new InvalidOperationException(
+                $"{StageName} asked for the outputs of '{stageName}', which is not one of its declared upstream stages ({string.Join(", ", UpstreamDirectories.Keys)}).");
+}

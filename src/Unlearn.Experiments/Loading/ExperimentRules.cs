@@ -1,0 +1,208 @@
+// Checks that involve more than one key (two example sources, C with C_grid, expectations against the
+// variants evaluated), and the defaults that depend on other keys (generation prompts default to the
+// concept's test prompts). Runs after binding, before files and the model are checked.
+using System.Text.RegularExpressions;
+using Unlearn.Experiments.Diagnostics;
+using Unlearn.Experiments.Schema;
+
+namespace Unlearn.Experiments.Loading;
+
+internal static partial class ExperimentRules
+{
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+    private static partial Regex NamePattern();
+
+    public static ExperimentConfig Apply(ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics, bool filesRead)
+    {
+        if (config.Name.Length > 0 && !NamePattern().IsMatch(config.Name))
+        {
+            diagnostics.Error(DiagnosticCodes.OutOfRange, "name", sources.Locate("name"),
+                $"'name' = '{config.Name}' may use only letters, digits, '.', '_' and '-' (it names the folder artifacts/<name>/).");
+        }
+        if (Store.ArtifactLayout.ReservedNames.Contains(config.Name))
+        {
+            diagnostics.Error(DiagnosticCodes.OutOfRange, "name", sources.Locate("name"),
+                $"'name' = '{config.Name}' is reserved (artifacts/{config.Name}/ belongs to the store); choose another name.");
+        }
+        config = config with { Examples = CheckExamples(config, sources, diagnostics) };
+        CheckConcept(config, sources, diagnostics, filesRead);
+        CheckActivations(config, sources, diagnostics);
+        CheckSaliency(config, sources, diagnostics);
+        CheckRepair(config, sources, diagnostics);
+        config = config with { Evaluate = CheckEvaluate(config, sources, diagnostics) };
+        CheckExpectations(config, sources, diagnostics);
+        return config;
+    }
+
+    private static ExamplesConfig CheckExamples(ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics)
+    {
+        var examples = config.Examples;
+        var given = new List<string>();
+        if (examples.Supplied is not null)
+        {
+            given.Add("supplied");
+        }
+        if (examples.Corpus.Count > 0)
+        {
+            given.Add("corpus");
+        }
+        if (examples.Generate is not null)
+        {
+            given.Add("generate");
+        }
+        if (given.Count > 1)
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidCombination, "examples", sources.Locate("examples." + given[1]),
+                $"'examples' has {string.Join(" and ", given)}; give exactly one source.");
+        }
+        if (given.Count == 0)
+        {
+            examples = examples with { Generate = new GenerateConfig() };
+        }
+        if (examples.MinWords > examples.MaxWords)
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidCombination, "examples.min_words", sources.Locate("examples.min_words"),
+                $"'examples.min_words' ({examples.MinWords}) is larger than 'examples.max_words' ({examples.MaxWords}).");
+        }
+        if (examples.Generate is { Prompts.Count: 0 } generate)
+        {
+            if (config.Concept.TestPrompts.Count == 0)
+            {
+                diagnostics.Error(DiagnosticCodes.MissingKey, "examples.generate.prompts", sources.Locate("examples.generate"),
+                    "Generated examples need prompts: set 'examples.generate.prompts' or give the concept test prompts.");
+            }
+            examples = examples with { Generate = generate with { Prompts = config.Concept.TestPrompts } };
+        }
+        return examples;
+    }
+
+    private static void CheckConcept(ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics, bool filesRead)
+    {
+        // Without reading files, a definition file's terms are unknown: only inline terms can be checked.
+        var termsKnown = filesRead || config.Concept.Definition is null;
+        if (termsKnown && config.Concept.Terms.Count == 0 && !diagnostics.Items.Any(d => d.FieldPath.StartsWith("concept", StringComparison.Ordinal)))
+        {
+            diagnostics.Error(DiagnosticCodes.MissingKey, "concept.terms", sources.Locate("concept"),
+                "The concept has no terms: give 'concept.terms' or a 'concept.definition' file with \"concept-definition\".");
+        }
+        foreach (var (term, index) in config.Concept.Terms.Select((t, i) => (t, i)))
+        {
+            if (string.IsNullOrWhiteSpace(term))
+            {
+                diagnostics.Error(DiagnosticCodes.OutOfRange, $"concept.terms[{index}]", sources.Locate($"concept.terms[{index}]"),
+                    "A concept term is empty.");
+            }
+        }
+    }
+
+    private static void CheckActivations(ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics)
+    {
+        var sites = config.Activations.Sites;
+        if (sites.Count == 0)
+        {
+            diagnostics.Error(DiagnosticCodes.OutOfRange, "activations.sites", sources.Locate("activations.sites"),
+                "'activations.sites' lists no site; give at least one of input, attn.out, mlp.act, mlp.out, residual.");
+        }
+        foreach (var duplicate in sites.GroupBy(s => s).Where(g => g.Count() > 1))
+        {
+            diagnostics.Error(DiagnosticCodes.OutOfRange, "activations.sites", sources.Locate("activations.sites"),
+                $"'activations.sites' lists '{ExperimentSchema.ChoiceName(duplicate.Key)}' twice.");
+        }
+        foreach (var site in sites.Where(s => s is HookSite.Input or HookSite.Residual))
+        {
+            diagnostics.Warning(DiagnosticCodes.InvalidCombination, "activations.sites", sources.Locate("activations.sites"),
+                $"Site '{ExperimentSchema.ChoiceName(site)}' is not the output of a sublayer: Saliency scores it but no weight rows map to it, so it is never masked.");
+        }
+    }
+
+    private static void CheckSaliency(ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics)
+    {
+        var saliency = config.Saliency;
+        if (saliency.CGrid.Count > 0 && sources.IsWritten("saliency.C"))
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidCombination, "saliency.C", sources.Locate("saliency.C"),
+                "Give either 'saliency.C' or 'saliency.C_grid' (which chooses C by cross-validation), not both.");
+        }
+        if (saliency.Compat == SaliencyCompat.Seed && config.Activations.Sites.Any(s => s is not (HookSite.AttnOut or HookSite.MlpOut)))
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidCombination, "saliency.compat", sources.Locate("saliency.compat"),
+                "'saliency.compat: seed' reproduces the seed's mapping, which only knew attn.out and mlp.out; remove the other sites.");
+        }
+    }
+
+    private static void CheckRepair(ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics)
+    {
+        var repair = config.Repair;
+        if (!repair.Enabled)
+        {
+            return;
+        }
+        if (repair.Objective == RepairObjective.Repair && repair.Dataset is null)
+        {
+            diagnostics.Error(DiagnosticCodes.MissingKey, "repair.dataset", sources.Locate("repair"),
+                "'repair.dataset' is required when repair is enabled with objective repair (or set 'repair.enabled: false').");
+        }
+        if (repair.Objective == RepairObjective.Forget && repair.Forget.ForgetPrompts is null)
+        {
+            diagnostics.Error(DiagnosticCodes.MissingKey, "repair.forget.forget_prompts", sources.Locate("repair"),
+                "'repair.forget.forget_prompts' is required for objective forget.");
+        }
+    }
+
+    private static EvaluateConfig CheckEvaluate(ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics)
+    {
+        var evaluate = config.Evaluate;
+        if (evaluate.Variants.Contains(EvaluationVariant.HybridRepair) && !config.Repair.Enabled)
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidCombination, "evaluate.variants", sources.Locate("evaluate.variants"),
+                "'evaluate.variants' lists hybrid+repair but 'repair.enabled' is false; remove the variant or enable repair.");
+        }
+        if (evaluate.Variants.Contains(EvaluationVariant.Vocab) && !config.Vocab.Enabled)
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidCombination, "evaluate.variants", sources.Locate("evaluate.variants"),
+                "'evaluate.variants' lists vocab but 'vocab.enabled' is false; remove the variant or enable vocabulary pruning.");
+        }
+        if (evaluate.Prompts.Count == 0)
+        {
+            evaluate = evaluate with { Prompts = config.Concept.TestPrompts };
+        }
+        return evaluate;
+    }
+
+    private static void CheckExpectations(ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics)
+    {
+        var variants = ExperimentSchema.ChoicesOf(typeof(EvaluationVariant));
+        foreach (var (key, bound) in config.Expect)
+        {
+            var path = "expect." + key;
+            var position = sources.Locate(path);
+            var dot = key.IndexOf('.');
+            var variantName = dot > 0 ? key[..dot] : "";
+            var metric = dot > 0 ? key[(dot + 1)..] : key;
+            var variant = variants.FirstOrDefault(v => v.Name == variantName);
+            if (variant is null)
+            {
+                diagnostics.Error(DiagnosticCodes.UnknownKey, path, position,
+                    $"'{key}' must be \"variant.metric\" with a variant of {string.Join(", ", variants.Select(v => v.Name))}.{Suggestions.DidYouMean(variantName, variants.Select(v => v.Name))}");
+            }
+            else if (!config.Evaluate.Variants.Contains((EvaluationVariant)variant.Value))
+            {
+                diagnostics.Error(DiagnosticCodes.InvalidCombination, path, position,
+                    $"'{key}' expects something of variant '{variant.Name}', which 'evaluate.variants' does not list.");
+            }
+            if (!EvaluationMetrics.Names.Contains(metric))
+            {
+                diagnostics.Error(DiagnosticCodes.UnknownKey, path, position,
+                    $"'{metric}' in '{key}' is not a metric Evaluate reports.{Suggestions.DidYouMean(metric, EvaluationMetrics.Names)} Metrics: {string.Join(", ", EvaluationMetrics.Names)}.");
+            }
+            if (bound.Min is null && bound.Max is null)
+            {
+                diagnostics.Error(DiagnosticCodes.MissingKey, path, position, $"'{key}' needs a min, a max, or both.");
+            }
+            else if (bound.Min > bound.Max)
+            {
+                diagnostics.Error(DiagnosticCodes.InvalidCombination, path, position, $"'{key}' has min {bound.Min} above max {bound.Max}.");
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+// How an experiment file is loaded and how strictly.
+namespace Unlearn.Experiments.Loading;
+
+public sealed record LoadOptions
+{
+    /// <summary>The repository the experiment belongs to; null finds it from the YAML file's folder upward.</summary>
+    public string? RepositoryRoot { get; init; }
+
+    /// <summary>Accept paths that leave the repository.</summary>
+    public bool AllowOutside { get; init; }
+
+    /// <summary>
+    /// The stages about to run; a missing file in a section none of them reads is then a warning.
+    /// Null treats every section as needed.
+    /// </summary>
+    public IReadOnlySet<string>? Stages { get; init; }
+
+    /// <summary>Check files on disk and the model's config.json (false: the schema only).</summary>
+    public bool CheckFiles { get; init; } = true;
+}

@@ -1,0 +1,112 @@
+// The closed sets of values the experiment schema accepts, with their YAML spellings.
+namespace Unlearn.Experiments.Schema;
+
+public enum ChatFormat
+{
+    [Choice("auto", Doc = "chosen from the model's tokenizer_config.json chat template")] Auto,
+    [Choice("llama3")] Llama3,
+    [Choice("llama2")] Llama2,
+    [Choice("chatml")] ChatMl,
+    [Choice("plain", Doc = "no template: prompts are fed as raw text")] Plain,
+}
+
+/// <summary>Hook sites, named as in DESIGN.md §5 (layers.{i}.SITE).</summary>
+public enum HookSite
+{
+    [Choice("input", Doc = "block input")] Input,
+    [Choice("attn.out", Doc = "o_proj output (residual width)")] AttnOut,
+    [Choice("mlp.act", Doc = "down_proj input, the MLP neurons (intermediate width)")] MlpAct,
+    [Choice("mlp.out", Doc = "down_proj output (residual width)")] MlpOut,
+    [Choice("residual", Doc = "block output")] Residual,
+}
+
+public enum Pooling
+{
+    [Choice("mean", Doc = "mean over the text's token positions")] Mean,
+    [Choice("last", Doc = "the last token position")] Last,
+    [Choice("tokens", Doc = "no pooling: every position is kept (sharded)")] Tokens,
+}
+
+public enum SaliencyMethod
+{
+    [Choice("l1-logistic", Doc = "L1-regularised logistic regression probe, score |w_j|")] L1Logistic,
+    [Choice("diff-means", Doc = "|mean_concept - mean_background| / pooled std")] DiffMeans,
+    [Choice("gradient", Doc = "gradient x activation", Available = false)] Gradient,
+    [Choice("fisher", Doc = "diagonal empirical Fisher", Available = false)] Fisher,
+    [Choice("sae", Doc = "TopK sparse autoencoder latents", Available = false)] Sae,
+}
+
+public enum SaliencyCompat
+{
+    [Choice("none", Doc = "corrected mapping: attn.out dims -> o_proj rows, mlp.out dims -> down_proj rows")] None,
+    [Choice("seed", Doc = "the seed's mapping (dims -> q_proj / up_proj rows), for comparison only")] Seed,
+}
+
+public enum VocabMatch
+{
+    [Choice("word", Doc = "the stripped, lower-cased token equals a term or an inflection")] Word,
+    [Choice("substring", Doc = "the token contains a term (the seed's behaviour; 'sit' matches 'position')")] Substring,
+}
+
+public enum LogitMask
+{
+    [Choice("neg_inf", Doc = "logit set to minus infinity: the token can never be sampled")] NegativeInfinity,
+    [Choice("zero", Doc = "logit set to 0 (the seed's zeroed lm_head row; can still be sampled)")] Zero,
+}
+
+public enum RepairObjective
+{
+    [Choice("repair", Doc = "LoRA fine-tuning on an instruction set with concept conversations removed")] Repair,
+    [Choice("forget", Doc = "masked-LoRA unlearning: forget prompts answer a fixed target")] Forget,
+}
+
+public enum DatasetFormat
+{
+    [Choice("auto", Doc = "detected from the first record")] Auto,
+    [Choice("sharegpt", Doc = "conversations: [{from, value}]")] ShareGpt,
+    [Choice("messages", Doc = "messages: [{role, content}]")] Messages,
+    [Choice("alpaca", Doc = "instruction, input, output")] Alpaca,
+}
+
+public enum LoraTarget
+{
+    [Choice("q")] Q,
+    [Choice("k")] K,
+    [Choice("v")] V,
+    [Choice("o")] O,
+    [Choice("gate")] Gate,
+    [Choice("up")] Up,
+    [Choice("down")] Down,
+}
+
+public enum LearningRateSchedule
+{
+    [Choice("cosine")] Cosine,
+    [Choice("linear")] Linear,
+    [Choice("constant")] Constant,
+}
+
+/// <summary>The model variants Evaluate scores (docs/graph.md says which stages build each).</summary>
+public enum EvaluationVariant
+{
+    [Choice("base", Doc = "the unedited model")] Base,
+    [Choice("concept", Doc = "Saliency row masks only")] Concept,
+    [Choice("vocab", Doc = "PruneVocab edits only")] Vocab,
+    [Choice("hybrid", Doc = "Saliency masks + PruneVocab edits")] Hybrid,
+    [Choice("hybrid+repair", Doc = "hybrid + the Repair adapter (masks re-applied)")] HybridRepair,
+}
+
+public enum GemmProvider
+{
+    [Choice("auto", Doc = "OpenBLAS when libopenblas.so.0 loads, else managed (UNLEARN_GEMM overrides)")] Auto,
+    [Choice("managed")] Managed,
+    [Choice("openblas")] OpenBlas,
+    [Choice("reference", Doc = "the scalar oracle: slow, for checks")] Reference,
+}
+
+public enum ComputeDtype
+{
+    [Choice("float32")] Float32,
+    [Choice("bfloat16")] BFloat16,
+    [Choice("float16")] Float16,
+}

@@ -1,0 +1,24 @@
+// Vocabulary pruning (METHODS.md "PruneVocab").
+namespace Unlearn.Experiments.Schema;
+
+[Section("Vocabulary pruning: which tokens are masked and how.")]
+public sealed record VocabConfig
+{
+    [Key("enabled", Doc = "Run vocabulary pruning (when false, the hybrid variant equals the concept variant).")]
+    public bool Enabled { get; init; } = true;
+
+    [Key("match", Doc = "How a vocabulary entry matches a term.")]
+    public VocabMatch Match { get; init; } = VocabMatch.Word;
+
+    [Key("include_capitalised", Doc = "Also add the ids of each term encoded capitalised.")]
+    public bool IncludeCapitalised { get; init; } = true;
+
+    [Key("include_space_variants", Doc = "Also add the ids of each term encoded with and without a leading space.")]
+    public bool IncludeSpaceVariants { get; init; } = true;
+
+    [Key("zero_embeddings", Doc = "Zero the input-embedding rows of the masked tokens (the shared row when embeddings are tied).")]
+    public bool ZeroEmbeddings { get; init; } = true;
+
+    [Key("logit_mask", Doc = "Value given to the masked tokens' logits.")]
+    public LogitMask LogitMask { get; init; } = LogitMask.NegativeInfinity;
+}

@@ -1,0 +1,32 @@
+// <ListExperiments/>: the experiments of the repository and the targets of the graph, with which
+// stages this build implements.
+using Unlearn.Experiments.Graph;
+using Unlearn.Experiments.Loading;
+
+namespace Unlearn.Tasks;
+
+public sealed class ListExperiments : UnlearnTask
+{
+    protected override bool Run()
+    {
+        High("Experiments (./build.sh --experiment NAME):");
+        foreach (var name in RepositoryLocator.ListExperiments(RepositoryRoot))
+        {
+            High($"  {name}");
+        }
+        var catalog = Catalog();
+        High("Targets (./build.sh --target NAME):");
+        foreach (var stage in catalog.KnownNames)
+        {
+            var implemented = catalog.Find(stage);
+            var after = implemented is null || implemented.Upstream.Count == 0 ? "" : $" (after {string.Join(", ", implemented.Upstream)})";
+            High($"  {stage,-18}{(implemented is null ? "not available in this build" : "stage")}{after}");
+        }
+        High("  Status            what would rerun and why");
+        High("  Verify            re-hash every artefact against its manifest");
+        High("  Clean             remove the experiment's view");
+        High("  List              this list");
+        High("  Test / Build      (build.sh only) run the tests / build the solution");
+        return true;
+    }
+}

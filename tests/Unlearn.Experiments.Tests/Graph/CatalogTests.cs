@@ -1,0 +1,44 @@
+using Unlearn.Experiments.Graph;
+using Unlearn.TestStages;
+
+namespace Unlearn.Experiments.Tests.Graph;
+
+public sealed class CatalogTests
+{
+    [Fact]
+    public void ChainTo_Saliency_IsItsUpstreamClosureInGraphOrder()
+    {
+        var chain = TestCatalog.Create().ChainTo("Saliency").Select(s => s.Name);
+
+        Assert.Equal(["BuildExamples", "CacheActivations", "Saliency"], chain);
+    }
+
+    [Fact]
+    public void ChainTo_PruneVocab_NeedsNoOtherStage()
+    {
+        Assert.Equal(["PruneVocab"], TestCatalog.Create().ChainTo("PruneVocab").Select(s => s.Name));
+    }
+
+    [Fact]
+    public void Create_StageAssembly_AddsItsStages()
+    {
+        var catalog = StageCatalog.Create([typeof(TestCatalog).Assembly.Location]);
+
+        Assert.NotNull(catalog.Find("Saliency"));
+        Assert.IsType<TestSaliency>(catalog.Get("Saliency"));
+    }
+
+    [Fact]
+    public void Constructor_TwoStagesWithOneName_IsRefused()
+    {
+        Assert.Throws<InvalidOperationException>(() => new StageCatalog([new TestSaliency(), new TestSaliency()]));
+    }
+
+    [Fact]
+    public void Default_ProductStages_AreOnlyRealImplementations()
+    {
+        // The product assembly may hold only real stages: none of the test doubles' types leak into it.
+        Assert.DoesNotContain(StageCatalog.Default.Stages, s => s.GetType().Assembly == typeof(TestCatalog).Assembly);
+        Assert.All(StageCatalog.Default.Stages, s => Assert.Contains(s.Name, StageCatalog.GraphOrder));
+    }
+}

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using Unlearn.Experiments.Tests.Support;
+using Unlearn.TestStages;
+
+namespace Unlearn.Experiments.Tests.Graph;
+
+// Real `dotnet msbuild build/Unlearn.proj` invocations, with the test stages loaded as a stage assembly.
+public sealed class MsBuildTests : IDisposable
+{
+    private readonly TestRepository repository = new();
+
+    public void Dispose() => repository.Dispose();
+
+    private (int ExitCode, string Output) MsBuild(string target)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[]
+        {
+            "msbuild", SourceTree.PathOf("build/Unlearn.proj"), "-nologo", "-nodeReuse:false", "-v:m", $"-t:{target}",
+            "-p:Experiment=exp", $"-p:RepositoryRoot={repository.Root}",
+            $"-p:StageAssemblies={Path.Combine(AppContext.BaseDirectory, "Unlearn.TestStages.dll")}",
+            $"-p:UnlearnTasksConfiguration={SourceTree.Configuration}",
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        // The in-process builds use TestCatalog.Numerics (managed GEMM); make MSBuild resolve the same.
+        start.Environment["UNLEARN_GEMM"] = "managed";
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        return Worker.Finish(Process.Start(start)!, TimeSpan.FromSeconds(120));
+    }
+
+    [Fact]
+    public void Status_AfterAChange_PrintsTheTableWithTheRerunReason()
+    {
+        repository.WriteExperiment(TestRepository.Yaml());
+        repository.Build("Saliency");
+        repository.WriteExperiment(TestRepository.Yaml(saliency: "C: 0.5\nprune_fraction: 0.1"));
+
+        var (exitCode, output) = MsBuild("Status");
+
+        Assert.True(exitCode == 0, output);
+        var lines = output.Split('\n').Select(l => l.Trim()).ToArray();
+        Assert.Contains(lines, l => l.StartsWith("CacheActivations", StringComparison.Ordinal) && l.Contains("up to date", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("Saliency", StringComparison.Ordinal) && l.Contains("would run", StringComparison.Ordinal)
+            && l.Contains("saliency.C 2 → 0.5", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("Evaluate", StringComparison.Ordinal) && l.Contains("not available", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Saliency_YamlError_IsReportedAsAClickableMsBuildError()
+    {
+        var yaml = TestRepository.Yaml(saliency: "C: 2\nprune_fracton: 0.1");
+        var path = repository.WriteExperiment(yaml);
+        var line = Array.FindIndex(yaml.Split('\n'), l => l.Contains("prune_fracton", StringComparison.Ordinal)) + 1;
+
+        var (exitCode, output) = MsBuild("Saliency");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains($"{path}({line},3): error UL1001: Unknown key 'prune_fracton' in saliency. Did you mean 'prune_fraction'?", output, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,66 @@
+using Unlearn.Experiments.Graph;
+using Unlearn.TestStages;
+
+namespace Unlearn.Experiments.Tests.Graph;
+
+public sealed class StatusTests : IDisposable
+{
+    private readonly TestRepository repository = new();
+
+    public void Dispose() => repository.Dispose();
+
+    [Fact]
+    public void Status_NothingBuilt_SaysEveryAvailableStageWouldRun()
+    {
+        repository.WriteExperiment(TestRepository.Yaml());
+
+        var plan = repository.Open().Status().ToDictionary(p => p.Stage);
+
+        Assert.Equal(StagePlan.WouldRun, plan["BuildExamples"].Plan);
+        Assert.Equal("no previous run", plan["Saliency"].Reason);
+        Assert.Equal(StagePlan.NotAvailable, plan["Repair"].Plan);
+        Assert.Equal(StagePlan.NotAvailable, plan["Evaluate"].Plan);
+        Assert.Equal(["BuildExamples", "CacheActivations", "Saliency", "PruneVocab", "Repair", "Evaluate"], plan.Keys.ToArray());
+    }
+
+    [Fact]
+    public void Status_AfterAChange_PredictsTheRerunWithoutRunningIt()
+    {
+        repository.WriteExperiment(TestRepository.Yaml());
+        repository.Build("Saliency");
+        repository.WriteExperiment(TestRepository.Yaml(activations: TestRepository.DefaultActivations + "\npooling: last"));
+        var entriesBefore = Directory.GetDirectories(Path.Combine(repository.Artifacts, "cache")).Length;
+
+        var plan = repository.Open().Status().ToDictionary(p => p.Stage);
+
+        Assert.Equal(StagePlan.UpToDate, plan["BuildExamples"].Plan);
+        Assert.Equal(StagePlan.WouldRun, plan["CacheActivations"].Plan);
+        Assert.Equal("activations.pooling mean → last", plan["CacheActivations"].Reason);
+        Assert.Equal("upstream CacheActivations changed (activations.pooling mean → last)", plan["Saliency"].Reason);
+        Assert.Equal(entriesBefore, Directory.GetDirectories(Path.Combine(repository.Artifacts, "cache")).Length);
+    }
+
+    [Fact]
+    public void Status_EntryMadeByAnotherExperiment_WouldRestore()
+    {
+        repository.WriteExperiment(TestRepository.Yaml(name: "first"), "first");
+        repository.WriteExperiment(TestRepository.Yaml(name: "second"), "second");
+        repository.Build("BuildExamples", experiment: "first");
+
+        var plan = repository.Open("second").Status().First(p => p.Stage == "BuildExamples");
+
+        Assert.Equal(StagePlan.WouldRestore, plan.Plan);
+    }
+
+    [Fact]
+    public void Status_ForcedStage_WouldRun()
+    {
+        repository.WriteExperiment(TestRepository.Yaml());
+        repository.Build("PruneVocab");
+
+        var plan = repository.Open(force: ["PruneVocab"]).Status().First(p => p.Stage == "PruneVocab");
+
+        Assert.Equal(StagePlan.WouldRun, plan.Plan);
+        Assert.Equal("forced (--force PruneVocab)", plan.Reason);
+    }
+}

@@ -1,0 +1,151 @@
+using Unlearn.Experiments.Diagnostics;
+using Unlearn.Experiments.Schema;
+using Unlearn.TestStages;
+
+namespace Unlearn.Experiments.Tests.Loading;
+
+public sealed class SchemaValidationTests : LoaderTestBase
+{
+    [Fact]
+    public void Load_ValidExperiment_FillsEveryDefault()
+    {
+        var config = Load(TestRepository.Yaml()).Config;
+
+        Assert.Equal(new ExperimentConfig().Seed, config.Seed);
+        Assert.Equal(Pooling.Mean, config.Activations.Pooling);
+        Assert.True(config.Activations.ExcludeSpecial);
+        Assert.Equal(0.1, config.Saliency.PruneFraction);
+        Assert.Equal(SaliencyMethod.L1Logistic, config.Saliency.Method);
+        Assert.Equal(VocabMatch.Word, config.Vocab.Match);
+        Assert.Equal(16, config.Repair.Lora.Rank);
+    }
+
+    [Fact]
+    public void Load_UnknownKey_ReportsLineColumnAndNearestKey()
+    {
+        var yaml = TestRepository.Yaml(saliency: "prune_fracton: 0.2");
+
+        var error = Single(Errors(yaml), DiagnosticCodes.UnknownKey);
+
+        var lines = yaml.Split('\n');
+        var line = Array.FindIndex(lines, l => l.Contains("prune_fracton", StringComparison.Ordinal)) + 1;
+        Assert.Equal(line, error.Line);
+        Assert.Equal(lines[line - 1].IndexOf("prune_fracton", StringComparison.Ordinal) + 1, error.Column);
+        Assert.Contains("Did you mean 'prune_fraction'?", error.Message, StringComparison.Ordinal);
+        Assert.Equal("saliency.prune_fracton", error.FieldPath);
+    }
+
+    [Fact]
+    public void Load_KeyInWrongSection_NamesTheSectionItBelongsTo()
+    {
+        var error = Single(Errors(TestRepository.Yaml(saliency: "pooling: last")), DiagnosticCodes.UnknownKey);
+
+        Assert.Contains("activations.pooling", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_SeveralProblems_ReportsAllOfThemAtOnce()
+    {
+        var yaml = TestRepository.Yaml(saliency: "C: abc\nprune_fraction: 2\nstandardise: true", activations: "pooling: maen");
+
+        var errors = Errors(yaml);
+
+        Assert.True(errors.Count >= 4, string.Join("\n", errors));
+        Assert.Contains(errors, e => e.FieldPath == "saliency.C" && e.Code == DiagnosticCodes.WrongType);
+        Assert.Contains(errors, e => e.FieldPath == "saliency.prune_fraction" && e.Code == DiagnosticCodes.OutOfRange);
+        Assert.Contains(errors, e => e.Message.Contains("Did you mean 'standardize'?", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Message.Contains("Did you mean 'mean'?", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_OutOfRangeValue_StatesTheAllowedRange()
+    {
+        var error = Single(Errors(TestRepository.Yaml(saliency: "prune_fraction: 0")), DiagnosticCodes.OutOfRange);
+
+        Assert.Contains("> 0 and <= 1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_QuotedNumber_IsRejectedAsText()
+    {
+        var error = Single(Errors(TestRepository.Yaml(activations: "batch_size: \"8\"")), DiagnosticCodes.WrongType);
+
+        Assert.Contains("remove the quotes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_YesAsBoolean_IsRejectedWithHint()
+    {
+        var error = Single(Errors(TestRepository.Yaml(saliency: "t_test: yes")), DiagnosticCodes.WrongType);
+
+        Assert.Contains("write true or false", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_ScalarWhereListBelongs_SaysHowToWriteAList()
+    {
+        var error = Single(Errors(TestRepository.Yaml(activations: "sites: attn.out")), DiagnosticCodes.WrongType);
+
+        Assert.Contains("must be a list", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_UnavailableMethod_SaysNotAvailableYet()
+    {
+        var error = Single(Errors(TestRepository.Yaml(saliency: "method: fisher")), DiagnosticCodes.NotAvailable);
+
+        Assert.Contains("not available yet", error.Message, StringComparison.Ordinal);
+        Assert.Contains("l1-logistic", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_UnknownSite_SuggestsNearestSite()
+    {
+        var error = Single(Errors(TestRepository.Yaml(activations: "sites: [attn.out, mlp.outt]")), DiagnosticCodes.OutOfRange);
+
+        Assert.Contains("Did you mean 'mlp.out'?", error.Message, StringComparison.Ordinal);
+        Assert.Equal("activations.sites[1]", error.FieldPath);
+    }
+
+    [Fact]
+    public void Load_MissingRequiredKey_NamesIt()
+    {
+        var yaml = TestRepository.Yaml().Replace("model: ../models/stories260K\n", "", StringComparison.Ordinal);
+
+        var error = Single(Errors(yaml), DiagnosticCodes.MissingKey);
+
+        Assert.Equal("model", error.FieldPath);
+    }
+
+    [Fact]
+    public void Load_CAndCGridBoth_IsAnInvalidCombination()
+    {
+        var error = Single(Errors(TestRepository.Yaml(saliency: "C: 2\nC_grid: [0.5, 1]")), DiagnosticCodes.InvalidCombination);
+
+        Assert.Equal("saliency.C", error.FieldPath);
+    }
+
+    [Fact]
+    public void Load_ReservedName_IsRefused()
+    {
+        var error = Single(Errors(TestRepository.Yaml(name: "cache")), DiagnosticCodes.OutOfRange);
+
+        Assert.Equal("name", error.FieldPath);
+    }
+
+    [Fact]
+    public void Load_ExpectationWithUnknownMetric_SuggestsNearestMetric()
+    {
+        var error = Single(Errors(TestRepository.Yaml(extra: "expect:\n  hybrid.target_rat: {max: 0.1}")), DiagnosticCodes.UnknownKey);
+
+        Assert.Contains("Did you mean 'target_rate'?", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_ExpectationOfVariantNotEvaluated_IsRefused()
+    {
+        var error = Single(Errors(TestRepository.Yaml(extra: "expect:\n  hybrid+repair.perplexity_ratio: {max: 1.25}")), DiagnosticCodes.InvalidCombination);
+
+        Assert.Contains("does not list", error.Message, StringComparison.Ordinal);
+    }
+}

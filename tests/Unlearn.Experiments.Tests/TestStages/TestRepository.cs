@@ -1,0 +1,102 @@
+// A throw-away repository for one test (shared by the Experiments and Cli tests): a ".git" marker (so the repository root is found), the
+// stories260K model folder copied from Data/, a supplied-examples file, and helpers to write
+// experiment YAML files and to build them with the test stages.
+using Unlearn.Experiments.Graph;
+
+namespace Unlearn.TestStages;
+
+public sealed class TestRepository : IDisposable
+{
+    public const string ExamplesJson = """
+        {"concept_examples": ["the children play in the park", "they play a game of tag", "we play with the red ball",
+                              "she wants to play outside today", "the dog likes to play fetch", "they play together all day"],
+         "background_examples": ["the sun is warm and bright", "mom made a big cake", "the bird sang a happy song",
+                                 "he read a book about ships", "the cat slept on the mat", "it rained all night long"]}
+        """;
+
+    public TestRepository()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "unlearn-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(Root, ".git"));
+        Directory.CreateDirectory(Path.Combine(Root, "experiments"));
+        var model = Path.Combine(Root, "models", "stories260K");
+        Directory.CreateDirectory(model);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "Data", "stories260K")))
+        {
+            File.Copy(file, Path.Combine(model, Path.GetFileName(file)));
+            File.SetAttributes(Path.Combine(model, Path.GetFileName(file)), FileAttributes.Normal);
+        }
+        WriteFile("data/examples.json", ExamplesJson);
+    }
+
+    public string Root { get; }
+
+    public string Artifacts => Path.Combine(Root, "artifacts");
+
+    public string ModelFolder => Path.Combine(Root, "models", "stories260K");
+
+    public const string DefaultExamples = "supplied: ../data/examples.json\nmin_words: 3";
+    public const string DefaultActivations = "sites: [attn.out, mlp.out]\nlayers: last 2";
+    public const string DefaultSaliency = "C: 2\nprune_fraction: 0.1";
+
+    /// <summary>A complete experiment for the test stages; a section argument replaces that section's body.</summary>
+    public static string Yaml(string name = "exp", string? saliency = null, string? activations = null, string? examples = null, string extra = "") => $"""
+        name: {name}
+        model: ../models/stories260K
+        concept:
+          terms: [play, plays]
+          test_prompts: ["Once upon a time"]
+        examples:
+        {Indent(examples ?? DefaultExamples)}
+        activations:
+        {Indent(activations ?? DefaultActivations)}
+        saliency:
+        {Indent(saliency ?? DefaultSaliency)}
+        repair:
+          enabled: false
+        evaluate:
+          variants: [base, concept, vocab, hybrid]
+        {extra}
+        """;
+
+    /// <summary>Writes experiments/NAME.yaml and returns its path.</summary>
+    public string WriteExperiment(string yaml, string name = "exp") => WriteFile($"experiments/{name}.yaml", yaml);
+
+    public string WriteFile(string relativePath, string content)
+    {
+        var path = Path.Combine(Root, relativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    public ExperimentGraph Open(string experiment = "exp", IReadOnlyCollection<string>? force = null, IBuildLog? log = null, string? target = null) =>
+        ExperimentGraph.Open(new GraphOptions
+        {
+            Experiment = experiment,
+            RepositoryRoot = Root,
+            Catalog = TestCatalog.Create(),
+            Force = force ?? [],
+            Log = log ?? NullBuildLog.Instance,
+            Numerics = TestCatalog.Numerics,
+            Target = target,
+        });
+
+    /// <summary>Builds the target in a fresh graph (as a new build would) and returns outcomes by stage.</summary>
+    public IReadOnlyDictionary<string, StageOutcome> Build(string target = "Saliency", string experiment = "exp", IReadOnlyCollection<string>? force = null, IBuildLog? log = null) =>
+        Open(experiment, force, log, target).Run(target).ToDictionary(o => o.Stage);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static string Indent(string lines) =>
+        string.Join("\n", lines.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => "  " + l.TrimEnd()));
+}
