@@ -111,6 +111,7 @@ public sealed partial class ExperimentGraph
             new StageLog(stage.Name, options.Log), Numerics, cancellationToken);
         try
         {
+            Numerics.Apply();
             stage.Run(context);
             cancellationToken.ThrowIfCancellationRequested();
         }

@@ -1,12 +1,11 @@
 // The resolved number-changing settings: "auto" becomes the provider actually used, 0 threads becomes
 // the actual thread count. Keys record resolved values, so a result computed with OpenBLAS is never
 // reused for a managed-GEMM run on a machine without it.
-// Resolution mirrors the GEMM selection rule (UNLEARN_GEMM, else OpenBLAS when libopenblas.so.0
-// loads, else managed) and UNLEARN_THREADS; once Unlearn.Numerics' Gemm.Current is available to this
-// project, ResolveProvider should ask it instead.
-using System.Globalization;
-using System.Runtime.InteropServices;
+// Resolution asks the engine itself: Gemm.Current (UNLEARN_GEMM, else OpenBLAS when libopenblas.so.0 loads,
+// else managed) and Parallelism.ThreadCount (UNLEARN_THREADS, else the processor count).
 using Unlearn.Experiments.Schema;
+using Unlearn.Numerics.Threading;
+using GemmProviders = Unlearn.Numerics.Gemm.Gemm;
 
 namespace Unlearn.Experiments.Graph;
 
@@ -22,30 +21,20 @@ public sealed record NumericsEnvironment(string Gemm, int Threads, string Dtype)
         return new NumericsEnvironment(gemm, threads, ExperimentSchema.ChoiceName(settings.Dtype));
     }
 
-    private static string ResolveProvider()
-    {
-        var requested = Environment.GetEnvironmentVariable("UNLEARN_GEMM");
-        if (!string.IsNullOrWhiteSpace(requested))
-        {
-            var known = ExperimentSchema.ChoicesOf(typeof(GemmProvider)).Select(c => c.Name).Where(n => n != "auto").ToArray();
-            return known.Contains(requested.Trim())
-                ? requested.Trim()
-                : throw new InvalidOperationException($"UNLEARN_GEMM='{requested}' is not one of {string.Join(", ", known)}.");
-        }
-        foreach (var name in new[] { "libopenblas.so.0", "libopenblas.so" })
-        {
-            if (NativeLibrary.TryLoad(name, out var handle))
-            {
-                NativeLibrary.Free(handle);
-                return "openblas";
-            }
-        }
-        return "managed";
-    }
+    private static string ResolveProvider() => GemmProviders.Current.Name;
 
-    private static int? ThreadsFromEnvironment()
+    private static int? ThreadsFromEnvironment() => Parallelism.ThreadCount;
+
+    /// <summary>Makes the engine use these settings (the GEMM provider and thread count stages then compute with).</summary>
+    public void Apply()
     {
-        var text = Environment.GetEnvironmentVariable("UNLEARN_THREADS");
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var threads) && threads > 0 ? threads : null;
+        if (GemmProviders.Current.Name != Gemm)
+        {
+            GemmProviders.Use(GemmProviders.Create(Gemm));
+        }
+        if (Parallelism.ThreadCount != Threads)
+        {
+            Parallelism.ThreadCount = Threads;
+        }
     }
 }
