@@ -61,15 +61,15 @@ public sealed class RepositoryFilesTests
     }
 
     [Theory]
-    [InlineData("chair-3B", "Llama-3.2-3B-Instruct", 28, 3072, 8192)]
-    [InlineData("chair-1B", "Llama-3.2-1B-Instruct", 16, 2048, 8192)]
-    public void ChairExperiment_AgainstItsModelsConfig_PassesEveryCheck(string name, string model, int layers, int hidden, int intermediate)
+    [InlineData("chair-3B", "Llama-3.2-3B-Instruct", 28, 3072, 8192, 24)]
+    [InlineData("chair-1B", "Llama-3.2-1B-Instruct", 16, 2048, 8192, 32)]
+    public void ChairExperiment_AgainstItsModelsConfig_PassesEveryCheck(string name, string model, int layers, int hidden, int intermediate, int heads)
     {
         using var repository = new TestRepository();
         // Published shape of the model (config.json on the Hub); empty stand-ins for the other files, which
         // validation only checks for existence.
         repository.WriteFile($"models/{model}/config.json",
-            $$"""{"architectures": ["LlamaForCausalLM"], "model_type": "llama", "num_hidden_layers": {{layers}}, "hidden_size": {{hidden}}, "intermediate_size": {{intermediate}}, "vocab_size": 128256, "tie_word_embeddings": true}""");
+            $$"""{"architectures": ["LlamaForCausalLM"], "model_type": "llama", "num_hidden_layers": {{layers}}, "hidden_size": {{hidden}}, "intermediate_size": {{intermediate}}, "num_attention_heads": {{heads}}, "num_key_value_heads": 8, "head_dim": {{hidden / heads}}, "vocab_size": 128256, "max_position_embeddings": 131072, "rms_norm_eps": 1e-05, "rope_theta": 500000.0, "rope_scaling": {"factor": 32.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 8192, "rope_type": "llama3"}, "hidden_act": "silu", "tie_word_embeddings": true}""");
         repository.WriteFile($"models/{model}/tokenizer.json", "{}");
         repository.WriteFile("data/finetome-100k.jsonl", "");
         repository.WriteFile("data/chair-concept-def.json", File.ReadAllText(SourceTree.PathOf("data/chair-concept-def.json")));
