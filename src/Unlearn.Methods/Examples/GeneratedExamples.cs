@@ -29,9 +29,11 @@ public static class GeneratedExamples
         long newTokens = 0;
         var stops = new Dictionary<StopReason, int>();
         int fragments = 0;
-        for (int first = 0, batch = 0; first < options.StoryCount; first += options.BatchSize, batch++)
+        int end = options.FirstStory + options.StoryCount;
+        for (int first = options.FirstStory; first < end; first += options.BatchSize)
         {
-            int count = Math.Min(options.BatchSize, options.StoryCount - first);
+            int batch = first / options.BatchSize;
+            int count = Math.Min(options.BatchSize, end - first);
             var batchPrompts = new IReadOnlyList<int>[count];
             for (int i = 0; i < count; i++)
             {
@@ -61,7 +63,7 @@ public static class GeneratedExamples
                     candidates.Add(new ExampleCandidate(sentence, matcher.IsMatch(sentence) ? ExampleLabel.Concept : ExampleLabel.Background, SourceName));
                 }
             }
-            progress?.Report(first + count);
+            progress?.Report(first + count - options.FirstStory);
         }
         var details = new SortedDictionary<string, double>(StringComparer.Ordinal)
         {

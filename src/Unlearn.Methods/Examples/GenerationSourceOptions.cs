@@ -22,6 +22,10 @@ public sealed record GenerationSourceOptions
     /// number), so the texts depend on the batch size as well as the seed: it is part of the configuration.</summary>
     public int BatchSize { get; init; } = 32;
 
+    /// <summary>Index of the first story (a multiple of <see cref="BatchSize"/>): stories FirstStory … FirstStory + StoryCount − 1
+    /// are exactly those stories of a run starting at 0, so a long generation can be split into parts.</summary>
+    public int FirstStory { get; init; }
+
     internal void Validate()
     {
         if (Prompts.Count == 0 || Prompts.Any(string.IsNullOrWhiteSpace))
@@ -39,6 +43,10 @@ public sealed record GenerationSourceOptions
         if (BatchSize < 1)
         {
             throw new ExamplesException($"generate.batch_size must be at least 1 (got {BatchSize}).");
+        }
+        if (FirstStory < 0 || FirstStory % BatchSize != 0)
+        {
+            throw new ExamplesException($"generate.first_story must be a non-negative multiple of the batch size {BatchSize} (got {FirstStory}).");
         }
         try
         {

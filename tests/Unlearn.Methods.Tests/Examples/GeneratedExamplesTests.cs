@@ -75,6 +75,24 @@ public class GeneratedExamplesTests
     }
 
     [Fact]
+    public void Generate_SplitAtABatchBoundary_ConcatenatesToTheWholeRun()
+    {
+        var whole = Generate(SmallRun with { StoryCount = 8 });
+        var first = Generate(SmallRun with { StoryCount = 4 });
+        var second = Generate(SmallRun with { StoryCount = 4, FirstStory = 4 });
+
+        Assert.Equal(whole.Candidates, first.Candidates.Concat(second.Candidates));
+    }
+
+    [Fact]
+    public void Generate_FirstStoryOffBatchBoundary_Throws()
+    {
+        var error = Assert.Throws<ExamplesException>(() => Generate(SmallRun with { FirstStory = 3 }));
+
+        Assert.Contains("first_story", error.Message);
+    }
+
+    [Fact]
     public void Generate_StoriesCutByTheTokenLimit_DropTheirUnfinishedLastSentence()
     {
         var set = Generate(SmallRun with { MaxNewTokens = 20 });
