@@ -16,7 +16,7 @@ public class GeneratedExamplesTests
         Prompts = ["Once upon a time", "One day"],
         StoryCount = 6,
         MaxNewTokens = 48,
-        BatchSize = 4,
+        BatchSize = 16,
         Seed = 42,
     };
 
@@ -77,9 +77,9 @@ public class GeneratedExamplesTests
     [Fact]
     public void Generate_SplitAtABatchBoundary_ConcatenatesToTheWholeRun()
     {
-        var whole = Generate(SmallRun with { StoryCount = 8 });
-        var first = Generate(SmallRun with { StoryCount = 4 });
-        var second = Generate(SmallRun with { StoryCount = 4, FirstStory = 4 });
+        var whole = Generate(SmallRun with { StoryCount = 8, BatchSize = 4 });
+        var first = Generate(SmallRun with { StoryCount = 4, BatchSize = 4 });
+        var second = Generate(SmallRun with { StoryCount = 4, BatchSize = 4, FirstStory = 4 });
 
         Assert.Equal(whole.Candidates, first.Candidates.Concat(second.Candidates));
     }
@@ -87,7 +87,7 @@ public class GeneratedExamplesTests
     [Fact]
     public void Generate_FirstStoryOffBatchBoundary_Throws()
     {
-        var error = Assert.Throws<ExamplesException>(() => Generate(SmallRun with { FirstStory = 3 }));
+        var error = Assert.Throws<ExamplesException>(() => Generate(SmallRun with { FirstStory = 3, BatchSize = 4 }));
 
         Assert.Contains("first_story", error.Message);
     }
@@ -109,9 +109,10 @@ public class GeneratedExamplesTests
         using var second = new TemporaryFolder();
         var tokenizer = BundledModel.Stories260K.RequireTokenizer();
         var options = new ExampleOptions { ConceptCount = 4, BackgroundCount = 4, HeldOutFraction = 0.25, Seed = 3 };
+        var candidates = Generate(SmallRun with { StoryCount = 12, MaxNewTokens = 96 });
 
-        ExampleBuilder.Build(Generate(SmallRun with { StoryCount = 12, MaxNewTokens = 96 }), options, tokenizer).Write(first.Path);
-        ExampleBuilder.Build(Generate(SmallRun with { StoryCount = 12, MaxNewTokens = 96 }), options, tokenizer).Write(second.Path);
+        ExampleBuilder.Build(candidates, options, tokenizer).Write(first.Path);
+        ExampleBuilder.Build(candidates, options, tokenizer).Write(second.Path);
 
         foreach (var file in new[] { ExampleSet.TrainingFile, ExampleSet.HeldOutFile, ExampleSet.StatsFile })
         {
@@ -119,5 +120,6 @@ public class GeneratedExamplesTests
         }
         var training = ExampleFile.Read(first.File(ExampleSet.TrainingFile));
         Assert.Equal((3, 3), (training.Concept.Count, training.Background.Count));
+        Assert.All(training.Concept, t => Assert.Contains(t, candidates.Candidates.Where(c => c.Label == ExampleLabel.Concept).Select(c => c.Text)));
     }
 }
