@@ -132,6 +132,33 @@ public class SaliencyArtefactsTests
     }
 
     [Fact]
+    public void Run_ZeroPruneFraction_WritesAMaskFileWithNoMasks()
+    {
+        using var folder = new TemporaryFolder();
+        var result = Run(folder, new SaliencyOptions { PruneFraction = 0 });
+
+        Assert.Equal(0, result.Budget);
+        Assert.Empty(result.Selected);
+        Assert.True(SaliencyArtefacts.LoadEdits(folder.Path).IsEmpty);
+    }
+
+    [Fact]
+    public void Probe_TTestWeighting_IsRecordedAndScalesTheScores()
+    {
+        using var plain = new TemporaryFolder();
+        using var weighted = new TemporaryFolder();
+        var sites = Planted()[..1];
+        var unweighted = Run(plain, new SaliencyOptions { PruneFraction = 0.01 }, sites);
+
+        var result = Run(weighted, new SaliencyOptions { PruneFraction = 0.01, Probe = new() { TTestWeighting = true } }, sites);
+
+        using var json = JsonDocument.Parse(File.ReadAllText(weighted.File(SaliencyAnalysis.ProbeFile)));
+        Assert.True(json.RootElement.GetProperty("sites").GetProperty("layers.2.attn.out").GetProperty("ttest_weighting").GetBoolean());
+        Assert.True(result.Sites[0].Scores[5] > 10 * unweighted.Sites[0].Scores[5], "a planted shift has p ≪ 1e-10, so −log10 p > 10");
+        Assert.Equal(5, result.Selected.Single().Unit);
+    }
+
+    [Fact]
     public void Edits_CorrectedMapping_SilenceExactlyTheScoredCoordinates()
     {
         using var folder = new TemporaryFolder();
