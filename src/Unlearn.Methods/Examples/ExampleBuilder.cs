@@ -80,6 +80,15 @@ public static class ExampleBuilder
             dropped[(int)DropReason.Surplus, label] = available[label].Count - wanted[label];
         }
 
+        var candidatesBySource = new SortedDictionary<string, int[]>(StringComparer.Ordinal);
+        foreach (var candidate in candidates.Candidates)
+        {
+            if (!candidatesBySource.TryGetValue(candidate.Source, out var counts))
+            {
+                candidatesBySource[candidate.Source] = counts = new int[2];
+            }
+            counts[(int)candidate.Label]++;
+        }
         var keptBySource = new SortedDictionary<string, int[]>(StringComparer.Ordinal);
         for (int label = 0; label < 2; label++)
         {
@@ -102,7 +111,7 @@ public static class ExampleBuilder
         }
         var stats = new ExampleStats(
             options, candidates.Sources, candidateCounts, dropped, [available[0].Count, available[1].Count],
-            [training[0].Count, training[1].Count], [heldOut[0].Count, heldOut[1].Count], keptBySource, wordSummaries, tokenSummaries);
+            [training[0].Count, training[1].Count], [heldOut[0].Count, heldOut[1].Count], candidatesBySource, keptBySource, wordSummaries, tokenSummaries);
         return new ExampleSet(Lists(training), Lists(heldOut), stats);
     }
 

@@ -43,7 +43,7 @@ public sealed class ExampleStats
 {
     internal ExampleStats(
         ExampleOptions options, IReadOnlyList<SourceSummary> sources, int[] candidates, int[,] dropped, int[] available,
-        int[] training, int[] heldOut, IReadOnlyDictionary<string, int[]> keptBySource,
+        int[] training, int[] heldOut, IReadOnlyDictionary<string, int[]> candidatesBySource, IReadOnlyDictionary<string, int[]> keptBySource,
         LengthSummary[] words, LengthSummary[]? tokens)
     {
         Options = options;
@@ -53,6 +53,7 @@ public sealed class ExampleStats
         AvailableCounts = available;
         TrainingCounts = training;
         HeldOutCounts = heldOut;
+        CandidatesBySource = candidatesBySource;
         KeptBySource = keptBySource;
         Words = words;
         Tokens = tokens;
@@ -73,6 +74,9 @@ public sealed class ExampleStats
     public IReadOnlyList<int> TrainingCounts { get; }
 
     public IReadOnlyList<int> HeldOutCounts { get; }
+
+    /// <summary>Candidates per source: [concept, background].</summary>
+    public IReadOnlyDictionary<string, int[]> CandidatesBySource { get; }
 
     /// <summary>Kept examples (training + held-out) per source: [concept, background].</summary>
     public IReadOnlyDictionary<string, int[]> KeptBySource { get; }
@@ -101,7 +105,10 @@ public sealed class ExampleStats
                 writer.WriteString("kind", source.Kind);
                 writer.WriteNumber("documents", source.Documents);
                 writer.WriteNumber("candidates", source.Candidates);
+                int[] found = CandidatesBySource.GetValueOrDefault(source.Source) ?? [0, 0];
                 int[] kept = KeptBySource.GetValueOrDefault(source.Source) ?? [0, 0];
+                writer.WriteNumber("candidates_concept", found[0]);
+                writer.WriteNumber("candidates_background", found[1]);
                 writer.WriteNumber("kept_concept", kept[0]);
                 writer.WriteNumber("kept_background", kept[1]);
                 writer.WriteStartObject("details");

@@ -149,5 +149,8 @@ public class ExampleBuilderTests
         Assert.Equal((2, 2), (heldOut.Concept.Count, heldOut.Background.Count));
         Assert.Equal(10, stats.RootElement.GetProperty("dropped").GetProperty("surplus").GetProperty("background").GetInt32());
         Assert.Equal(18, stats.RootElement.GetProperty("training").GetProperty("concept").GetInt32());
+        var source = stats.RootElement.GetProperty("sources").EnumerateArray().Single();
+        Assert.Equal((20, 30), (source.GetProperty("candidates_concept").GetInt32(), source.GetProperty("candidates_background").GetInt32()));
+        Assert.Equal((20, 20), (source.GetProperty("kept_concept").GetInt32(), source.GetProperty("kept_background").GetInt32()));
     }
 }
