@@ -17,6 +17,9 @@ public sealed record ModelLoadOptions
 
     /// <summary>Load the tokenizer found in the folder (an absent tokenizer is not an error).</summary>
     public bool LoadTokenizer { get; init; } = true;
+
+    /// <summary>A tokenizer file or folder to use instead of the model folder's own.</summary>
+    public string? TokenizerPath { get; init; }
 }
 
 public sealed class PretrainedModel : IDisposable
@@ -92,7 +95,11 @@ public sealed class PretrainedModel : IDisposable
             throw;
         }
         Tokenizer? tokenizer = null;
-        if (options.LoadTokenizer && TokenizerFiles.Any(f => File.Exists(Path.Combine(folder, f))))
+        if (options.LoadTokenizer && options.TokenizerPath is { } tokenizerPath)
+        {
+            tokenizer = Tokenizer.Load(tokenizerPath);
+        }
+        else if (options.LoadTokenizer && TokenizerFiles.Any(f => File.Exists(Path.Combine(folder, f))))
         {
             tokenizer = Tokenizer.Load(folder);
         }

@@ -106,7 +106,7 @@ public sealed partial class ExperimentGraph
         var partial = store.CreatePartial(key);
         Log(BuildLogLevel.Info, $"{stage.Name}: running ({reason})");
         var meter = PeakMemoryMeter.Start();
-        var context = new StageContext(Config, stage.Name, key, partial, upstream,
+        var context = new StageContext(Config, stage.Name, key, (JsonObject)document.DeepClone(), partial, upstream,
             new StageProgress(stage.Name, options.Log, options.Time, options.ProgressInterval),
             new StageLog(stage.Name, options.Log), Numerics, cancellationToken);
         try

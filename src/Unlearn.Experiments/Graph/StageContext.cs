@@ -1,6 +1,7 @@
 // Everything a running stage gets from the framework: the resolved experiment, where to write, where
 // its upstream stages' outputs are, progress and log sinks, cancellation, the seed and the resolved
 // numeric settings.
+using System.Text.Json.Nodes;
 using Unlearn.Experiments.Schema;
 
 namespace Unlearn.Experiments.Graph;
@@ -11,6 +12,7 @@ public sealed class StageContext
         ExperimentConfig config,
         string stageName,
         string key,
+        JsonObject keyDocument,
         string outputDirectory,
         IReadOnlyDictionary<string, string> upstreamDirectories,
         StageProgress progress,
@@ -21,6 +23,7 @@ public sealed class StageContext
         Config = config;
         StageName = stageName;
         Key = key;
+        KeyDocument = keyDocument;
         OutputDirectory = outputDirectory;
         UpstreamDirectories = upstreamDirectories;
         Progress = progress;
@@ -36,6 +39,14 @@ public sealed class StageContext
 
     /// <summary>This run's content key (64 hex characters).</summary>
     public string Key { get; }
+
+    /// <summary>The canonical document this run's key was computed from (config section, upstream keys, input digests, settings).</summary>
+    public JsonObject KeyDocument { get; }
+
+    /// <summary>The SHA-256 of an external input's file as it entered the key (e.g. ("model weights", "model.safetensors")).</summary>
+    public string InputDigest(string inputName, string fileLabel) =>
+        KeyDocument["inputs"]?[inputName]?[fileLabel]?.GetValue<string>()
+            ?? throw new InvalidOperationException($"{StageName} declared no external input '{inputName}' with a file '{fileLabel}'.");
 
     /// <summary>The (partial) folder to write every output into; it becomes the store entry on success.</summary>
     public string OutputDirectory { get; }

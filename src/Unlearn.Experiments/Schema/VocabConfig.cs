@@ -10,11 +10,8 @@ public sealed record VocabConfig
     [Key("match", Doc = "How a vocabulary entry matches a term.")]
     public VocabMatch Match { get; init; } = VocabMatch.Word;
 
-    [Key("include_capitalised", Doc = "Also add the ids of each term encoded capitalised.")]
-    public bool IncludeCapitalised { get; init; } = true;
-
-    [Key("include_space_variants", Doc = "Also add the ids of each term encoded with and without a leading space.")]
-    public bool IncludeSpaceVariants { get; init; } = true;
+    [Key("include_encodings", Doc = "Also mask each term's own encoding (with and without a leading space, lower-case and capitalised) when it is a single token.")]
+    public bool IncludeEncodings { get; init; } = true;
 
     [Key("zero_embeddings", Doc = "Zero the input-embedding rows of the masked tokens (the shared row when embeddings are tied).")]
     public bool ZeroEmbeddings { get; init; } = true;

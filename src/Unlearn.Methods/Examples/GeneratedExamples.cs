@@ -23,7 +23,7 @@ public static class GeneratedExamples
         IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         options.Validate();
-        var prompts = options.Prompts.Select(p => tokenizer.Encode(p).ToArray()).ToArray();
+        var prompts = options.Prompts.Select(p => (options.EncodePrompt?.Invoke(p) ?? tokenizer.Encode(p)).ToArray()).ToArray();
         var generator = new Generator(model);
         var candidates = new List<ExampleCandidate>();
         long newTokens = 0;
@@ -51,7 +51,9 @@ public static class GeneratedExamples
             {
                 newTokens += result.NewIds.Length;
                 stops[result.StopReason] = stops.GetValueOrDefault(result.StopReason) + 1;
-                string story = tokenizer.Decode([.. result.PromptIds, .. result.NewIds], skipSpecialTokens: true);
+                string story = options.PromptIsText
+                    ? tokenizer.Decode([.. result.PromptIds, .. result.NewIds], skipSpecialTokens: true)
+                    : tokenizer.Decode(result.NewIds, skipSpecialTokens: true);
                 var sentences = Text.SentenceSplitter.Split(story).ToList();
                 if (result.StopReason != StopReason.StopToken && sentences.Count > 0 && !EndsSentence(sentences[^1]))
                 {

@@ -26,6 +26,14 @@ public sealed record GenerationSourceOptions
     /// are exactly those stories of a run starting at 0, so a long generation can be split into parts.</summary>
     public int FirstStory { get; init; }
 
+    /// <summary>How a seed prompt becomes token ids; null encodes it as text with the tokenizer's BOS handling. Instruction
+    /// models pass a chat rendering (the prompt as a user turn, with the generation prompt).</summary>
+    public Func<string, IReadOnlyList<int>>? EncodePrompt { get; init; }
+
+    /// <summary>Whether the prompt's own text is part of the story that is split into sentences (true for plain
+    /// continuation; false for a chat rendering, whose template text is not prose).</summary>
+    public bool PromptIsText { get; init; } = true;
+
     internal void Validate()
     {
         if (Prompts.Count == 0 || Prompts.Any(string.IsNullOrWhiteSpace))

@@ -1,8 +1,10 @@
 // Vocabulary edits stored as JSON (vocab-edits.json):
 //   {"format": "unlearn-vocab-edits", "version": 1, "vocab_size": 512,
-//    "masked_logits": [337, ...], "zeroed_embedding_rows": [337, ...]}
+//    "masked_logits": [337, ...], "zeroed_embedding_rows": [337, ...], "zeroed_logits": []}
 // masked_logits get −∞ (never sampled); zeroed_embedding_rows read as zero vectors (with tied embeddings the
-// shared row is zeroed, which the forward pass handles). Ids ascending, each once.
+// shared row is zeroed, which the forward pass handles); zeroed_logits get 0 — the seed's zeroed lm_head rows,
+// kept only for comparison (a logit of 0 can still be sampled). Ids ascending, each once. zeroed_logits is
+// optional when reading.
 using System.Text.Json;
 using Unlearn.Models.Formats;
 
@@ -13,7 +15,7 @@ public static class VocabularyEditsFile
     public const string Format = "unlearn-vocab-edits";
     public const int Version = 1;
 
-    public static void Write(string path, int vocabSize, IEnumerable<int> maskedLogits, IEnumerable<int> zeroedEmbeddingRows)
+    public static void Write(string path, int vocabSize, IEnumerable<int> maskedLogits, IEnumerable<int> zeroedEmbeddingRows, IEnumerable<int>? zeroedLogits = null)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -24,6 +26,7 @@ public static class VocabularyEditsFile
             writer.WriteNumber("vocab_size", vocabSize);
             WriteIds(writer, "masked_logits", maskedLogits, vocabSize);
             WriteIds(writer, "zeroed_embedding_rows", zeroedEmbeddingRows, vocabSize);
+            WriteIds(writer, "zeroed_logits", zeroedLogits ?? [], vocabSize);
             writer.WriteEndObject();
         }
         buffer.WriteByte((byte)'\n');
@@ -56,7 +59,9 @@ public static class VocabularyEditsFile
             {
                 throw new ModelFormatException(path, "vocab_size is missing or not a positive integer.");
             }
-            return new ModelEdits(new Dictionary<string, int[]>(), ReadIds(path, root, "masked_logits", vocabSize), ReadIds(path, root, "zeroed_embedding_rows", vocabSize));
+            var zeroed = root.TryGetProperty("zeroed_logits", out _) ? ReadIds(path, root, "zeroed_logits", vocabSize) : [];
+            var rowMasks = zeroed.Length == 0 ? new Dictionary<string, int[]>() : new Dictionary<string, int[]> { [Transformer.WeightNames.LmHead] = zeroed };
+            return new ModelEdits(rowMasks, ReadIds(path, root, "masked_logits", vocabSize), ReadIds(path, root, "zeroed_embedding_rows", vocabSize));
         }
     }
 

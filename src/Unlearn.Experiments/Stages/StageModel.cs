@@ -1,0 +1,51 @@
+// How a stage opens the experiment's model: the folder's weights with the experiment's tokenizer (a separate
+// tokenizer path when the YAML gives one) and chat format, and the conversions from schema choices to the
+// runtime's types that several stages share.
+using Unlearn.Experiments.Schema;
+using Unlearn.Models;
+using Unlearn.Tokenizers;
+using Unlearn.Tokenizers.Chat;
+using RuntimeSite = Unlearn.Models.Hooks.SiteKind;
+
+namespace Unlearn.Experiments.Stages;
+
+internal static class StageModel
+{
+    public static PretrainedModel Load(ExperimentConfig config) =>
+        PretrainedModel.Load(config.Model.FullPath, new ModelLoadOptions { TokenizerPath = config.Tokenizer?.FullPath });
+
+    /// <summary>The chat template the experiment asks for: the YAML's choice, else the one detected from the tokenizer.</summary>
+    public static ChatTemplate Template(ExperimentConfig config, Tokenizer tokenizer) => config.ChatFormat switch
+    {
+        Schema.ChatFormat.Llama3 => ChatTemplate.For(Tokenizers.Chat.ChatFormat.Llama3),
+        Schema.ChatFormat.Llama2 => ChatTemplate.For(Tokenizers.Chat.ChatFormat.Llama2),
+        Schema.ChatFormat.ChatMl => ChatTemplate.For(Tokenizers.Chat.ChatFormat.ChatMl),
+        Schema.ChatFormat.Plain => ChatTemplate.For(Tokenizers.Chat.ChatFormat.Plain),
+        _ => tokenizer.DetectedChatTemplate,
+    };
+
+    /// <summary>The prompt as a user turn with the assistant's generation prompt, in the experiment's chat format.</summary>
+    public static IReadOnlyList<int> ChatPrompt(ExperimentConfig config, Tokenizer tokenizer, string prompt) =>
+        tokenizer.RenderChat([new ChatMessage("user", prompt)], addGenerationPrompt: true, Template(config, tokenizer)).Ids;
+
+    public static RuntimeSite Site(HookSite site) => site switch
+    {
+        HookSite.Input => RuntimeSite.Input,
+        HookSite.AttnOut => RuntimeSite.AttentionOutput,
+        HookSite.MlpAct => RuntimeSite.MlpActivation,
+        HookSite.MlpOut => RuntimeSite.MlpOutput,
+        HookSite.Residual => RuntimeSite.Residual,
+        _ => throw new ArgumentOutOfRangeException(nameof(site), site, null),
+    };
+
+    /// <summary>A per-purpose seed derived from the experiment seed, so two stages never share a random stream.</summary>
+    public static ulong Seed(int experimentSeed, string purpose)
+    {
+        ulong hash = 14695981039346656037UL;
+        foreach (char c in purpose)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+        return (ulong)(uint)experimentSeed ^ hash;
+    }
+}
