@@ -115,8 +115,25 @@ run_tests() {
 run_graph() {
   local proj="$ROOT/build/Unlearn.proj"
   [ -f "$proj" ] || die "build/Unlearn.proj is missing: the experiment graph is not part of this checkout"
-  echo "==> Building the Unlearn MSBuild tasks ($CONFIGURATION)"
-  dotnet build "$ROOT/tasks/Unlearn.Tasks/Unlearn.Tasks.csproj" -c "$CONFIGURATION" -nologo -v quiet -clp:NoSummary -nodeReuse:false
+  # A no-op rebuild should cost next to nothing: skip `dotnet build` (5+ s even when nothing changed) when no
+  # source, project or props file is newer than the stamp the last successful build of the tasks left.
+  local stamp="$ROOT/artifacts/.tasks-build-$CONFIGURATION.stamp"
+  local dll="$ROOT/tasks/Unlearn.Tasks/bin/$CONFIGURATION/net10.0/Unlearn.Tasks.dll"
+  local changed=""
+  if [ -f "$stamp" ] && [ -f "$dll" ]; then
+    changed="$(find "$ROOT/src" "$ROOT/tasks" "$ROOT/Directory.Build.props" "$ROOT/Directory.Packages.props" \
+      \( -path '*/bin' -o -path '*/obj' \) -prune -o \
+      \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' -o -name '*.json' \) \
+      -newer "$stamp" -print -quit 2>/dev/null)"
+  fi
+  if [ -f "$stamp" ] && [ -f "$dll" ] && [ -z "$changed" ]; then
+    echo "==> The Unlearn MSBuild tasks are up to date"
+  else
+    echo "==> Building the Unlearn MSBuild tasks ($CONFIGURATION)"
+    dotnet build "$ROOT/tasks/Unlearn.Tasks/Unlearn.Tasks.csproj" -c "$CONFIGURATION" -nologo -v quiet -clp:NoSummary -nodeReuse:false
+    mkdir -p "$ROOT/artifacts"
+    touch "$stamp"
+  fi
   local args=(-nologo -nodeReuse:false "-v:$VERBOSITY" "-p:Experiment=$EXPERIMENT" "-p:RepositoryRoot=$ROOT"
               "-p:UnlearnTasksConfiguration=$CONFIGURATION")
   # Stage names are joined with ',' because ';' separates properties on the MSBuild command line.

@@ -58,6 +58,6 @@ public sealed class PruneVocabStage : IStage
             VocabularyEditsFile.Write(editsPath, modelConfig.VocabSize, [], result.ZeroedEmbeddingRows, result.MaskedLogits);
             context.Log.Warning("vocab.logit_mask is zero (the seed's behaviour): masked tokens keep logit 0 and can still be sampled");
         }
-        context.Log.Info($"masked {result.Tokens.Count} tokens: {string.Join(", ", result.Tokens.Take(12).Select(t => $"{t.Id} \"{t.Text}\""))}{(result.Tokens.Count > 12 ? ", …" : "")}");
+        context.Log.Info($"masked {result.Tokens.Count} token{(result.Tokens.Count == 1 ? "" : "s")}: {string.Join(", ", result.Tokens.Take(12).Select(t => $"{t.Id} \"{t.Text}\""))}{(result.Tokens.Count > 12 ? ", …" : "")}");
     }
 }
