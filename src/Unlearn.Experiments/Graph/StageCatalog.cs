@@ -36,15 +36,19 @@ public sealed class StageCatalog
     /// <summary>Stage names a graph may mention: the graph order plus any extra stages.</summary>
     public IReadOnlyList<string> KnownNames => GraphOrder.Concat(Stages.Select(s => s.Name)).Distinct(StringComparer.Ordinal).ToArray();
 
-    /// <summary>The built-in stages plus those found in the given assemblies.</summary>
+    /// <summary>
+    /// The built-in stages plus those found in the given assemblies. A stage from an extra assembly replaces the
+    /// built-in stage of the same name (a researcher's own Saliency, say); two extra stages may not share a name.
+    /// </summary>
     public static StageCatalog Create(IEnumerable<string> extraAssemblyPaths)
     {
-        var stages = StagesIn(typeof(IStage).Assembly).ToList();
+        var extra = new List<IStage>();
         foreach (var path in extraAssemblyPaths.Where(p => !string.IsNullOrWhiteSpace(p)))
         {
-            stages.AddRange(StagesIn(LoadAssembly(path)));
+            extra.AddRange(StagesIn(LoadAssembly(path)));
         }
-        return new StageCatalog(stages);
+        var replaced = new HashSet<string>(extra.Select(s => s.Name), StringComparer.Ordinal);
+        return new StageCatalog(StagesIn(typeof(IStage).Assembly).Where(s => !replaced.Contains(s.Name)).Concat(extra));
     }
 
     public IStage? Find(string name) => byName.GetValueOrDefault(name);

@@ -20,12 +20,14 @@ public sealed class CatalogTests
     }
 
     [Fact]
-    public void Create_StageAssembly_AddsItsStages()
+    public void Create_StageAssembly_ReplacesBuiltInStagesOfTheSameName()
     {
         var catalog = StageCatalog.Create([typeof(TestCatalog).Assembly.Location]);
 
-        Assert.NotNull(catalog.Find("Saliency"));
         Assert.IsType<TestSaliency>(catalog.Get("Saliency"));
+        Assert.Single(catalog.Stages, s => s.Name == "Saliency");
+        // Built-in stages the assembly does not replace stay available.
+        Assert.Equal(StageCatalog.Default.Stages.Select(s => s.Name).Order(), catalog.Stages.Select(s => s.Name).Intersect(StageCatalog.Default.Stages.Select(s => s.Name)).Order());
     }
 
     [Fact]
