@@ -11,5 +11,6 @@ internal static class CommandCatalog
         yield return GenerateCommand.Create();
         yield return LogitsCommand.Create();
         yield return BenchCommand.Create();
+        yield return MakeDataCommand.Create();
     }
 }

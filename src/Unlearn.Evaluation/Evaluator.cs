@@ -18,8 +18,9 @@ namespace Unlearn.Evaluation;
 /// <summary>Where an evaluation is: the variant (1-based of how many) and the phase it has just started.</summary>
 public readonly record struct EvaluationProgress(string Variant, int VariantNumber, int VariantCount, string Phase);
 
-/// <summary>Wall time of one phase of one variant (for logs and benchmarks; never written into the result files).</summary>
-public readonly record struct PhaseTiming(string Variant, string Phase, TimeSpan Elapsed);
+/// <summary>Wall time and process CPU time of one phase of one variant (for logs and benchmarks; never written into the
+/// result files, which must be deterministic).</summary>
+public readonly record struct PhaseTiming(string Variant, string Phase, TimeSpan Elapsed, TimeSpan Cpu);
 
 public sealed partial class Evaluator
 {
@@ -96,9 +97,14 @@ public sealed partial class Evaluator
         var sampler = new CompletionSampler(_model, _tokenizer, _stopIds);
         var scorer = new SequenceScorer(_model, _settings.ScoringBatchRows);
         var clock = Stopwatch.StartNew();
+        var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
         void Done(string name)
         {
-            timings.Add(new PhaseTiming(variant.Name, name, clock.Elapsed));
+            process.Refresh();
+            var now = process.TotalProcessorTime;
+            timings.Add(new PhaseTiming(variant.Name, name, clock.Elapsed, now - cpu));
+            cpu = now;
             clock.Restart();
         }
 
