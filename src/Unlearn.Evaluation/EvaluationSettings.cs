@@ -22,7 +22,9 @@ public sealed record EvaluationSettings
     /// changes which random stream a completion draws from, as changing a seed would.</summary>
     public int GenerationBatchSize { get; init; } = 512;
 
-    /// <summary>Cells (sequences × columns) per scoring forward pass; bounds the logits buffer. Does not change results.</summary>
+    /// <summary>Cells (sequences × columns) per scoring forward pass; bounds the logits buffer. On the managed GEMM the
+    /// results are bit-identical for any value (measured); OpenBLAS rounds differently for different batch shapes
+    /// (last-bit differences), so the value is recorded with the other settings.</summary>
     public int ScoringBatchRows { get; init; } = 4096;
 
     /// <summary>Tokens per perplexity window (clamped to the model's positions). 128 suits stories260K's short stories

@@ -105,6 +105,9 @@ public static partial class MetricsJson
         w.WriteNumber("repetition_penalty", s.Sampling.RepetitionPenalty);
         w.WriteEndObject();
         w.WriteNumber("generation_batch_size", s.GenerationBatchSize);
+        w.WriteNumber("scoring_batch_rows", s.ScoringBatchRows);
+        w.WriteNumber("perplexity_window", s.PerplexityWindow);
+        w.WriteNumber("perplexity_stride", s.PerplexityStride);
         w.WriteNumber("logprob_floor", s.LogProbFloor);
         w.WriteStartObject("bootstrap");
         w.WriteNumber("replicates", s.BootstrapReplicates);

@@ -57,6 +57,10 @@ internal sealed class AxisScale
         }
     }
 
+    /// <summary>A tick's label: as many decimals as the grid needs and no more ("0.25", "200", "-2.5").</summary>
+    public static string Label(double tick) =>
+        Math.Round(tick, 10).ToString("0.##########", System.Globalization.CultureInfo.InvariantCulture);
+
     private static double NiceStep(double rough)
     {
         double exponent = Math.Floor(Math.Log10(rough));

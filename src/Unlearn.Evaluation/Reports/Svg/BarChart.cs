@@ -30,7 +30,7 @@ internal static class BarChart
         {
             double y = axis.ToPixel(tick);
             svg.Line(Left, y, width - Right, y, tick == 0 ? "#555" : "#e3e3e3", tick == 0 ? 1 : 0.8);
-            svg.Text(Left - 5, y + 3.5, ValueFormat.Number(tick), anchor: "end", size: 9.5, fill: "#555");
+            svg.Text(Left - 5, y + 3.5, AxisScale.Label(tick), anchor: "end", size: 9.5, fill: "#555");
         }
         svg.Line(Left, Top, Left, Top + PlotHeight, "#999");
 

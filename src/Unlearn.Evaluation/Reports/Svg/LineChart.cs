@@ -26,13 +26,13 @@ internal static class LineChart
         {
             double py = y.ToPixel(tick);
             svg.Line(Left, py, width - Right, py, "#e3e3e3", 0.8);
-            svg.Text(Left - 5, py + 3.5, ValueFormat.Number(tick), anchor: "end", size: 9.5, fill: "#555");
+            svg.Text(Left - 5, py + 3.5, AxisScale.Label(tick), anchor: "end", size: 9.5, fill: "#555");
         }
         foreach (double tick in x.Ticks())
         {
             double px = x.ToPixel(tick);
             svg.Line(px, height - Bottom, px, height - Bottom + 4, "#999");
-            svg.Text(px, height - Bottom + 15, ValueFormat.Number(tick), size: 9.5, fill: "#555");
+            svg.Text(px, height - Bottom + 15, AxisScale.Label(tick), size: 9.5, fill: "#555");
         }
         svg.Line(Left, height - Bottom, width - Right, height - Bottom, "#999");
         svg.Line(Left, Top, Left, height - Bottom, "#999");
