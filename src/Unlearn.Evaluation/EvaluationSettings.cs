@@ -18,9 +18,10 @@ public sealed record EvaluationSettings
 
     public SamplingSettings Sampling { get; init; } = new();
 
-    /// <summary>Sequences per generation request. Part of the sampling layout (CompletionSampler), so changing it
-    /// changes which random stream a completion draws from, as changing a seed would.</summary>
-    public int GenerationBatchSize { get; init; } = 512;
+    /// <summary>Sequences per generation request (bounds the KV cache: for a 3B model 64 sequences of ~100 tokens
+    /// take ~1.5 GB). Part of the sampling layout (CompletionSampler), so changing it changes which random stream a
+    /// completion draws from, as changing a seed would.</summary>
+    public int GenerationBatchSize { get; init; } = 64;
 
     /// <summary>Cells (sequences × columns) per scoring forward pass; bounds the logits buffer. On the managed GEMM the
     /// results are bit-identical for any value (measured); OpenBLAS rounds differently for different batch shapes

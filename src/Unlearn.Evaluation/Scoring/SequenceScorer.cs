@@ -10,16 +10,21 @@ namespace Unlearn.Evaluation.Scoring;
 
 public sealed class SequenceScorer
 {
+    /// <summary>Logits floats one forward call may produce (2²⁷ floats = 512 MiB): with a 128k vocabulary this caps a
+    /// batch at 1,024 cells whatever the row budget says.</summary>
+    public const long LogitsBudget = 1L << 27;
+
     private readonly LlamaModel _model;
 
     public SequenceScorer(LlamaModel model, int maxRowsPerBatch)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRowsPerBatch, 1);
         _model = model;
-        MaxRowsPerBatch = maxRowsPerBatch;
+        MaxRowsPerBatch = (int)Math.Clamp(LogitsBudget / model.Shape.VocabSize, 1, maxRowsPerBatch);
     }
 
-    /// <summary>Cells (batch × columns) per forward call; bounds the logits buffer to this many × vocabSize floats.</summary>
+    /// <summary>Cells (batch × columns) per forward call: the budget asked for, lowered so the logits stay within
+    /// <see cref="LogitsBudget"/>.</summary>
     public int MaxRowsPerBatch { get; }
 
     /// <param name="massTokens">ids whose total probability is read at every row; null reads none</param>

@@ -36,6 +36,9 @@ public sealed partial class PlayDataRecipe : IDataRecipe
     public const int BackgroundTokenTarget = 20_000;
     public const int MaxBackgroundRounds = 20;
 
+    /// <summary>Pinned (not the evaluation default) because it is part of the sampling layout the committed files came from.</summary>
+    public const int GenerationBatchSize = 512;
+
     /// <summary>Words starting with "play" (playground, playful …): kept out of the background as well.</summary>
     public const string DerivedWordPattern = @"play\w*";
 
@@ -58,7 +61,13 @@ public sealed partial class PlayDataRecipe : IDataRecipe
         }
 
         progress?.Report($"measuring {CandidatePrompts.Count} candidate prompts × {SelectionSamples} samples");
-        var selection = new EvaluationSettings { SamplesPerPrompt = SelectionSamples, Seeds = [SelectionSeed], MaxNewTokens = SelectionMaxNewTokens };
+        var selection = new EvaluationSettings
+        {
+            SamplesPerPrompt = SelectionSamples,
+            Seeds = [SelectionSeed],
+            MaxNewTokens = SelectionMaxNewTokens,
+            GenerationBatchSize = GenerationBatchSize,
+        };
         var completions = sampler.Sample(CandidatePrompts, "prompt-selection", selection, ForwardOptions.Default, cancellationToken: cancellationToken);
         var rates = CandidatePrompts.Select((_, p) => completions.Where(c => c.PromptIndex == p).Average(c => terms.IsMatch(c.Text) ? 1.0 : 0.0)).ToArray();
         var kept = Enumerable.Range(0, rates.Length)
@@ -84,7 +93,13 @@ public sealed partial class PlayDataRecipe : IDataRecipe
             }
             ulong seed = FirstBackgroundSeed + (ulong)rounds;
             progress?.Report($"background round {rounds + 1}: {StoryOpeners.Count} openers × {BackgroundSamplesPerOpener} stories, seed {seed} ({total} of {BackgroundTokenTarget} tokens so far)");
-            var settings = new EvaluationSettings { SamplesPerPrompt = BackgroundSamplesPerOpener, Seeds = [seed], MaxNewTokens = BackgroundMaxNewTokens };
+            var settings = new EvaluationSettings
+            {
+                SamplesPerPrompt = BackgroundSamplesPerOpener,
+                Seeds = [seed],
+                MaxNewTokens = BackgroundMaxNewTokens,
+                GenerationBatchSize = GenerationBatchSize,
+            };
             foreach (var c in sampler.Sample(StoryOpeners, "background", settings, ForwardOptions.Default, cancellationToken: cancellationToken))
             {
                 if (total >= BackgroundTokenTarget)
@@ -164,6 +179,7 @@ public sealed partial class PlayDataRecipe : IDataRecipe
         w.WriteNumber("samples_per_candidate", SelectionSamples);
         w.WriteNumber("max_new_tokens", SelectionMaxNewTokens);
         w.WriteNumber("temperature", 1);
+        w.WriteNumber("generation_batch_size", GenerationBatchSize);
         w.WriteNumber("keep", PromptsToKeep);
         w.WriteNumber("minimum_rate", MinimumRate);
         w.WriteStartArray("candidates");
