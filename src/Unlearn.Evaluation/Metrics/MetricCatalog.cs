@@ -18,7 +18,8 @@ public enum Better
     Neutral,
 }
 
-public sealed record MetricInfo(string Name, MetricGroup Group, string Title, Better Better, string Definition);
+/// <param name="Baseline">The neutral value bars are drawn from: 0, or 1 for ratios (where 0 would hide the difference).</param>
+public sealed record MetricInfo(string Name, MetricGroup Group, string Title, Better Better, string Definition, double Baseline = 0);
 
 public static class MetricCatalog
 {
@@ -37,7 +38,7 @@ public static class MetricCatalog
         new(MetricNames.Perplexity, MetricGroup.Retention, "Perplexity", Better.Lower,
             "exp(mean NLL) of the held-out background text, sliding window."),
         new(MetricNames.PerplexityRatio, MetricGroup.Retention, "Perplexity ratio", Better.Lower,
-            "perplexity divided by the reference variant's, paired by document."),
+            "perplexity divided by the reference variant's, paired by document.", Baseline: 1),
         new(MetricNames.AdjacentLogProb, MetricGroup.Retention, "Adjacent log-prob", Better.Neutral,
             "Mean per-token log-probability of the continuations of every adjacent domain's probe pairs."),
         new(MetricNames.AdjacentLogProbShift, MetricGroup.Retention, "Adjacent log-prob shift", Better.Neutral,

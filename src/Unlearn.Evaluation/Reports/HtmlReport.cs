@@ -49,7 +49,7 @@ public static class HtmlReport
                     .Select(v => (v, result.Metrics.Get(v, metric)))
                     .ToList();
                 string title = $"{info.Title} {ValueFormat.Arrow(info.Better)}".Trim();
-                html.Append($"<div class=\"chart\" title=\"{E(info.Definition)}\">\n").Append(BarChart.Render(title, bars)).Append("\n</div>\n");
+                html.Append($"<div class=\"chart\" title=\"{E(info.Definition)}\">\n").Append(BarChart.Render(title, bars, info.Baseline)).Append("\n</div>\n");
             }
             html.Append("</div>\n");
             AppendTable(html, result, metrics);

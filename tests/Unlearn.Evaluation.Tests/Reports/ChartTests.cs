@@ -28,6 +28,26 @@ public class ChartTests
     }
 
     [Fact]
+    public void AxisScale_AllZeros_SpansZeroToOne()
+    {
+        var axis = AxisScale.Create(0, 0, 100, 0);
+        Assert.Equal((0.0, 1.0), (axis.Min, axis.Max));
+    }
+
+    [Fact]
+    public void BarChart_RatioBaselineOfOne_ValueOneHasNoHeight()
+    {
+        var svg = XElement.Parse(BarChart.Render("Perplexity ratio", [
+            ("base", MetricEstimate.Of(1, 1, 1, 10)),
+            ("hybrid", MetricEstimate.Of(1.03, 1.02, 1.04, 10)),
+        ], baseline: 1));
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        var heights = svg.Elements(ns + "rect").Select(r => double.Parse(r.Attribute("height")!.Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(0, heights[0]);
+        Assert.True(heights[1] > 50, $"a 3 % ratio should fill most of the plot above the baseline; height {heights[1]}");
+    }
+
+    [Fact]
     public void HeatMap_Shade_RunsFromWhiteToDarkBlue()
     {
         Assert.Equal("#f7fbff", HeatMap.Shade(0));

@@ -33,9 +33,14 @@ internal sealed class AxisScale
         {
             (low, high) = (high, low);
         }
-        if (high == low)
+        if (high == low && low == 0)
         {
-            double pad = low == 0 ? 1 : Math.Abs(low) * 0.1;
+            // Nothing but zeros (a rate that never fired): show [0, 1] rather than a symmetric range.
+            high = 1;
+        }
+        else if (high == low)
+        {
+            double pad = Math.Abs(low) * 0.1;
             low -= pad;
             high += pad;
         }

@@ -1,5 +1,5 @@
-// One metric across variants: a bar per variant from zero to the estimate, a whisker over its bootstrap
-// interval, the value printed above, "n/a" where the metric does not apply.
+// One metric across variants: a bar per variant from the metric's baseline (0, or 1 for ratios) to the estimate,
+// a whisker over its bootstrap interval, the value printed above, "n/a" where the metric does not apply.
 using Unlearn.Evaluation.Metrics;
 
 namespace Unlearn.Evaluation.Reports.Svg;
@@ -14,7 +14,7 @@ internal static class BarChart
     private const double Bottom = 62;
     private const double PlotHeight = 130;
 
-    public static string Render(string title, IReadOnlyList<(string Variant, MetricEstimate Estimate)> bars)
+    public static string Render(string title, IReadOnlyList<(string Variant, MetricEstimate Estimate)> bars, double baseline = 0)
     {
         double band = 64;
         double width = Math.Max(230, Left + Right + band * bars.Count);
@@ -23,18 +23,18 @@ internal static class BarChart
         svg.Text(width / 2, 16, title, size: 12, weight: "bold");
 
         var applicable = bars.Where(b => b.Estimate.IsApplicable).Select(b => b.Estimate).ToList();
-        double low = Math.Min(0, applicable.Count == 0 ? 0 : applicable.Min(e => Math.Min(e.Value!.Value, e.Low!.Value)));
-        double high = Math.Max(0, applicable.Count == 0 ? 1 : applicable.Max(e => Math.Max(e.Value!.Value, e.High!.Value)));
+        double low = Math.Min(baseline, applicable.Count == 0 ? baseline : applicable.Min(e => Math.Min(e.Value!.Value, e.Low!.Value)));
+        double high = Math.Max(baseline, applicable.Count == 0 ? baseline : applicable.Max(e => Math.Max(e.Value!.Value, e.High!.Value)));
         var axis = AxisScale.Create(low, high, Top + PlotHeight, Top, targetTicks: 5);
         foreach (double tick in axis.Ticks())
         {
             double y = axis.ToPixel(tick);
-            svg.Line(Left, y, width - Right, y, tick == 0 ? "#555" : "#e3e3e3", tick == 0 ? 1 : 0.8);
+            svg.Line(Left, y, width - Right, y, tick == baseline ? "#555" : "#e3e3e3", tick == baseline ? 1 : 0.8);
             svg.Text(Left - 5, y + 3.5, AxisScale.Label(tick), anchor: "end", size: 9.5, fill: "#555");
         }
         svg.Line(Left, Top, Left, Top + PlotHeight, "#999");
 
-        double zero = axis.ToPixel(Math.Clamp(0, axis.Min, axis.Max));
+        double zero = axis.ToPixel(Math.Clamp(baseline, axis.Min, axis.Max));
         for (int i = 0; i < bars.Count; i++)
         {
             var (variant, estimate) = bars[i];
