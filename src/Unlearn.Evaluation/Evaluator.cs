@@ -97,7 +97,7 @@ public sealed partial class Evaluator
         var sampler = new CompletionSampler(_model, _tokenizer, _stopIds);
         var scorer = new SequenceScorer(_model, _settings.ScoringBatchRows);
         var clock = Stopwatch.StartNew();
-        var process = Process.GetCurrentProcess();
+        using var process = Process.GetCurrentProcess();
         var cpu = process.TotalProcessorTime;
         void Done(string name)
         {

@@ -46,7 +46,7 @@ public sealed class CompletionSampler
     /// <summary>Every completion, ordered by prompt, then seed, then sample.</summary>
     public IReadOnlyList<Completion> Sample(
         IReadOnlyList<string> prompts, string setName, EvaluationSettings settings, ForwardOptions options,
-        Action<int>? onRequestDone = null, CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default)
     {
         var promptIds = EncodePrompts(prompts);
         int longest = promptIds.Max(p => p.Length);
@@ -89,7 +89,6 @@ public sealed class CompletionSampler
                     var r = results[i];
                     completions[(p * seedCount + si) * n + k] = new Completion(p, si, seed, k, promptIds[p], r.NewIds, r.StopReason, DecodeCompletion(promptIds[p], r.NewIds));
                 }
-                onRequestDone?.Invoke(count);
             }
         }
         return completions;

@@ -33,6 +33,10 @@ public static class EvaluationDataFolder
         }
         string Path(string name) => System.IO.Path.Combine(folder, name);
         var concept = ConceptDefinition.Load(Path(ConceptDefinitionFile));
+        if (concept.TestPrompts.Count == 0)
+        {
+            throw new EvaluationDataException(Path(ConceptDefinitionFile), $"'{ConceptDefinition.PromptsField}' is missing or empty; the evaluation samples these prompts (`unlearn make-data` writes them).");
+        }
         var data = new EvaluationData
         {
             ConceptPrompts = concept.TestPrompts,
