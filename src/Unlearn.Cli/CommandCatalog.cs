@@ -17,5 +17,6 @@ internal static class CommandCatalog
         yield return LogitsCommand.Create();
         yield return TokenizeCommand.Create();
         yield return BenchCommand.Create();
+        yield return MakeDataCommand.Create();
     }
 }

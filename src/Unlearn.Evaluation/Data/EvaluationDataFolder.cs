@@ -1,0 +1,103 @@
+// Reads an evaluation data folder (the layout data/play/ uses; README.md there describes each file):
+//   concept-def.json         {"concept-definition": [terms], "test-prompts": [prompts]}   (the seed format)
+//   concept-probes.jsonl     {"prompt", "continuation"} per line
+//   domain-probes.jsonl      {"domain", "group": "adjacent"|"unrelated", "prompt", "continuation"} per line
+//   background.jsonl         {"text"} per line
+//   adjacent-terms.json      {"terms": [words]}
+//   multiple-choice.jsonl    {"context", "choices": [texts], "answer": index} per line
+//   leak-probes.json         {"patterns": [regex], "prompts": [prompts]}                   (optional)
+using System.Text.Json;
+
+namespace Unlearn.Evaluation.Data;
+
+public static class EvaluationDataFolder
+{
+    public const string ConceptDefinitionFile = "concept-def.json";
+    public const string ConceptProbesFile = "concept-probes.jsonl";
+    public const string DomainProbesFile = "domain-probes.jsonl";
+    public const string BackgroundFile = "background.jsonl";
+    public const string AdjacentTermsFile = "adjacent-terms.json";
+    public const string MultipleChoiceFile = "multiple-choice.jsonl";
+    public const string LeakProbesFile = "leak-probes.json";
+
+    /// <summary>The files <see cref="Load"/> reads that must exist (leak-probes.json is optional).</summary>
+    public static IReadOnlyList<string> RequiredFiles { get; } =
+        [ConceptDefinitionFile, ConceptProbesFile, DomainProbesFile, BackgroundFile, AdjacentTermsFile, MultipleChoiceFile];
+
+    /// <exception cref="EvaluationDataException">a file is missing or malformed (named with line and field)</exception>
+    public static EvaluationData Load(string folder)
+    {
+        if (!Directory.Exists(folder))
+        {
+            throw new EvaluationDataException(folder, $"the evaluation data folder does not exist (expected {string.Join(", ", RequiredFiles)}).");
+        }
+        string Path(string name) => System.IO.Path.Combine(folder, name);
+        var concept = ConceptDefinition.Load(Path(ConceptDefinitionFile));
+        if (concept.TestPrompts.Count == 0)
+        {
+            throw new EvaluationDataException(Path(ConceptDefinitionFile), $"'{ConceptDefinition.PromptsField}' is missing or empty; the evaluation samples these prompts (`unlearn make-data` writes them).");
+        }
+        var data = new EvaluationData
+        {
+            ConceptPrompts = concept.TestPrompts,
+            ConceptProbes = ReadPairs(Path(ConceptProbesFile)),
+            Domains = ReadDomains(Path(DomainProbesFile)),
+            BackgroundDocuments = JsonFields.ReadLines(Path(BackgroundFile)).Select(l => JsonFields.String(l.Row, "text", l.Where)).ToList(),
+            AdjacentTerms = JsonFields.StringArray(JsonFields.ReadDocument(Path(AdjacentTermsFile)), "terms", Path(AdjacentTermsFile)),
+            MultipleChoice = ReadMultipleChoice(Path(MultipleChoiceFile)),
+            LeakProbes = File.Exists(Path(LeakProbesFile)) ? ReadLeakProbes(Path(LeakProbesFile)) : null,
+        };
+        data.Validate();
+        return data;
+    }
+
+    private static List<ProbePair> ReadPairs(string path) =>
+        JsonFields.ReadLines(path)
+            .Select(l => new ProbePair(JsonFields.String(l.Row, "prompt", l.Where), JsonFields.String(l.Row, "continuation", l.Where)))
+            .ToList();
+
+    // Domains keep the order of their first appearance in the file.
+    private static List<DomainProbeSet> ReadDomains(string path)
+    {
+        var order = new List<string>();
+        var groups = new Dictionary<string, DomainGroup>(StringComparer.Ordinal);
+        var pairs = new Dictionary<string, List<ProbePair>>(StringComparer.Ordinal);
+        foreach (var (row, where) in JsonFields.ReadLines(path))
+        {
+            string domain = JsonFields.String(row, "domain", where);
+            string groupText = JsonFields.String(row, "group", where);
+            var group = groupText switch
+            {
+                "adjacent" => DomainGroup.Adjacent,
+                "unrelated" => DomainGroup.Unrelated,
+                _ => throw new EvaluationDataException(where, $"field 'group' must be 'adjacent' or 'unrelated' (got '{groupText}')."),
+            };
+            if (!groups.TryGetValue(domain, out var known))
+            {
+                order.Add(domain);
+                groups[domain] = group;
+                pairs[domain] = [];
+            }
+            else if (known != group)
+            {
+                throw new EvaluationDataException(where, $"domain '{domain}' was listed as {known.ToString().ToLowerInvariant()} earlier in the file and as {groupText} here.");
+            }
+            pairs[domain].Add(new ProbePair(JsonFields.String(row, "prompt", where), JsonFields.String(row, "continuation", where)));
+        }
+        return order.Select(d => new DomainProbeSet(d, groups[d], pairs[d])).ToList();
+    }
+
+    private static List<MultipleChoiceItem> ReadMultipleChoice(string path) =>
+        JsonFields.ReadLines(path)
+            .Select(l => new MultipleChoiceItem(
+                JsonFields.String(l.Row, "context", l.Where),
+                JsonFields.StringArray(l.Row, "choices", l.Where),
+                JsonFields.Int(l.Row, "answer", l.Where)))
+            .ToList();
+
+    private static LeakProbeSet ReadLeakProbes(string path)
+    {
+        JsonElement root = JsonFields.ReadDocument(path);
+        return new LeakProbeSet(JsonFields.StringArray(root, "prompts", path), JsonFields.StringArray(root, "patterns", path));
+    }
+}
