@@ -36,13 +36,14 @@ public sealed class EvaluationComparison : ISideBySide
     {
         string modelFolder = Option(arguments, "--model", "models/stories260K");
         string dataFolder = Option(arguments, "--data", "data/play");
+        string conceptDefinition = Option(arguments, "--concept", "data/play-concept-def.json");
         var gemm = Gemm.Create(Option(arguments, "--gemm", "managed"));
         bool python = !arguments.Contains("--no-python");
 
         var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
         var wall = Stopwatch.StartNew();
         using var model = PretrainedModel.Load(modelFolder, new ModelLoadOptions { Gemm = gemm });
-        var data = EvaluationDataFolder.Load(dataFolder);
+        var data = EvaluationDataFolder.Load(dataFolder, conceptDefinition);
         var concept = new ConceptSpec(Terms, ConceptTokens(model));
         var settings = new EvaluationSettings();
         var variants = Variants(model, concept);

@@ -1,5 +1,5 @@
 // `unlearn make-data`: builds the model-generated files of an experiment's evaluation data with a named recipe.
-//   unlearn make-data play --model models/stories260K --out data/play
+//   unlearn make-data play --model models/stories260K --out data
 // The model always runs on the managed GEMM, so the files are byte-identical whether or not OpenBLAS is installed.
 // Each file is written to a temporary name and renamed into place; the hand-written files of the folder are left alone.
 using System.CommandLine;
@@ -17,7 +17,7 @@ internal static class MakeDataCommand
     {
         var recipe = new Argument<string>("recipe") { Description = $"Recipe name ({string.Join(", ", DataRecipes.All.Select(r => r.Name))})" };
         var model = new Option<string>("--model") { Description = "Hugging Face model folder (the base model)", Required = true };
-        var output = new Option<string>("--out") { Description = "Folder the generated files are written into", Required = true };
+        var output = new Option<string>("--out") { Description = "Data root the generated files are written under (e.g. data: data/play-concept-def.json, data/play/...)", Required = true };
         var command = new Command("make-data", "Build an experiment's model-generated evaluation data, reproducibly.") { recipe, model, output };
         command.SetAction(parse => CommandErrors.Run(() =>
         {
@@ -45,6 +45,7 @@ internal static class MakeDataCommand
             foreach (var file in files)
             {
                 string path = Path.Combine(folder, file.Name);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 string temporary = $"{path}.partial-{Environment.ProcessId}";
                 File.WriteAllBytes(temporary, file.Content);
                 File.Move(temporary, path, overwrite: true);

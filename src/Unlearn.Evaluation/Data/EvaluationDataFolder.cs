@@ -1,5 +1,6 @@
-// Reads an evaluation data folder (the layout data/play/ uses; README.md there describes each file):
-//   concept-def.json         {"concept-definition": [terms], "test-prompts": [prompts]}   (the seed format)
+// Reads an evaluation data folder (the layout data/play/ uses; README.md there describes each file) together with
+// the experiment's concept definition (data/play-concept-def.json: {"concept-definition": [terms], "test-prompts":
+// [prompts]}, the seed format), whose test prompts are the concept prompts the evaluation samples:
 //   concept-probes.jsonl     {"prompt", "continuation"} per line
 //   domain-probes.jsonl      {"domain", "group": "adjacent"|"unrelated", "prompt", "continuation"} per line
 //   background.jsonl         {"text"} per line
@@ -12,7 +13,6 @@ namespace Unlearn.Evaluation.Data;
 
 public static class EvaluationDataFolder
 {
-    public const string ConceptDefinitionFile = "concept-def.json";
     public const string ConceptProbesFile = "concept-probes.jsonl";
     public const string DomainProbesFile = "domain-probes.jsonl";
     public const string BackgroundFile = "background.jsonl";
@@ -22,20 +22,20 @@ public static class EvaluationDataFolder
 
     /// <summary>The files <see cref="Load"/> reads that must exist (leak-probes.json is optional).</summary>
     public static IReadOnlyList<string> RequiredFiles { get; } =
-        [ConceptDefinitionFile, ConceptProbesFile, DomainProbesFile, BackgroundFile, AdjacentTermsFile, MultipleChoiceFile];
+        [ConceptProbesFile, DomainProbesFile, BackgroundFile, AdjacentTermsFile, MultipleChoiceFile];
 
     /// <exception cref="EvaluationDataException">a file is missing or malformed (named with line and field)</exception>
-    public static EvaluationData Load(string folder)
+    public static EvaluationData Load(string folder, string conceptDefinitionPath)
     {
         if (!Directory.Exists(folder))
         {
             throw new EvaluationDataException(folder, $"the evaluation data folder does not exist (expected {string.Join(", ", RequiredFiles)}).");
         }
         string Path(string name) => System.IO.Path.Combine(folder, name);
-        var concept = ConceptDefinition.Load(Path(ConceptDefinitionFile));
+        var concept = ConceptDefinition.Load(conceptDefinitionPath);
         if (concept.TestPrompts.Count == 0)
         {
-            throw new EvaluationDataException(Path(ConceptDefinitionFile), $"'{ConceptDefinition.PromptsField}' is missing or empty; the evaluation samples these prompts (`unlearn make-data` writes them).");
+            throw new EvaluationDataException(conceptDefinitionPath, $"'{ConceptDefinition.PromptsField}' is missing or empty; the evaluation samples these prompts (`unlearn make-data` writes them).");
         }
         var data = new EvaluationData
         {

@@ -8,7 +8,7 @@ public class EvaluationDataFolderTests
     [Fact]
     public void Load_PlayFolder_HasTheDocumentedSets()
     {
-        var data = EvaluationDataFolder.Load(TestData.PlayFolder);
+        var data = EvaluationDataFolder.Load(TestData.PlayFolder, TestData.PlayConceptDefinition);
         Assert.Equal(16, data.ConceptPrompts.Count);
         Assert.Equal(40, data.ConceptProbes.Count);
         Assert.Equal(["toys", "games", "fun", "family", "food", "animals"], data.Domains.Select(d => d.Name));
@@ -20,7 +20,7 @@ public class EvaluationDataFolderTests
     [Fact]
     public void Load_PlayBackground_HoldsAtLeast20kTokensAndNoTargetTerm()
     {
-        var data = EvaluationDataFolder.Load(TestData.PlayFolder);
+        var data = EvaluationDataFolder.Load(TestData.PlayFolder, TestData.PlayConceptDefinition);
         var tokenizer = TestData.Model.RequireTokenizer();
         Assert.True(data.BackgroundDocuments.Sum(d => tokenizer.Encode(d).Count) >= 20_000);
         var terms = new Unlearn.Methods.Text.TermMatcher(["play", "plays", "played", "playing"]);
@@ -32,7 +32,7 @@ public class EvaluationDataFolderTests
     {
         string folder = CopyOfPlay();
         File.AppendAllText(Path.Combine(folder, EvaluationDataFolder.ConceptProbesFile), "{\"prompt\": \"Tom\"}\n");
-        var e = Assert.Throws<EvaluationDataException>(() => EvaluationDataFolder.Load(folder));
+        var e = Assert.Throws<EvaluationDataException>(() => EvaluationDataFolder.Load(folder, TestData.PlayConceptDefinition));
         Assert.Contains($"{EvaluationDataFolder.ConceptProbesFile}:41", e.Message);
         Assert.Contains("'continuation'", e.Message);
     }
@@ -42,14 +42,14 @@ public class EvaluationDataFolderTests
     {
         string folder = CopyOfPlay();
         File.AppendAllText(Path.Combine(folder, EvaluationDataFolder.DomainProbesFile), "{\"domain\": \"toys\", \"group\": \"unrelated\", \"prompt\": \"A\", \"continuation\": \" b\"}\n");
-        var e = Assert.Throws<EvaluationDataException>(() => EvaluationDataFolder.Load(folder));
+        var e = Assert.Throws<EvaluationDataException>(() => EvaluationDataFolder.Load(folder, TestData.PlayConceptDefinition));
         Assert.Contains("domain 'toys' was listed as adjacent", e.Message);
     }
 
     [Fact]
     public void Validate_ReservedDomainName_Throws()
     {
-        var data = EvaluationDataFolder.Load(TestData.PlayFolder);
+        var data = EvaluationDataFolder.Load(TestData.PlayFolder, TestData.PlayConceptDefinition);
         var bad = data with { Domains = [new DomainProbeSet("adjacent", DomainGroup.Adjacent, [new ProbePair("A", " b")])] };
         Assert.Throws<EvaluationDataException>(bad.Validate);
     }
@@ -57,7 +57,7 @@ public class EvaluationDataFolderTests
     [Fact]
     public void Validate_AnswerOutOfRange_ThrowsNamingTheItem()
     {
-        var data = EvaluationDataFolder.Load(TestData.PlayFolder);
+        var data = EvaluationDataFolder.Load(TestData.PlayFolder, TestData.PlayConceptDefinition);
         var bad = data with { MultipleChoice = [new MultipleChoiceItem("Once upon a", [" time", " dog"], 2)] };
         var e = Assert.Throws<EvaluationDataException>(bad.Validate);
         Assert.StartsWith("multiple choice[0]", e.Message);

@@ -20,7 +20,7 @@ public class PlayDataRecipeTests
     [Fact]
     public void CommittedConceptPrompts_AreTheCandidatesRecipeJsonMarksKept()
     {
-        var concept = ConceptDefinition.Load(Path.Combine(TestData.PlayFolder, EvaluationDataFolder.ConceptDefinitionFile));
+        var concept = ConceptDefinition.Load(TestData.PlayConceptDefinition);
         using var recipe = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(TestData.PlayFolder, "recipe.json")));
         var candidates = recipe.RootElement.GetProperty("prompt_selection").GetProperty("candidates").EnumerateArray().ToList();
         var kept = candidates.Where(c => c.GetProperty("kept").GetBoolean()).Select(c => c.GetProperty("prompt").GetString()!).ToList();

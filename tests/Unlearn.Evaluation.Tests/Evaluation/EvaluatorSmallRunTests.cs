@@ -25,7 +25,7 @@ public class EvaluatorSmallRunTests
 
     private static EvaluationData SmallData()
     {
-        var play = EvaluationDataFolder.Load(TestData.PlayFolder);
+        var play = EvaluationDataFolder.Load(TestData.PlayFolder, TestData.PlayConceptDefinition);
         return play with
         {
             ConceptPrompts = play.ConceptPrompts.Take(3).ToList(),

@@ -12,7 +12,7 @@ public sealed class EvaluatedPlay
 {
     public EvaluatedPlay()
     {
-        var folder = EvaluationDataFolder.Load(TestData.PlayFolder);
+        var folder = EvaluationDataFolder.Load(TestData.PlayFolder, TestData.PlayConceptDefinition);
         Data = folder with
         {
             BackgroundDocuments = folder.BackgroundDocuments.Take(12).ToList(),

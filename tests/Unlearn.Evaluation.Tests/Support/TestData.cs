@@ -10,6 +10,9 @@ internal static class TestData
 
     public static string PlayFolder => Path.Combine(AppContext.BaseDirectory, "Data", "play");
 
+    /// <summary>data/play-concept-def.json: the default experiment's concept definition (terms and the concept prompts).</summary>
+    public static string PlayConceptDefinition => Path.Combine(AppContext.BaseDirectory, "Data", "play-concept-def.json");
+
     private static readonly Lazy<PretrainedModel> Shared = new(() => PretrainedModel.Load(ModelFolder, new ModelLoadOptions { Gemm = ManagedGemm.Instance }));
 
     /// <summary>stories260K on the managed GEMM, loaded once per test run (the model is read-only).</summary>

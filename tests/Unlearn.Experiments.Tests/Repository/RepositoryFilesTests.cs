@@ -56,7 +56,7 @@ public sealed class RepositoryFilesTests
 
         Assert.Equal([2, 3, 4], config.Activations.Layers.Resolved!);
         Assert.Equal(["play", "played", "playing", "plays"], config.Concept.Terms);
-        Assert.Equal(6, config.Concept.TestPrompts.Count);
+        Assert.Equal(16, config.Concept.TestPrompts.Count);
         Assert.Equal(5, config.ModelInfo!.LayerCount);
     }
 

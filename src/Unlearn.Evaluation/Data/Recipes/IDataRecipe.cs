@@ -4,7 +4,7 @@ using Unlearn.Models;
 
 namespace Unlearn.Evaluation.Data.Recipes;
 
-/// <summary>A file a recipe produced: its name inside the output folder and its exact bytes.</summary>
+/// <summary>A file a recipe produced: its path relative to the data root (e.g. "play/background.jsonl") and its exact bytes.</summary>
 public sealed record GeneratedFile(string Name, byte[] Content);
 
 public interface IDataRecipe

@@ -1,6 +1,6 @@
 // The "play" recipe: the model-generated part of data/play/ for the default experiment (stories260K, concept
 // "play"). It writes
-//   concept-def.json   the concept in the seed format: the four inflections and the 16 candidate prompts the
+//   ../play-concept-def.json   the concept in the seed format: the four inflections and the 16 candidate prompts the
 //                      base model continues with a target term most often (measured, see below);
 //   background.jsonl   held-out stories for perplexity: the base model's own complete stories from fixed openers
 //                      and seeds, keeping only those with no target term and no word starting with "play", until
@@ -24,6 +24,12 @@ namespace Unlearn.Evaluation.Data.Recipes;
 
 public sealed partial class PlayDataRecipe : IDataRecipe
 {
+    /// <summary>The evaluation data folder under the data root (`--out data` writes data/play/...).</summary>
+    public const string FolderName = "play";
+
+    /// <summary>The concept definition (seed format) the experiment's concept.definition points at, beside the folder.</summary>
+    public const string ConceptDefinitionName = "play-concept-def.json";
+
     public const ulong SelectionSeed = 1000;
     public const int SelectionSamples = 32;
     public const int SelectionMaxNewTokens = 64;
@@ -121,9 +127,9 @@ public sealed partial class PlayDataRecipe : IDataRecipe
 
         return
         [
-            new GeneratedFile(EvaluationDataFolder.ConceptDefinitionFile, ConceptDefinitionJson(kept.Select(p => CandidatePrompts[p]).ToList())),
-            new GeneratedFile(EvaluationDataFolder.BackgroundFile, BackgroundJsonl(stories.Select(s => s.Text))),
-            new GeneratedFile("recipe.json", RecipeJson(model, rates, kept, stories.Count, total, rounds)),
+            new GeneratedFile(ConceptDefinitionName, ConceptDefinitionJson(kept.Select(p => CandidatePrompts[p]).ToList())),
+            new GeneratedFile($"{FolderName}/{EvaluationDataFolder.BackgroundFile}", BackgroundJsonl(stories.Select(s => s.Text))),
+            new GeneratedFile($"{FolderName}/recipe.json", RecipeJson(model, rates, kept, stories.Count, total, rounds)),
         ];
     }
 
@@ -165,7 +171,7 @@ public sealed partial class PlayDataRecipe : IDataRecipe
     {
         w.WriteStartObject();
         w.WriteString("recipe", "play");
-        w.WriteString("made_by", "unlearn make-data play --model <folder> --out <folder> (src/Unlearn.Evaluation/Data/Recipes/PlayDataRecipe.cs)");
+        w.WriteString("made_by", "unlearn make-data play --model <folder> --out <data root> (src/Unlearn.Evaluation/Data/Recipes/PlayDataRecipe.cs)");
         w.WriteStartArray("model_files_sha256");
         foreach (var file in Directory.GetFiles(model.Folder, "*.safetensors").Order(StringComparer.Ordinal))
         {
