@@ -46,6 +46,10 @@ public sealed record EvaluationSettings
 
     public DegenerationSettings Degeneration { get; init; } = new();
 
+    /// <summary>How a concept prompt becomes the ids the model continues; null encodes the text with BOS. Instruction models
+    /// pass a chat rendering (the prompt as a user turn with the generation prompt). Probes are always scored as text.</summary>
+    public Func<string, IReadOnlyList<int>>? EncodePrompt { get; init; }
+
     /// <summary>The variant shifts and ratios are measured against.</summary>
     public string ReferenceVariant { get; init; } = "base";
 

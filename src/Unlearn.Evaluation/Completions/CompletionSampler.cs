@@ -27,13 +27,14 @@ public sealed class CompletionSampler
         _stopIds = stopIds;
     }
 
-    /// <summary>Encodes prompts as the model reads them (BOS first).</summary>
-    public int[][] EncodePrompts(IReadOnlyList<string> prompts)
+    /// <summary>Encodes prompts as the model reads them: with <paramref name="encode"/> (a chat rendering) when given,
+    /// else as text; BOS first whenever the tokenizer has one.</summary>
+    public int[][] EncodePrompts(IReadOnlyList<string> prompts, Func<string, IReadOnlyList<int>>? encode = null)
     {
         var encoded = new int[prompts.Count][];
         for (int p = 0; p < prompts.Count; p++)
         {
-            var ids = _tokenizer.Encode(prompts[p]).ToList();
+            var ids = (encode?.Invoke(prompts[p]) ?? _tokenizer.Encode(prompts[p])).ToList();
             if (_tokenizer.BosId is int bos && (ids.Count == 0 || ids[0] != bos))
             {
                 ids.Insert(0, bos);
@@ -48,7 +49,7 @@ public sealed class CompletionSampler
         IReadOnlyList<string> prompts, string setName, EvaluationSettings settings, ForwardOptions options,
         CancellationToken cancellationToken = default)
     {
-        var promptIds = EncodePrompts(prompts);
+        var promptIds = EncodePrompts(prompts, settings.EncodePrompt);
         int longest = promptIds.Max(p => p.Length);
         int maxNew = Math.Min(settings.MaxNewTokens, _model.Shape.MaxPositions - longest);
         if (maxNew < 1)

@@ -27,19 +27,25 @@ public static class EvaluationDataFolder
     /// <exception cref="EvaluationDataException">a file is missing or malformed (named with line and field)</exception>
     public static EvaluationData Load(string folder, string conceptDefinitionPath)
     {
-        if (!Directory.Exists(folder))
-        {
-            throw new EvaluationDataException(folder, $"the evaluation data folder does not exist (expected {string.Join(", ", RequiredFiles)}).");
-        }
-        string Path(string name) => System.IO.Path.Combine(folder, name);
         var concept = ConceptDefinition.Load(conceptDefinitionPath);
         if (concept.TestPrompts.Count == 0)
         {
             throw new EvaluationDataException(conceptDefinitionPath, $"'{ConceptDefinition.PromptsField}' is missing or empty; the evaluation samples these prompts (`unlearn make-data` writes them).");
         }
+        return Load(folder, concept.TestPrompts);
+    }
+
+    /// <summary>The data folder with the concept prompts given directly (an experiment's evaluate.prompts or concept test prompts).</summary>
+    public static EvaluationData Load(string folder, IReadOnlyList<string> conceptPrompts)
+    {
+        if (!Directory.Exists(folder))
+        {
+            throw new EvaluationDataException(folder, $"the evaluation data folder does not exist (expected {string.Join(", ", RequiredFiles)}).");
+        }
+        string Path(string name) => System.IO.Path.Combine(folder, name);
         var data = new EvaluationData
         {
-            ConceptPrompts = concept.TestPrompts,
+            ConceptPrompts = conceptPrompts,
             ConceptProbes = ReadPairs(Path(ConceptProbesFile)),
             Domains = ReadDomains(Path(DomainProbesFile)),
             BackgroundDocuments = JsonFields.ReadLines(Path(BackgroundFile)).Select(l => JsonFields.String(l.Row, "text", l.Where)).ToList(),

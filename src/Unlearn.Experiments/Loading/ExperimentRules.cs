@@ -190,7 +190,7 @@ internal static partial class ExperimentRules
                 diagnostics.Error(DiagnosticCodes.InvalidCombination, path, position,
                     $"'{key}' expects something of variant '{variant.Name}', which 'evaluate.variants' does not list.");
             }
-            if (!EvaluationMetrics.Names.Contains(metric))
+            if (!EvaluationMetrics.IsKnown(metric))
             {
                 diagnostics.Error(DiagnosticCodes.UnknownKey, path, position,
                     $"'{metric}' in '{key}' is not a metric Evaluate reports.{Suggestions.DidYouMean(metric, EvaluationMetrics.Names)} Metrics: {string.Join(", ", EvaluationMetrics.Names)}.");

@@ -1,4 +1,6 @@
-// How Evaluate scores every variant (METHODS.md "Evaluate").
+// How Evaluate scores every variant (METHODS.md "Evaluate"; metric definitions in docs/metrics.md).
+using Unlearn.Evaluation.Metrics;
+
 namespace Unlearn.Experiments.Schema;
 
 [Section("Evaluation of every variant on the same prompts and seeds.")]
@@ -8,44 +10,39 @@ public sealed record EvaluateConfig
     public IReadOnlyList<EvaluationVariant> Variants { get; init; } =
         [EvaluationVariant.Base, EvaluationVariant.Concept, EvaluationVariant.Vocab, EvaluationVariant.Hybrid, EvaluationVariant.HybridRepair];
 
-    [Key("prompts", DefaultText = "the concept's test prompts", Doc = "Prompts whose completions are scored for the concept.")]
+    [Key("data", PathKind = PathKind.Directory, DefaultText = "none (required to run Evaluate)",
+        Doc = "Evaluation data folder: concept-probes.jsonl, domain-probes.jsonl, background.jsonl, adjacent-terms.json, multiple-choice.jsonl, optional leak-probes.json (layout: data/play/README.md).")]
+    public ResolvedPath? Data { get; init; }
+
+    [Key("prompts", DefaultText = "the concept's test prompts", Doc = "Prompts whose sampled completions are scored for the concept.")]
     public IReadOnlyList<string> Prompts { get; init; } = [];
 
     [Key("samples_per_prompt", Min = 1, Unit = "completions", Doc = "Completions sampled per prompt and seed.")]
-    public int SamplesPerPrompt { get; init; } = 16;
+    public int SamplesPerPrompt { get; init; } = 4;
 
-    [Key("seeds", Min = 0, Doc = "Sampling seeds; intervals are bootstrapped over prompts and seeds.")]
+    [Key("seeds", Min = 0, Doc = "Sampling seeds; every variant uses the same ones, and intervals are bootstrapped over prompts and seeds.")]
     public IReadOnlyList<int> Seeds { get; init; } = [0, 1, 2];
 
-    [Key("max_new_tokens", Min = 1, Unit = "tokens", Doc = "Tokens generated per completion.")]
+    [Key("max_new_tokens", Min = 1, Unit = "tokens", Doc = "New tokens per completion at most (a completion also ends at a stop id).")]
     public int MaxNewTokens { get; init; } = 64;
 
     [Key("temperature", Min = 0, Doc = "Sampling temperature; 0 is greedy.")]
-    public double Temperature { get; init; } = 0.8;
+    public double Temperature { get; init; } = 1.0;
 
     [Key("top_k", Min = 0, Doc = "Keep the k most likely tokens; 0 disables.")]
-    public int TopK { get; init; } = 50;
+    public int TopK { get; init; }
 
     [Key("top_p", Min = 0, MinExclusive = true, Max = 1, Doc = "Nucleus sampling mass; 1 disables.")]
     public double TopP { get; init; } = 1.0;
 
-    [Key("use_chat_format", Doc = "Render prompts with the chat template.")]
+    [Key("use_chat_format", Doc = "Render the concept prompts as a user turn in the chat format (instruction-tuned models); probes are scored as plain text.")]
     public bool UseChatFormat { get; init; }
 
-    [Key("perplexity", Doc = "Perplexity on held-out background text.")]
+    [Key("generation_batch_size", Min = 1, Unit = "sequences", Doc = "Sequences per generation request; part of the sampling layout (changing it changes which stream a completion draws from).")]
+    public int GenerationBatchSize { get; init; } = 64;
+
+    [Key("perplexity", Doc = "Sliding-window perplexity on the data folder's background.jsonl.")]
     public PerplexityConfig Perplexity { get; init; } = new();
-
-    [Key("logprob_probes", PathKind = PathKind.File, Doc = "JSON list of {prompt, continuation} pairs for the concept log-probability shift.")]
-    public ResolvedPath? LogprobProbes { get; init; }
-
-    [Key("domain_probes", PathKind = PathKind.File, Doc = "JSON {domain: [{prompt, continuation}]} for log-probability shifts of adjacent and unrelated domains.")]
-    public ResolvedPath? DomainProbes { get; init; }
-
-    [Key("qa_probes", PathKind = PathKind.File, Doc = "JSON list of {question, leak_patterns} for the leak rate.")]
-    public ResolvedPath? QaProbes { get; init; }
-
-    [Key("multiple_choice", PathKind = PathKind.File, Doc = "Multiple-choice set for general accuracy, scored by log-likelihood.")]
-    public ResolvedPath? MultipleChoice { get; init; }
 
     [Key("bootstrap_samples", Min = 100, Unit = "resamples", Doc = "Bootstrap resamples for the intervals.")]
     public int BootstrapSamples { get; init; } = 1000;
@@ -57,27 +54,20 @@ public sealed record EvaluateConfig
 [Section("Sliding-window perplexity.")]
 public sealed record PerplexityConfig
 {
-    [Key("dataset", PathKind = PathKind.File, DefaultText = "the held-out background examples",
-        Doc = "Plain-text or JSONL file to measure perplexity on.")]
-    public ResolvedPath? Dataset { get; init; }
+    [Key("window", Min = 2, Unit = "tokens", Doc = "Tokens per window (clamped to the model's positions).")]
+    public int Window { get; init; } = 128;
 
-    [Key("window", Min = 2, Unit = "tokens", Doc = "Context window per evaluation step.")]
-    public int Window { get; init; } = 256;
-
-    [Key("stride", Min = 1, Unit = "tokens", Doc = "Step between windows; tokens already scored are not scored again.")]
-    public int Stride { get; init; } = 128;
-
-    [Key("max_tokens", Min = 1, Unit = "tokens", Doc = "Tokens scored at most.")]
-    public int MaxTokens { get; init; } = 20000;
+    [Key("stride", Min = 1, Unit = "tokens", Doc = "Step between windows; every token is scored once, with at least window − stride tokens of context.")]
+    public int Stride { get; init; } = 64;
 }
 
-/// <summary>The metric names an <c>expect:</c> key may use ("variant.metric").</summary>
 public static class EvaluationMetrics
 {
-    public static IReadOnlyList<string> Names { get; } =
-    [
-        "target_rate", "target_mass", "concept_logprob", "concept_logprob_shift", "leak_rate",
-        "perplexity", "perplexity_ratio", "domain_logprob_shift", "general_accuracy",
-        "distinct_2", "distinct_3", "degeneration_rate", "substitution_rate",
-    ];
+    /// <summary>The metrics every evaluation reports; per-domain shifts ("toys_logprob_shift") come on top, named by the data.</summary>
+    public static IReadOnlyList<string> Names { get; } = MetricCatalog.FixedMetrics.Select(m => m.Name).ToArray();
+
+    /// <summary>Whether an expectation may name <paramref name="metric"/>: a fixed metric, or a domain's "NAME_logprob[_shift]".</summary>
+    public static bool IsKnown(string metric) =>
+        Names.Contains(metric)
+        || System.Text.RegularExpressions.Regex.IsMatch(metric, "^[a-z0-9]+(_[a-z0-9]+)*_logprob(_shift)?$");
 }

@@ -1,0 +1,25 @@
+// The Check target's library half: the experiment's `expect:` block compared with the metrics.json of its
+// Evaluate stage (the entry the current configuration keys to, so a stale metrics file is never checked).
+using Unlearn.Evaluation.Checks;
+using Unlearn.Evaluation.Reports;
+
+namespace Unlearn.Experiments.Graph;
+
+public static class ExpectationRunner
+{
+    /// <summary>Checks every expectation; the report says which passed. Evaluate must be up to date (Check runs it first).</summary>
+    /// <exception cref="GraphUsageException">The experiment has no Evaluate result for its current configuration.</exception>
+    public static CheckReport Check(GraphOptions options)
+    {
+        var graph = ExperimentGraph.Open(options with { Target = "Evaluate" });
+        var key = graph.KeyOf("Evaluate");
+        var metrics = Path.Combine(graph.Layout.EntryDirectory(key), EvaluationOutputs.MetricsFile);
+        if (!File.Exists(metrics))
+        {
+            throw new GraphUsageException(
+                $"{graph.Config.Name}: no metrics for the current configuration (Evaluate {key[..12]} has not run); run the Check target, which runs Evaluate first.");
+        }
+        var expectations = graph.Config.Expect.Select(p => KeyValuePair.Create(p.Key, new ExpectationBounds(p.Value.Min, p.Value.Max)));
+        return ExpectationCheck.Check(metrics, expectations);
+    }
+}

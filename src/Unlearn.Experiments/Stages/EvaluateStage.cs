@@ -1,0 +1,145 @@
+// Evaluate: every variant the experiment lists (base, concept = Saliency masks, vocab = PruneVocab edits, hybrid =
+// both, hybrid+repair = hybrid plus the Repair adapter) scored on the same prompts with the same seeds, with 95 %
+// bootstrap intervals (METHODS.md "Evaluate", docs/metrics.md). Outputs: metrics.json, samples.jsonl, report.md,
+// report.html; one summary line per variant in the build log.
+using System.Text.Json.Nodes;
+using Unlearn.Evaluation;
+using Unlearn.Evaluation.Data;
+using Unlearn.Evaluation.Reports;
+using Unlearn.Experiments.Graph;
+using Unlearn.Experiments.Keys;
+using Unlearn.Experiments.Schema;
+using Unlearn.Methods.Saliency;
+using Unlearn.Methods.Vocabulary;
+using Unlearn.Models.Edits;
+using Unlearn.Models.Generation;
+using Unlearn.Models.Transformer;
+using EvaluationVariant = Unlearn.Evaluation.EvaluationVariant;
+using VariantChoice = Unlearn.Experiments.Schema.EvaluationVariant;
+
+namespace Unlearn.Experiments.Stages;
+
+public sealed class EvaluateStage : IStage
+{
+    public string Name => "Evaluate";
+
+    public string Version => "1";
+
+    public IReadOnlyList<string> Upstream => ["Saliency", "PruneVocab", "Repair"];
+
+    public JsonNode KeySection(ExperimentConfig config)
+    {
+        var section = KeyJson.Of(config, "evaluate", "chat_format");
+        section["evaluate"]!["prompts"] = new JsonArray(Prompts(config).Select(p => (JsonNode)p).ToArray());
+        section["concept"] = new JsonObject { ["forms"] = new JsonArray(config.Concept.AllForms.Select(f => (JsonNode)f).ToArray()) };
+        section["vocab"] = KeyJson.Select(config.Vocab, "match", "include_encodings");
+        return section;
+    }
+
+    public IEnumerable<ExternalInput> ExternalInputs(ExperimentConfig config)
+    {
+        yield return ModelInputs.Weights(config);
+        yield return ModelInputs.Config(config);
+        yield return ModelInputs.Tokenizer(config);
+        if (config.Evaluate.Data is { } data && Directory.Exists(data.FullPath))
+        {
+            var files = Directory.EnumerateFiles(data.FullPath).Select(Path.GetFileName).OfType<string>()
+                .Where(name => name.EndsWith(".json", StringComparison.Ordinal) || name.EndsWith(".jsonl", StringComparison.Ordinal));
+            yield return ExternalInput.Folder("evaluation data", data.FullPath, files);
+        }
+    }
+
+    public void Run(StageContext context)
+    {
+        var config = context.Config;
+        var settings = config.Evaluate;
+        if (settings.Data is not { } dataFolder)
+        {
+            throw new InvalidOperationException(
+                $"{config.FilePath}: 'evaluate.data' is required to run Evaluate: a folder of probes, background text and multiple-choice items (see data/play/README.md).");
+        }
+        using var model = StageModel.Load(config);
+        var tokenizer = model.RequireTokenizer();
+        var data = EvaluationDataFolder.Load(dataFolder.FullPath, Prompts(config));
+        var conceptTokens = VocabularyPruning.Compute(tokenizer, model.Model.Shape.VocabSize, new VocabularyOptions
+        {
+            Terms = config.Concept.AllForms,
+            Match = config.Vocab.Match == VocabMatch.Substring ? VocabularyMatch.Substring : VocabularyMatch.Word,
+            IncludeEncodings = config.Vocab.IncludeEncodings,
+        }).MaskedLogits;
+        var concept = new ConceptSpec(config.Concept.AllForms, conceptTokens);
+        var evaluation = new EvaluationSettings
+        {
+            SamplesPerPrompt = settings.SamplesPerPrompt,
+            Seeds = settings.Seeds.Select(s => (ulong)s).ToArray(),
+            MaxNewTokens = settings.MaxNewTokens,
+            Sampling = new SamplingSettings { Temperature = (float)settings.Temperature, TopK = settings.TopK, TopP = (float)settings.TopP },
+            GenerationBatchSize = settings.GenerationBatchSize,
+            PerplexityWindow = settings.Perplexity.Window,
+            PerplexityStride = settings.Perplexity.Stride,
+            BootstrapReplicates = settings.BootstrapSamples,
+            BootstrapSeed = StageModel.Seed(config.Seed, "evaluate.bootstrap"),
+            Confidence = settings.Confidence,
+            EncodePrompt = settings.UseChatFormat ? p => StageModel.ChatPrompt(config, tokenizer, p) : null,
+        };
+        var repair = RepairArtefacts.Open(context.Upstream("Repair"), model.Model.Shape);
+        var variants = Variants(context, repair);
+        var progress = new ProgressReporter(p => context.Progress.Report(p.VariantNumber - 1, p.VariantCount, $"variants done ({p.Variant}: {p.Phase})"));
+        var result = Evaluator.For(model, evaluation).Evaluate(data, concept, variants, progress, context.CancellationToken);
+
+        var scores = SaliencyArtefacts.ReadScores(context.Upstream("Saliency")).ToDictionary(p => p.Key.Name, p => p.Value);
+        EvaluationOutputs.Write(result, context.OutputDirectory, new ReportInputs
+        {
+            Title = $"{config.Name}: evaluation",
+            Metadata =
+            [
+                new("experiment", config.Name),
+                new("model", Path.GetRelativePath(config.RepositoryRoot, config.Model.FullPath)),
+                new("concept", string.Join(", ", config.Concept.AllForms)),
+                new("variants", string.Join(", ", variants.Select(v => v.Name))),
+            ],
+            SaliencyScores = scores,
+            RepairLoss = repair?.LossCurve,
+        });
+        foreach (var line in SummaryLine.All(result.Metrics))
+        {
+            context.Log.Info(line);
+        }
+        string entry = Path.Combine(Path.GetDirectoryName(context.OutputDirectory)!, context.Key);
+        context.Log.Info($"report: {Path.Combine(entry, EvaluationOutputs.HtmlFile)} (and report.md, metrics.json, samples.jsonl beside it)");
+    }
+
+    /// <summary>The variants in the order the experiment lists them, each a set of edits on the same weights.</summary>
+    private static List<EvaluationVariant> Variants(StageContext context, RepairArtefacts? repair)
+    {
+        var masks = SaliencyArtefacts.LoadEdits(context.Upstream("Saliency"));
+        var vocabulary = VocabularyArtefacts.LoadEdits(context.Upstream("PruneVocab"));
+        var hybrid = masks.Combine(vocabulary);
+        var variants = new List<EvaluationVariant>();
+        foreach (var choice in context.Config.Evaluate.Variants)
+        {
+            variants.Add(choice switch
+            {
+                VariantChoice.Base => new EvaluationVariant("base", ForwardOptions.Default),
+                VariantChoice.Concept => new EvaluationVariant("concept", new ForwardOptions { Edits = masks }),
+                VariantChoice.Vocab => new EvaluationVariant("vocab", new ForwardOptions { Edits = vocabulary }),
+                VariantChoice.Hybrid => new EvaluationVariant("hybrid", new ForwardOptions { Edits = hybrid }),
+                VariantChoice.HybridRepair => new EvaluationVariant("hybrid+repair", new ForwardOptions
+                {
+                    Edits = repair?.KeepMasks == false ? vocabulary : hybrid,
+                    Adapters = (repair ?? throw new InvalidOperationException("'evaluate.variants' lists hybrid+repair, but the Repair stage produced no adapter (repair.enabled is false).")).Adapters.Adapters,
+                }),
+                _ => throw new ArgumentOutOfRangeException(nameof(choice), choice, null),
+            });
+        }
+        return variants;
+    }
+
+    private static IReadOnlyList<string> Prompts(ExperimentConfig config) =>
+        config.Evaluate.Prompts.Count > 0 ? config.Evaluate.Prompts : config.Concept.TestPrompts;
+
+    private sealed class ProgressReporter(Action<EvaluationProgress> report) : IProgress<EvaluationProgress>
+    {
+        public void Report(EvaluationProgress value) => report(value);
+    }
+}

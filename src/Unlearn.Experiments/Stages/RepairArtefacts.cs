@@ -1,0 +1,53 @@
+// What the Repair stage left for Evaluate: whether repair ran, the LoRA adapter (PEFT layout, masks baked in),
+// whether pruning masks stay applied on top of it, and the loss curve for the report.
+using System.Text.Json;
+using Unlearn.Evaluation.Reports;
+using Unlearn.Models.Lora;
+using Unlearn.Models.Transformer;
+
+namespace Unlearn.Experiments.Stages;
+
+internal sealed class RepairArtefacts
+{
+    public const string SummaryFile = "repair.json";
+    public const string AdapterFolder = "adapter";
+    public const string LogFile = "train_log.jsonl";
+
+    private RepairArtefacts(AdapterSet adapters, bool keepMasks, IReadOnlyList<LossPoint> lossCurve)
+    {
+        Adapters = adapters;
+        KeepMasks = keepMasks;
+        LossCurve = lossCurve;
+    }
+
+    public AdapterSet Adapters { get; }
+
+    /// <summary>False when repair.keep_masks is false: the adapter may then revive pruned rows (the seed's behaviour).</summary>
+    public bool KeepMasks { get; }
+
+    public IReadOnlyList<LossPoint> LossCurve { get; }
+
+    /// <summary>The Repair stage's outputs, or null when repair was disabled.</summary>
+    public static RepairArtefacts? Open(string folder, TransformerShape shape)
+    {
+        using var summary = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folder, SummaryFile)));
+        var root = summary.RootElement;
+        if (!root.GetProperty("enabled").GetBoolean())
+        {
+            return null;
+        }
+        var adapters = AdapterSet.LoadPeft(Path.Combine(folder, AdapterFolder), shape);
+        bool keepMasks = root.GetProperty("keep_masks").GetBoolean();
+        var curve = new List<LossPoint>();
+        foreach (var line in File.ReadLines(Path.Combine(folder, LogFile)))
+        {
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+            using var entry = JsonDocument.Parse(line);
+            curve.Add(new LossPoint(entry.RootElement.GetProperty("step").GetInt32(), entry.RootElement.GetProperty("loss").GetDouble()));
+        }
+        return new RepairArtefacts(adapters, keepMasks, curve);
+    }
+}

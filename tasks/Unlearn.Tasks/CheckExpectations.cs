@@ -1,0 +1,34 @@
+// <CheckExpectations/>: the experiment's expect: block against its Evaluate metrics; prints the table and
+// fails the build (one error per missed expectation) when any is missed.
+using Unlearn.Experiments.Graph;
+
+namespace Unlearn.Tasks;
+
+public sealed class CheckExpectations : UnlearnTask
+{
+    protected override bool Run()
+    {
+        var report = ExpectationRunner.Check(new GraphOptions
+        {
+            Experiment = Experiment,
+            RepositoryRoot = RepositoryRoot,
+            AllowOutside = AllowOutside,
+            Log = this,
+        });
+        if (report.Rows.Count == 0)
+        {
+            High("Check: the experiment has no expect: block; nothing to check.");
+            return true;
+        }
+        foreach (var line in report.ToTable().Split('\n'))
+        {
+            High(line);
+        }
+        foreach (var row in report.Rows.Where(r => !r.Passed))
+        {
+            Error("UL3001", $"Check: {row.Expectation.Key} = {row.ValueText} {row.IntervalText} is outside {row.Expectation.BoundText}{(row.Reason is null ? "" : $" ({row.Reason})")}");
+        }
+        High(report.Passed ? $"Check: all {report.Rows.Count} expectations met." : $"Check: {report.Failures} of {report.Rows.Count} expectations missed.");
+        return report.Passed;
+    }
+}
