@@ -1,6 +1,6 @@
 // Our side of "compare lora", run in a child process per GEMM provider: a random-weight model of the shape, LoRA adapters
 // created as the trainer creates them, and the step the trainer takes — TrainingForward on the tape, Backward, AdamW —
-// timed after one warm-up step. Labels are the next token at every position but the last (PyTorch's side computes the
+// timed after one warm-up step, with the time spent inside the GEMM provider reported beside the phases. Labels are the next token at every position but the last (PyTorch's side computes the
 // same loss over logits[:, :-1]).
 using System.Diagnostics;
 using System.Globalization;
@@ -66,7 +66,7 @@ internal static class LoraStepRunner
     {
         string provider = settings.Providers.Single();
         Parallelism.ThreadCount = settings.Threads;
-        var gemm = Gemm.Create(provider);
+        var gemm = new LoraTimingGemm(Gemm.Create(provider));
         var shape = KnownShapes.Get("llama-3.2-1b", settings.Layers);
         using var model = RandomModel.Create(shape, gemm);
         var adapters = AdapterSet.Create(shape, new LoraSettings { Rank = settings.Rank, Alpha = settings.Rank }, seed: 0);
@@ -95,6 +95,7 @@ internal static class LoraStepRunner
         var backward = new List<double>();
         var update = new List<double>();
         var total = new List<double>();
+        var gemmSeconds = new List<double>();
         var cpu = new List<double>();
         double firstLoss = double.NaN;
         using var process = Process.GetCurrentProcess();
@@ -102,6 +103,7 @@ internal static class LoraStepRunner
         {
             process.Refresh();
             var cpuStart = process.TotalProcessorTime;
+            gemm.Reset();
             var clock = Stopwatch.StartNew();
             tape.Reset();
             optimizer.ZeroGradients();
@@ -124,6 +126,7 @@ internal static class LoraStepRunner
             backward.Add(afterBackward - afterForward);
             update.Add(seconds - afterBackward);
             total.Add(seconds);
+            gemmSeconds.Add(gemm.Seconds);
             cpu.Add((process.TotalProcessorTime - cpuStart).TotalSeconds);
         }
         tape.Dispose();
@@ -131,7 +134,7 @@ internal static class LoraStepRunner
         double median = Median(total);
         return new LoraStepResult(
             provider, median, Median(cpu), settings.Batch * settings.Tokens / median, process.PeakWorkingSet64, adapters.ParameterCount, firstLoss,
-            new Dictionary<string, double> { ["forward"] = Median(forward), ["backward"] = Median(backward), ["adamw"] = Median(update) });
+            new Dictionary<string, double> { ["forward"] = Median(forward), ["backward"] = Median(backward), ["adamw"] = Median(update), ["in gemm"] = Median(gemmSeconds) });
     }
 
     private static double Median(List<double> values)
