@@ -93,12 +93,14 @@ internal static class TrainingCheckpoint
         {
             throw new FineTuningException($"Checkpoint '{statePath}' is not valid JSON ({e.Message}); delete '{full}' to start the run over.", e);
         }
-        if (state["format"]?.GetValue<string>() != FormatName || state["format_version"]?.GetValue<int>() != FormatVersion)
+        bool known = state["format"] is JsonValue format && format.TryGetValue<string>(out var name) && name == FormatName
+            && state["format_version"] is JsonValue version && version.TryGetValue<int>(out var number) && number == FormatVersion;
+        if (!known)
         {
             throw new FineTuningException($"Checkpoint '{statePath}': format is not {FormatName} version {FormatVersion}; delete '{full}' to start the run over.");
         }
         CheckFingerprint(statePath, full, state["fingerprint"] as JsonObject, fingerprint);
-        step = state["step"]!.GetValue<long>();
+        step = StepRecord.Field<long>(state, "step", statePath);
 
         string adapterPath = Path.Combine(full, AdapterFile);
         using (var file = SafetensorsFile.Open(adapterPath))
@@ -125,7 +127,16 @@ internal static class TrainingCheckpoint
         string logPath = Path.Combine(full, LogFile);
         foreach (var line in File.ReadLines(logPath).Where(l => l.Length > 0))
         {
-            log.Add(StepRecord.FromJson(JsonNode.Parse(line)!, logPath));
+            JsonNode? node;
+            try
+            {
+                node = JsonNode.Parse(line);
+            }
+            catch (JsonException e)
+            {
+                throw new FineTuningException($"Checkpoint log '{logPath}' has a line that is not JSON ({e.Message}); delete '{full}' to start the run over.", e);
+            }
+            log.Add(StepRecord.FromJson(node ?? new JsonObject(), logPath));
         }
         if (log.Count != step)
         {

@@ -66,21 +66,17 @@ public sealed record StepRecord(
         ["tokens_per_s"] = Math.Round(TokensPerSecond, 3),
     };
 
-    public static StepRecord FromJson(JsonNode node, string source)
-    {
-        try
-        {
-            return new StepRecord(
-                node["step"]!.GetValue<long>(), node["epoch"]!.GetValue<int>(), node["learning_rate"]!.GetValue<double>(),
-                node["loss"]!.GetValue<double>(), node["grad_norm"]!.GetValue<double>(), node["sequences"]!.GetValue<int>(),
-                node["tokens"]!.GetValue<long>(), node["label_tokens"]!.GetValue<long>(), node["forget_examples"]!.GetValue<int>(),
-                node["retain_examples"]!.GetValue<int>(), node["seconds"]!.GetValue<double>());
-        }
-        catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException)
-        {
-            throw new FineTuningException($"{source}: a train log line is missing a field or has a wrong type ({e.Message}); delete the checkpoint to start over.", e);
-        }
-    }
+    public static StepRecord FromJson(JsonNode node, string source) => new(
+        Field<long>(node, "step", source), Field<int>(node, "epoch", source), Field<double>(node, "learning_rate", source),
+        Field<double>(node, "loss", source), Field<double>(node, "grad_norm", source), Field<int>(node, "sequences", source),
+        Field<long>(node, "tokens", source), Field<long>(node, "label_tokens", source), Field<int>(node, "forget_examples", source),
+        Field<int>(node, "retain_examples", source), Field<double>(node, "seconds", source));
+
+    /// <summary>A required number of a JSON object, or a FineTuningException naming the field and the file.</summary>
+    internal static T Field<T>(JsonNode node, string name, string source) =>
+        node[name] is JsonValue value && value.TryGetValue<T>(out var result)
+            ? result
+            : throw new FineTuningException($"{source}: '{name}' is missing or not a {typeof(T).Name}; the file is damaged (delete the checkpoint to start the run over).");
 
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"step {Step}: loss {Loss:F4}, lr {LearningRate:G3}, grad norm {GradientNorm:F3}, {TokensPerSecond:F0} tokens/s");

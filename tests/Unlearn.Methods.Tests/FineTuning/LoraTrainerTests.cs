@@ -58,6 +58,24 @@ public class LoraTrainerTests
     }
 
     [Fact]
+    public void Train_KilledBetweenTheCheckpointRenames_ResumesFromTheCheckpointLeftAside()
+    {
+        var settings = Quick with { MaxSteps = 3 };
+        var model = FineTuningFixtures.Stories260K.Model;
+        using var folder = FineTuningFixtures.TemporaryFolder();
+        using var kill = new CancellationTokenSource();
+        var options = new TrainingRunOptions { Progress = p => { if (p.Step == 2) kill.Cancel(); } };
+        Assert.ThrowsAny<OperationCanceledException>(() => new LoraTrainer(model, settings).Train(TrainingData.Examples, folder.Path, options, kill.Token));
+        string checkpoint = Path.Combine(folder.Path, LoraTrainer.CheckpointFolderName);
+        Directory.Move(checkpoint, checkpoint + ".old-12345");
+
+        var resumed = new LoraTrainer(model, settings).Train(TrainingData.Examples, folder.Path);
+
+        Assert.Equal(2, resumed.ResumedFromStep);
+        Assert.Equal(3, resumed.Log.Count);
+    }
+
+    [Fact]
     public void Train_HugeLearningRate_StopsWithTheStepNumberBeforeWritingAnAdapter()
     {
         var settings = Quick with { LearningRate = 1e30, WarmupSteps = 0, MaxGradNorm = 0 };
