@@ -80,6 +80,7 @@ public sealed partial class LoraTrainer
             ["trainable_parameters"] = adapters.ParameterCount,
             ["adapter"] = AdapterFolderName,
             ["gemm"] = _model.Gemm.Name,
+            ["threads"] = Unlearn.Numerics.Threading.Parallelism.ThreadCount,
         };
         foreach (var (key, value) in options.SummarySections)
         {

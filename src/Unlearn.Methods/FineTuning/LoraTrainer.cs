@@ -10,7 +10,9 @@ using Unlearn.Models.Lora;
 using Unlearn.Models.Transformer;
 using Unlearn.Numerics;
 using Unlearn.Numerics.Autograd;
+using Unlearn.Numerics.Gemm;
 using Unlearn.Numerics.Optimization;
+using Unlearn.Numerics.Threading;
 
 namespace Unlearn.Methods.FineTuning;
 
@@ -84,7 +86,7 @@ public sealed partial class LoraTrainer
         var adapters = AdapterSet.Create(_model.Shape, Settings.Lora, Settings.Seed, options.InputMasks, options.OutputMasks);
         var parameters = adapters.Parameters.ToList();
         var optimizer = new AdamW(parameters, Settings.AdamW);
-        var fingerprint = RunFingerprint.Of(Settings, usable, options.Edits, options.InputMasks, options.OutputMasks, _model.Shape, _model.Gemm.Name);
+        var fingerprint = RunFingerprint.Of(Settings, usable, options.Edits, options.InputMasks, options.OutputMasks, _model.Shape, GemmDescription(_model.Gemm));
         string checkpointFolder = options.CheckpointFolder ?? Path.Combine(outputFolder, CheckpointFolderName);
 
         var log = new List<StepRecord>();
@@ -194,5 +196,10 @@ public sealed partial class LoraTrainer
     }
 
     /// <summary>Ids that can never be predicted under the edits (−∞ logits): labels on them do not count.</summary>
-    private HashSet<int> MaskedTargets(ModelEdits edits) => [.. edits.MaskedLogits];
+    private static HashSet<int> MaskedTargets(ModelEdits edits) => [.. edits.MaskedLogits];
+
+    /// <summary>The GEMM as far as it decides the bits: OpenBLAS's results depend on its thread count, the managed
+    /// kernel's do not.</summary>
+    private static string GemmDescription(IGemm gemm) =>
+        gemm.Name == "openblas" ? $"openblas, {Parallelism.ThreadCount} threads" : gemm.Name;
 }

@@ -1,6 +1,7 @@
 // What identifies a training run for resuming: its settings, a digest of the rendered examples, of the edits and of the
-// adapter masks, the model shape and the GEMM provider. A checkpoint resumes only a run with the same fingerprint,
-// which is what makes the resumed run's weights equal the uninterrupted run's bit for bit.
+// adapter masks, the model shape and the GEMM provider (with its thread count for OpenBLAS, whose bits depend on it).
+// A checkpoint resumes only a run with the same fingerprint, which is what makes the resumed run's weights equal the
+// uninterrupted run's bit for bit.
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
