@@ -142,13 +142,19 @@ def peak_rss_bytes():
 
 
 def timed(fn, repeats):
+    return timed_with_cpu(fn, repeats)[0]
+
+
+def timed_with_cpu(fn, repeats):
+    """Median wall and process-CPU seconds of fn over `repeats` calls after one warm-up call."""
     fn()
-    times = []
+    times, cpu = [], []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
         times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        cpu.append(time.process_time() - c0)
+    return statistics.median(times), statistics.median(cpu)
 
 
 def main():
@@ -200,8 +206,8 @@ def main():
             opt.zero_grad()
             loss.backward()
             opt.step()
-        sec = timed(step, a.repeats)
-        out.update(mode="lora", batch=a.batch, tokens=a.tokens, rank=a.rank, seconds=sec,
+        sec, cpu = timed_with_cpu(step, a.repeats)
+        out.update(mode="lora", batch=a.batch, tokens=a.tokens, rank=a.rank, seconds=sec, cpu_seconds=cpu,
                    tokens_per_s=a.batch * a.tokens / sec, trainable=sum(p.numel() for p in params))
     out["peak_rss_bytes"] = peak_rss_bytes()
     print(json.dumps(out))

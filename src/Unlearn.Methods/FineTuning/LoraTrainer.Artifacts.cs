@@ -1,0 +1,93 @@
+// What a training run leaves in its output folder:
+//   adapter/           the PEFT adapter (adapter_model.safetensors + adapter_config.json; masks baked in)
+//   train_log.jsonl    one line per optimiser step: step, epoch, learning_rate, loss, grad_norm, sequences, tokens,
+//                      label_tokens, forget_examples, retain_examples, seconds, tokens_per_s
+//   summary.json       settings with defaults filled in, data counts, steps, loss curve summary, timing, trainable count
+// The log is rewritten from the checkpoint on resume, so it always holds exactly the steps the weights went through.
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Unlearn.Models.Lora;
+
+namespace Unlearn.Methods.FineTuning;
+
+public sealed partial class LoraTrainer
+{
+    public const string AdapterFolderName = "adapter";
+    public const string LogFileName = "train_log.jsonl";
+    public const string SummaryFileName = "summary.json";
+    public const string CheckpointFolderName = "checkpoint";
+    public const string SummaryFormat = "unlearn.lora-training";
+
+    private static StreamWriter StartLog(string path, IReadOnlyList<StepRecord> resumed)
+    {
+        var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false)) { NewLine = "\n" };
+        foreach (var record in resumed)
+        {
+            writer.WriteLine(record.ToJson().ToJsonString());
+        }
+        writer.Flush();
+        return writer;
+    }
+
+    private TrainingOutcome WriteArtifacts(
+        string outputFolder, AdapterSet adapters, IReadOnlyList<StepRecord> log, long totalSteps, long resumedFrom,
+        IReadOnlyList<TrainingExample> examples, int droppedAllMasked, BatchPlan plan, TrainingRunOptions options)
+    {
+        string adapterFolder = Path.Combine(outputFolder, AdapterFolderName);
+        string partial = $"{Path.GetFullPath(adapterFolder)}.partial-{Environment.ProcessId}";
+        if (Directory.Exists(partial))
+        {
+            Directory.Delete(partial, recursive: true);
+        }
+        adapters.SavePeft(partial, options.BaseModelPath);
+        if (Directory.Exists(adapterFolder))
+        {
+            Directory.Delete(adapterFolder, recursive: true);
+        }
+        Directory.Move(partial, adapterFolder);
+
+        var summary = new JsonObject
+        {
+            ["format"] = SummaryFormat,
+            ["format_version"] = 1,
+            ["objective"] = options.Objective,
+            ["settings"] = Settings.ToJson(),
+            ["checkpoint_every"] = Settings.CheckpointEvery,
+            ["data"] = new JsonObject
+            {
+                ["examples"] = examples.Count,
+                ["dropped_all_labels_masked"] = droppedAllMasked,
+                ["tokens"] = examples.Sum(e => (long)e.Length),
+                ["label_tokens"] = examples.Sum(e => (long)e.LabelCount),
+                ["by_kind"] = new JsonObject(Enum.GetValues<ExampleKind>()
+                    .Select(k => KeyValuePair.Create(k.ToString().ToLowerInvariant(), (JsonNode?)examples.Count(e => e.Kind == k)))),
+                ["micro_batches_per_epoch"] = plan.MicroBatchesPerEpoch,
+                ["steps_per_epoch"] = plan.StepsPerEpoch,
+            },
+            ["steps"] = new JsonObject { ["total"] = totalSteps, ["completed"] = log.Count, ["resumed_from"] = resumedFrom },
+            ["loss"] = new JsonObject
+            {
+                ["first"] = log.Count > 0 ? log[0].Loss : null,
+                ["last"] = log.Count > 0 ? log[^1].Loss : null,
+                ["mean_first_10"] = log.Count > 0 ? log.Take(10).Average(r => r.Loss) : null,
+                ["mean_last_10"] = log.Count > 0 ? log.TakeLast(10).Average(r => r.Loss) : null,
+            },
+            ["time"] = new JsonObject
+            {
+                ["train_seconds"] = Math.Round(log.Sum(r => r.Seconds), 3),
+                ["tokens_per_s"] = log.Sum(r => r.Seconds) > 0 ? Math.Round(log.Sum(r => (double)r.Tokens) / log.Sum(r => r.Seconds), 3) : 0,
+            },
+            ["trainable_parameters"] = adapters.ParameterCount,
+            ["adapter"] = AdapterFolderName,
+            ["gemm"] = _model.Gemm.Name,
+            ["threads"] = Unlearn.Numerics.Threading.Parallelism.ThreadCount,
+        };
+        foreach (var (key, value) in options.SummarySections)
+        {
+            summary[key] = value?.DeepClone();
+        }
+        string summaryPath = Path.Combine(outputFolder, SummaryFileName);
+        File.WriteAllText(summaryPath, summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        return new TrainingOutcome(adapters, adapterFolder, Path.Combine(outputFolder, LogFileName), summaryPath, log, totalSteps, resumedFrom);
+    }
+}

@@ -1,0 +1,69 @@
+// Settings of one Repair-stage run: the objective, where the data comes from (a dataset file, or samples of the base
+// model for `generate`, or forget/retain prompts), the target terms the repair data must not mention, the chat format
+// and maximum length used to render it, and the training settings. Defaults are METHODS.md's.
+using Unlearn.Models.Edits;
+using Unlearn.Tokenizers.Chat;
+
+namespace Unlearn.Methods.FineTuning;
+
+public enum RepairObjective
+{
+    /// <summary>Supervised fine-tuning with LoRA on data without any target term (response-only loss).</summary>
+    Repair,
+
+    /// <summary>Masked-LoRA unlearning: forget prompts → a fixed answer, retain prompts → the base model's own answer.</summary>
+    Forget,
+}
+
+public sealed record RepairSettings
+{
+    public RepairObjective Objective { get; init; } = RepairObjective.Repair;
+
+    /// <summary>Repair: an instruction dataset (ShareGPT, messages or Alpaca; JSONL or JSON array).</summary>
+    public string? DatasetPath { get; init; }
+
+    public DatasetFormat DatasetFormat { get; init; } = DatasetFormat.Auto;
+
+    /// <summary>Repair: sample the data from the base model instead of reading a file.</summary>
+    public ContinuationSourceSettings? Generate { get; init; }
+
+    /// <summary>Repair: every conversation mentioning one of these (whole word, any turn) is removed.</summary>
+    public IReadOnlyList<string> TargetTerms { get; init; } = [];
+
+    /// <summary>Forget: the prompts and the target answer.</summary>
+    public ForgetSettings? Forget { get; init; }
+
+    /// <summary>The chat format; null uses the tokenizer's.</summary>
+    public ChatTemplate? Template { get; init; }
+
+    public int MaxLength { get; init; } = RenderSettings.DefaultMaxLength;
+
+    public LoraTrainingSettings Training { get; init; } = new();
+}
+
+public sealed record RepairRunOptions
+{
+    /// <summary>The edits of the model being repaired (pruning, vocabulary); they stay in force during training.</summary>
+    public ModelEdits Edits { get; init; } = ModelEdits.None;
+
+    /// <summary>Masked LoRA (forget objective): adapter masks from the saliency selection; the adapter targets and
+    /// layers are derived from them (AdapterMasks.Settings).</summary>
+    public AdapterMaskSet? Masks { get; init; }
+
+    /// <summary>After every optimiser step.</summary>
+    public Action<TrainingProgress>? Progress { get; init; }
+
+    /// <summary>A line per phase ("sampling 256 continuations", "training 40 steps") for the build log.</summary>
+    public Action<string>? Status { get; init; }
+
+    public string? CheckpointFolder { get; init; }
+
+    public bool Resume { get; init; } = true;
+}
+
+/// <summary>Where the training set came from and what happened to it on the way.</summary>
+public sealed record RepairDataReport(
+    string Source, int Loaded, int Removed, IReadOnlyDictionary<string, int> RemovedByTerm, int Rendered, int Truncated,
+    int DroppedWithoutLabels, long Tokens, long LabelTokens, int ForgetExamples, int RetainExamples);
+
+public sealed record RepairOutcome(TrainingOutcome Training, RepairDataReport Data);

@@ -1,0 +1,205 @@
+// A resumable snapshot of a training run at an optimiser-step boundary, in a folder:
+//   adapter.safetensors    every adapter's raw A and B (masks not baked in, so training continues on the same values)
+//   optimizer.safetensors  AdamW's step count and moments (Optimizer.SaveState)
+//   state.json             step, data position (epoch, next micro-batch), RNG position, and the run's fingerprint
+//   train_log.jsonl        the step log up to this step
+// The data order and every dropout stream are functions of (seed, epoch) and (seed, step, micro-batch), so the step
+// number is the whole RNG state; it is recorded explicitly all the same. The folder is written beside the target under
+// a temporary name and swapped in by renames, so a run killed at any moment leaves the previous checkpoint or the new
+// one, never a mix. Loading refuses a checkpoint whose fingerprint (settings, data, edits, masks, shape, GEMM) differs.
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Unlearn.Models.Formats;
+using Unlearn.Models.Lora;
+using Unlearn.Numerics.Optimization;
+
+namespace Unlearn.Methods.FineTuning;
+
+internal static class TrainingCheckpoint
+{
+    public const string FormatName = "unlearn.lora-checkpoint";
+    public const int FormatVersion = 1;
+    private const string AdapterFile = "adapter.safetensors";
+    private const string OptimizerFile = "optimizer.safetensors";
+    private const string StateFile = "state.json";
+    private const string LogFile = "train_log.jsonl";
+
+    public sealed record Position(long Step, int Epoch, int NextMicroBatch, ulong Seed, long NextDropoutStream);
+
+    public static void Save(string folder, Position position, JsonObject fingerprint, AdapterSet adapters, Optimizer optimizer, IReadOnlyList<StepRecord> log)
+    {
+        string full = Path.GetFullPath(folder);
+        string partial = $"{full}.partial-{Environment.ProcessId}";
+        string old = $"{full}.old-{Environment.ProcessId}";
+        if (Directory.Exists(partial))
+        {
+            Directory.Delete(partial, recursive: true);
+        }
+        Directory.CreateDirectory(partial);
+        var writer = new SafetensorsWriter();
+        writer.SetMetadata("format", FormatName);
+        foreach (var parameter in adapters.Parameters)
+        {
+            writer.AddFloat32(parameter.Name, parameter.Value, parameter.Rows, parameter.Columns);
+        }
+        writer.Save(Path.Combine(partial, AdapterFile));
+        WriteFile(Path.Combine(partial, OptimizerFile), optimizer.SaveState);
+        var state = new JsonObject
+        {
+            ["format"] = FormatName,
+            ["format_version"] = FormatVersion,
+            ["step"] = position.Step,
+            ["data_position"] = new JsonObject { ["epoch"] = position.Epoch, ["next_micro_batch"] = position.NextMicroBatch },
+            ["rng"] = new JsonObject
+            {
+                ["generator"] = "xoshiro256** (Unlearn.Numerics.SeededRandom)",
+                ["seed"] = position.Seed,
+                ["next_dropout_stream"] = position.NextDropoutStream,
+            },
+            ["fingerprint"] = fingerprint.DeepClone(),
+        };
+        WriteText(Path.Combine(partial, StateFile), state.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        WriteText(Path.Combine(partial, LogFile), string.Concat(log.Select(r => r.ToJson().ToJsonString() + "\n")));
+
+        if (Directory.Exists(full))
+        {
+            Directory.Move(full, old);
+        }
+        Directory.Move(partial, full);
+        if (Directory.Exists(old))
+        {
+            Directory.Delete(old, recursive: true);
+        }
+    }
+
+    /// <summary>Restores adapters and optimiser from the checkpoint in <paramref name="folder"/>; false when there is none.</summary>
+    public static bool TryLoad(string folder, JsonObject fingerprint, AdapterSet adapters, Optimizer optimizer, out long step, out List<StepRecord> log)
+    {
+        step = 0;
+        log = [];
+        string full = Path.GetFullPath(folder);
+        RecoverInterruptedSwap(full);
+        string statePath = Path.Combine(full, StateFile);
+        if (!File.Exists(statePath))
+        {
+            return false;
+        }
+        JsonNode state;
+        try
+        {
+            state = JsonNode.Parse(File.ReadAllText(statePath)) ?? throw new JsonException("empty document");
+        }
+        catch (JsonException e)
+        {
+            throw new FineTuningException($"Checkpoint '{statePath}' is not valid JSON ({e.Message}); delete '{full}' to start the run over.", e);
+        }
+        bool known = state["format"] is JsonValue format && format.TryGetValue<string>(out var name) && name == FormatName
+            && state["format_version"] is JsonValue version && version.TryGetValue<int>(out var number) && number == FormatVersion;
+        if (!known)
+        {
+            throw new FineTuningException($"Checkpoint '{statePath}': format is not {FormatName} version {FormatVersion}; delete '{full}' to start the run over.");
+        }
+        CheckFingerprint(statePath, full, state["fingerprint"] as JsonObject, fingerprint);
+        step = StepRecord.Field<long>(state, "step", statePath);
+
+        string adapterPath = Path.Combine(full, AdapterFile);
+        using (var file = SafetensorsFile.Open(adapterPath))
+        {
+            foreach (var parameter in adapters.Parameters)
+            {
+                if (!file.TryGetTensor(parameter.Name, out var tensor))
+                {
+                    throw new FineTuningException($"Checkpoint '{adapterPath}' has no tensor '{parameter.Name}'; delete '{full}' to start the run over.");
+                }
+                tensor.ExpectShape(parameter.Rows, parameter.Columns);
+                tensor.CopyToFloat32(parameter.Value);
+            }
+        }
+        string optimizerPath = Path.Combine(full, OptimizerFile);
+        using (var stream = File.OpenRead(optimizerPath))
+        {
+            optimizer.LoadState(stream, optimizerPath);
+        }
+        if (optimizer.StepCount != step)
+        {
+            throw new FineTuningException($"Checkpoint '{full}': state.json says step {step} but the optimiser state is at step {optimizer.StepCount}; delete the folder to start over.");
+        }
+        string logPath = Path.Combine(full, LogFile);
+        foreach (var line in File.ReadLines(logPath).Where(l => l.Length > 0))
+        {
+            JsonNode? node;
+            try
+            {
+                node = JsonNode.Parse(line);
+            }
+            catch (JsonException e)
+            {
+                throw new FineTuningException($"Checkpoint log '{logPath}' has a line that is not JSON ({e.Message}); delete '{full}' to start the run over.", e);
+            }
+            log.Add(StepRecord.FromJson(node ?? new JsonObject(), logPath));
+        }
+        if (log.Count != step)
+        {
+            throw new FineTuningException($"Checkpoint '{full}': the log holds {log.Count} steps but the checkpoint is at step {step}; delete the folder to start over.");
+        }
+        return true;
+    }
+
+    public static void Delete(string folder)
+    {
+        string full = Path.GetFullPath(folder);
+        if (Directory.Exists(full))
+        {
+            Directory.Delete(full, recursive: true);
+        }
+    }
+
+    // A run killed between the two renames of Save leaves only "<folder>.old-<pid>": it is the last complete checkpoint.
+    private static void RecoverInterruptedSwap(string full)
+    {
+        string? parent = Path.GetDirectoryName(full);
+        if (Directory.Exists(full) || parent is null || !Directory.Exists(parent))
+        {
+            return;
+        }
+        var old = Directory.GetDirectories(parent, Path.GetFileName(full) + ".old-*").Order(StringComparer.Ordinal).LastOrDefault();
+        if (old is not null)
+        {
+            Directory.Move(old, full);
+        }
+    }
+
+    private static void CheckFingerprint(string statePath, string folder, JsonObject? saved, JsonObject current)
+    {
+        foreach (var (key, value) in current)
+        {
+            JsonNode? old = saved?[key];
+            if (!JsonNode.DeepEquals(old, value))
+            {
+                throw new FineTuningException(
+                    $"Checkpoint '{statePath}' belongs to a different run: its {key} is {Describe(old)} but this run's is {Describe(value)}. " +
+                    $"Restore the settings and data it was written with, or delete '{folder}' to start over.");
+            }
+        }
+    }
+
+    private static string Describe(JsonNode? node)
+    {
+        string text = node?.ToJsonString() ?? "missing";
+        return text.Length <= 160 ? text : text[..157] + "...";
+    }
+
+    private static void WriteFile(string path, Action<Stream> write)
+    {
+        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+        write(stream);
+        stream.Flush(flushToDisk: true);
+    }
+
+    private static void WriteText(string path, string text) =>
+        WriteFile(path, stream =>
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+            stream.Write(bytes);
+        });
+}
