@@ -22,6 +22,13 @@ public sealed record EvaluationVariant
 
     public ForwardOptions Options { get; }
 
+    /// <summary>
+    /// The weights this variant runs on instead of the evaluator's model (same shape and vocabulary), or null. Used where
+    /// an edit cannot be expressed as ForwardOptions, e.g. repair with keep_masks: false, whose pruned rows are zeroed in
+    /// the base weights only. The caller owns and disposes it.
+    /// </summary>
+    public LlamaModel? Model { get; init; }
+
     public static bool IsValidName(string name) => Regex.IsMatch(name, "^[A-Za-z0-9][A-Za-z0-9+_-]*$");
 }
 

@@ -94,8 +94,13 @@ public sealed partial class Evaluator
         TermMatcher targetMatcher, TermMatcher adjacentMatcher, LeakMatcher? leakMatcher,
         Action<string> phase, List<PhaseTiming> timings, CancellationToken cancellationToken)
     {
-        var sampler = new CompletionSampler(_model, _tokenizer, _stopIds);
-        var scorer = new SequenceScorer(_model, _settings.ScoringBatchRows);
+        var model = variant.Model ?? _model;
+        if (model.Shape != _model.Shape)
+        {
+            throw new ArgumentException($"evaluate: variant '{variant.Name}' runs on a model of another shape than the evaluator's.");
+        }
+        var sampler = new CompletionSampler(model, _tokenizer, _stopIds);
+        var scorer = new SequenceScorer(model, _settings.ScoringBatchRows);
         var clock = Stopwatch.StartNew();
         using var process = Process.GetCurrentProcess();
         var cpu = process.TotalProcessorTime;

@@ -108,7 +108,7 @@ public sealed partial class ExperimentGraph
         var meter = PeakMemoryMeter.Start();
         var context = new StageContext(Config, stage.Name, key, (JsonObject)document.DeepClone(), partial, upstream,
             new StageProgress(stage.Name, options.Log, options.Time, options.ProgressInterval),
-            new StageLog(stage.Name, options.Log), Numerics, cancellationToken);
+            new StageLog(stage.Name, options.Log), Numerics, Layout.CheckpointDirectory(key), cancellationToken);
         try
         {
             Numerics.Apply();
@@ -130,6 +130,7 @@ public sealed partial class ExperimentGraph
             WallTimeSeconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
             PeakMemoryBytes = peakBytes,
             PeakMemoryMethod = peakMethod,
+            Timing = context.Timing.Count > 0 ? (JsonObject)context.Timing.DeepClone() : null,
             ToolVersion = MachineFacts.ToolVersion,
             Machine = MachineFacts.Describe(Numerics),
             CreatedUtc = DateTime.UtcNow,

@@ -18,8 +18,10 @@ public sealed class StageContext
         StageProgress progress,
         StageLog log,
         NumericsEnvironment numerics,
+        string checkpointDirectory,
         CancellationToken cancellationToken)
     {
+        CheckpointDirectory = checkpointDirectory;
         Config = config;
         StageName = stageName;
         Key = key;
@@ -53,6 +55,15 @@ public sealed class StageContext
 
     /// <summary>Store entry folder of each upstream stage, by stage name (read-only).</summary>
     public IReadOnlyDictionary<string, string> UpstreamDirectories { get; }
+
+    /// <summary>
+    /// A folder outside the partial output, kept when the stage fails or is killed, for a resumable checkpoint of this
+    /// key (artifacts/cache/&lt;key&gt;.checkpoint). The stage deletes it when it finishes; `unlearn gc` removes leftovers.
+    /// </summary>
+    public string CheckpointDirectory { get; }
+
+    /// <summary>Run-to-run measurements (e.g. per-step timing) for manifest.json; never put them into outputs.</summary>
+    public JsonObject Timing { get; } = [];
 
     public StageProgress Progress { get; }
 

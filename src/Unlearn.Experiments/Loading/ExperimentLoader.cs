@@ -165,6 +165,12 @@ public static class ExperimentLoader
             diagnostics.Error(DiagnosticCodes.ModelMismatch, "activations.layers", sources.Locate("activations.layers"),
                 $"'activations.layers': {problem} (num_hidden_layers in {Path.Combine(config.Model.Written, "config.json")}).");
         }
+        var (loraLayers, loraProblem) = config.Repair.Lora.Layers.ResolveFor(summary.LayerCount);
+        if (loraProblem is not null && config.Repair.Enabled)
+        {
+            diagnostics.Error(DiagnosticCodes.ModelMismatch, "repair.lora.layers", sources.Locate("repair.lora.layers"),
+                $"'repair.lora.layers': {loraProblem} (num_hidden_layers in {Path.Combine(config.Model.Written, "config.json")}).");
+        }
         var tokenizerFolder = config.TokenizerPath;
         var hasTokenizer = File.Exists(tokenizerFolder)
             || TokenizerFiles.Any(name => File.Exists(Path.Combine(tokenizerFolder, name)));
@@ -178,6 +184,7 @@ public static class ExperimentLoader
         {
             ModelInfo = summary,
             Activations = layers is null ? config.Activations : config.Activations with { Layers = layers },
+            Repair = loraLayers is null ? config.Repair : config.Repair with { Lora = config.Repair.Lora with { Layers = loraLayers } },
         };
     }
 }

@@ -137,10 +137,15 @@ internal static partial class ExperimentRules
         {
             return;
         }
-        if (repair.Objective == RepairObjective.Repair && repair.Dataset is null)
+        if (repair.Objective == RepairObjective.Repair && (repair.Dataset is null) == (repair.Generate is null))
         {
-            diagnostics.Error(DiagnosticCodes.MissingKey, "repair.dataset", sources.Locate("repair"),
-                "'repair.dataset' is required when repair is enabled with objective repair (or set 'repair.enabled: false').");
+            diagnostics.Error(repair.Dataset is null ? DiagnosticCodes.MissingKey : DiagnosticCodes.InvalidCombination, "repair.dataset", sources.Locate("repair"),
+                "Objective repair needs exactly one data source: 'repair.dataset' (an instruction dataset) or 'repair.generate' (samples of the base model); or set 'repair.enabled: false'.");
+        }
+        if (repair.Objective == RepairObjective.Repair && repair.Generate is { Prompts.Count: 0 })
+        {
+            diagnostics.Error(DiagnosticCodes.MissingKey, "repair.generate.prompts", sources.Locate("repair.generate"),
+                "'repair.generate.prompts' must list the prompts the base model continues, e.g. [\"Once upon a time\"] (the concept's test prompts are never used for training).");
         }
         if (repair.Objective == RepairObjective.Forget && repair.Forget.ForgetPrompts is null)
         {

@@ -9,6 +9,7 @@ using Unlearn.Evaluation.Reports;
 using Unlearn.Experiments.Graph;
 using Unlearn.Experiments.Keys;
 using Unlearn.Experiments.Schema;
+using Unlearn.Methods.FineTuning;
 using Unlearn.Methods.Saliency;
 using Unlearn.Methods.Vocabulary;
 using Unlearn.Models.Edits;
@@ -83,7 +84,8 @@ public sealed class EvaluateStage : IStage
             EncodePrompt = settings.UseChatFormat ? p => StageModel.ChatPrompt(config, tokenizer, p) : null,
         };
         var repair = RepairArtefacts.Open(context.Upstream("Repair"), model.Model.Shape);
-        var variants = Variants(context, repair);
+        var variants = Variants(context, repair, model.Model, out var baked);
+        using var bakedModel = baked;
         var progress = new ProgressReporter(p => context.Progress.Report(p.VariantNumber - 1, p.VariantCount, $"variants done ({p.Variant}: {p.Phase})"));
         var result = Evaluator.For(model, evaluation).Evaluate(data, concept, variants, progress, context.CancellationToken);
 
@@ -110,8 +112,12 @@ public sealed class EvaluateStage : IStage
     }
 
     /// <summary>The variants in the order the experiment lists them, each a set of edits on the same weights.</summary>
-    private static List<EvaluationVariant> Variants(StageContext context, RepairArtefacts? repair)
+    /// <remarks>hybrid+repair runs as it was trained: under the row masks (keep_masks, the default), on weights whose
+    /// pruned rows are zeroed under the adapter (keep_masks: false, the seed's way; <paramref name="baked"/> holds that
+    /// copy), or with only the vocabulary edits (objective forget, whose adapter is confined to the salient rows).</remarks>
+    private static List<EvaluationVariant> Variants(StageContext context, RepairArtefacts? repair, LlamaModel model, out LlamaModel? baked)
     {
+        baked = null;
         var masks = SaliencyArtefacts.LoadEdits(context.Upstream("Saliency"));
         var vocabulary = VocabularyArtefacts.LoadEdits(context.Upstream("PruneVocab"));
         var hybrid = masks.Combine(vocabulary);
@@ -124,15 +130,29 @@ public sealed class EvaluateStage : IStage
                 VariantChoice.Concept => new EvaluationVariant("concept", new ForwardOptions { Edits = masks }),
                 VariantChoice.Vocab => new EvaluationVariant("vocab", new ForwardOptions { Edits = vocabulary }),
                 VariantChoice.Hybrid => new EvaluationVariant("hybrid", new ForwardOptions { Edits = hybrid }),
-                VariantChoice.HybridRepair => new EvaluationVariant("hybrid+repair", new ForwardOptions
-                {
-                    Edits = repair?.KeepMasks == false ? vocabulary : hybrid,
-                    Adapters = (repair ?? throw new InvalidOperationException("'evaluate.variants' lists hybrid+repair, but the Repair stage produced no adapter (repair.enabled is false).")).Adapters.Adapters,
-                }),
+                VariantChoice.HybridRepair => RepairVariant(
+                    repair ?? throw new InvalidOperationException("'evaluate.variants' lists hybrid+repair, but the Repair stage produced no adapter (repair.enabled is false)."),
+                    model, hybrid, vocabulary, ref baked),
                 _ => throw new ArgumentOutOfRangeException(nameof(choice), choice, null),
             });
         }
         return variants;
+    }
+
+    private static EvaluationVariant RepairVariant(RepairArtefacts repair, LlamaModel model, ModelEdits hybrid, ModelEdits vocabulary, ref LlamaModel? baked)
+    {
+        var adapters = repair.Adapters.Adapters;
+        if (!repair.RowMasks)
+        {
+            return new EvaluationVariant("hybrid+repair", new ForwardOptions { Edits = vocabulary, Adapters = adapters });
+        }
+        if (repair.KeepMasks)
+        {
+            return new EvaluationVariant("hybrid+repair", new ForwardOptions { Edits = hybrid, Adapters = adapters });
+        }
+        var (zeroed, remaining) = RepairedModel.BakeRows(model, hybrid);
+        baked = zeroed;
+        return new EvaluationVariant("hybrid+repair", new ForwardOptions { Edits = remaining, Adapters = adapters }) { Model = zeroed };
     }
 
     private static IReadOnlyList<string> Prompts(ExperimentConfig config) =>

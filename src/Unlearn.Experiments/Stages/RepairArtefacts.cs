@@ -13,10 +13,11 @@ internal sealed class RepairArtefacts
     public const string AdapterFolder = "adapter";
     public const string LogFile = "train_log.jsonl";
 
-    private RepairArtefacts(AdapterSet adapters, bool keepMasks, IReadOnlyList<LossPoint> lossCurve)
+    private RepairArtefacts(AdapterSet adapters, bool keepMasks, bool rowMasks, IReadOnlyList<LossPoint> lossCurve)
     {
         Adapters = adapters;
         KeepMasks = keepMasks;
+        RowMasks = rowMasks;
         LossCurve = lossCurve;
     }
 
@@ -24,6 +25,10 @@ internal sealed class RepairArtefacts
 
     /// <summary>False when repair.keep_masks is false: the adapter may then revive pruned rows (the seed's behaviour).</summary>
     public bool KeepMasks { get; }
+
+    /// <summary>Whether the adapter was trained under the Saliency row masks (objective repair); objective forget trains
+    /// on the vocabulary-edited model with the row masks as adapter masks instead.</summary>
+    public bool RowMasks { get; }
 
     public IReadOnlyList<LossPoint> LossCurve { get; }
 
@@ -38,6 +43,7 @@ internal sealed class RepairArtefacts
         }
         var adapters = AdapterSet.LoadPeft(Path.Combine(folder, AdapterFolder), shape);
         bool keepMasks = root.GetProperty("keep_masks").GetBoolean();
+        bool rowMasks = root.GetProperty("row_masks").GetBoolean();
         var curve = new List<LossPoint>();
         foreach (var line in File.ReadLines(Path.Combine(folder, LogFile)))
         {
@@ -48,6 +54,6 @@ internal sealed class RepairArtefacts
             using var entry = JsonDocument.Parse(line);
             curve.Add(new LossPoint(entry.RootElement.GetProperty("step").GetInt32(), entry.RootElement.GetProperty("loss").GetDouble()));
         }
-        return new RepairArtefacts(adapters, keepMasks, curve);
+        return new RepairArtefacts(adapters, keepMasks, rowMasks, curve);
     }
 }

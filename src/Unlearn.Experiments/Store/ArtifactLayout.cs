@@ -3,6 +3,7 @@
 //   artifacts/cache/<key>/                    a store entry: outputs + manifest.json
 //   artifacts/cache/<key>.partial-<pid>/      an entry being computed (never read)
 //   artifacts/cache/<key>.lock                the lock file of a key
+//   artifacts/cache/<key>.checkpoint/         a resumable checkpoint of an interrupted stage (Repair)
 //   artifacts/<experiment>/<Stage>/stage.json an experiment's view: which key it used last
 namespace Unlearn.Experiments.Store;
 
@@ -12,6 +13,7 @@ public sealed class ArtifactLayout
     public static IReadOnlySet<string> ReservedNames { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "cache", "test-results" };
 
     public const string PartialMarker = ".partial-";
+    public const string CheckpointSuffix = ".checkpoint";
     public const string ManifestFileName = "manifest.json";
     public const string ViewFileName = "stage.json";
 
@@ -32,6 +34,8 @@ public sealed class ArtifactLayout
     public string ManifestPath(string key) => Path.Combine(EntryDirectory(key), ManifestFileName);
 
     public string PartialDirectory(string key, int processId) => Path.Combine(Cache, $"{key}{PartialMarker}{processId}");
+
+    public string CheckpointDirectory(string key) => Path.Combine(Cache, key + CheckpointSuffix);
 
     public string LockPath(string key) => Path.Combine(Cache, key + ".lock");
 

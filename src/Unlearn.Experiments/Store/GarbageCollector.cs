@@ -101,6 +101,11 @@ public static class GarbageCollector
         {
             return ("unfinished build", name[..64]);
         }
+        if (name.Length == 64 + ArtifactLayout.CheckpointSuffix.Length && name.EndsWith(ArtifactLayout.CheckpointSuffix, StringComparison.Ordinal)
+            && ArtifactLayout.IsKey(name[..64]))
+        {
+            return ("checkpoint of an interrupted stage", name[..64]);
+        }
         if (name.Contains(DirectoryRemoval.TrashMarker, StringComparison.Ordinal))
         {
             return ("trash", "");

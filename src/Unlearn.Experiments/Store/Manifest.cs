@@ -53,6 +53,12 @@ public sealed record Manifest
     [JsonPropertyName("peak_memory_method")]
     public string PeakMemoryMethod { get; init; } = "";
 
+    /// <summary>Measurements the stage recorded that vary from run to run (per-step timing); outputs never hold them,
+    /// so that they stay bit-identical.</summary>
+    [JsonPropertyName("timing")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public JsonObject? Timing { get; init; }
+
     [JsonPropertyName("tool_version")]
     public string ToolVersion { get; init; } = "";
 

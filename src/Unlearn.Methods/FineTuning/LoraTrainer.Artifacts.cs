@@ -1,8 +1,10 @@
 // What a training run leaves in its output folder:
 //   adapter/           the PEFT adapter (adapter_model.safetensors + adapter_config.json; masks baked in)
 //   train_log.jsonl    one line per optimiser step: step, epoch, learning_rate, loss, grad_norm, sequences, tokens,
-//                      label_tokens, forget_examples, retain_examples, seconds, tokens_per_s
-//   summary.json       settings with defaults filled in, data counts, steps, loss curve summary, timing, trainable count
+//                      label_tokens, forget_examples, retain_examples
+//   summary.json       settings with defaults filled in, data counts, steps, loss curve summary, trainable count
+// Both are bit-identical across runs of the same inputs; per-step timing (seconds, tokens/s) goes to
+// TrainingRunOptions.TimingPath when given (the Repair stage puts it into its manifest instead).
 // The log is rewritten from the checkpoint on resume, so it always holds exactly the steps the weights went through.
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -23,11 +25,20 @@ public sealed partial class LoraTrainer
         var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false)) { NewLine = "\n" };
         foreach (var record in resumed)
         {
-            writer.WriteLine(record.ToJson().ToJsonString());
+            writer.WriteLine(record.ToJson(withTiming: false).ToJsonString());
         }
         writer.Flush();
         return writer;
     }
+
+    /// <summary>One line of the timing file: the step, its wall time and throughput.</summary>
+    public static JsonObject TimingJson(StepRecord record) => new()
+    {
+        ["step"] = record.Step,
+        ["seconds"] = Math.Round(record.Seconds, 6),
+        ["tokens"] = record.Tokens,
+        ["tokens_per_s"] = Math.Round(record.TokensPerSecond, 3),
+    };
 
     private TrainingOutcome WriteArtifacts(
         string outputFolder, AdapterSet adapters, IReadOnlyList<StepRecord> log, long totalSteps, long resumedFrom,
@@ -72,11 +83,6 @@ public sealed partial class LoraTrainer
                 ["mean_first_10"] = log.Count > 0 ? log.Take(10).Average(r => r.Loss) : null,
                 ["mean_last_10"] = log.Count > 0 ? log.TakeLast(10).Average(r => r.Loss) : null,
             },
-            ["time"] = new JsonObject
-            {
-                ["train_seconds"] = Math.Round(log.Sum(r => r.Seconds), 3),
-                ["tokens_per_s"] = log.Sum(r => r.Seconds) > 0 ? Math.Round(log.Sum(r => (double)r.Tokens) / log.Sum(r => r.Seconds), 3) : 0,
-            },
             ["trainable_parameters"] = adapters.ParameterCount,
             ["adapter"] = AdapterFolderName,
             ["gemm"] = _model.Gemm.Name,
@@ -85,6 +91,10 @@ public sealed partial class LoraTrainer
         foreach (var (key, value) in options.SummarySections)
         {
             summary[key] = value?.DeepClone();
+        }
+        if (options.TimingPath is { } timingPath)
+        {
+            File.WriteAllText(timingPath, string.Concat(log.Select(r => TimingJson(r).ToJsonString() + "\n")));
         }
         string summaryPath = Path.Combine(outputFolder, SummaryFileName);
         File.WriteAllText(summaryPath, summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");

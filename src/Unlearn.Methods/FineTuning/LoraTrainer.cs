@@ -111,7 +111,7 @@ public sealed partial class LoraTrainer
                 cancellationToken.ThrowIfCancellationRequested();
                 var record = RunStep(model, tape, trainingOptions, plan, step, usable, counted, parameters, optimizer, schedule);
                 log.Add(record);
-                logWriter.WriteLine(record.ToJson().ToJsonString());
+                logWriter.WriteLine(record.ToJson(withTiming: false).ToJsonString());
                 logWriter.Flush();
                 if (Settings.CheckpointEvery > 0 && record.Step % Settings.CheckpointEvery == 0 && record.Step < totalSteps)
                 {

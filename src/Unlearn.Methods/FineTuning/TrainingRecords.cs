@@ -33,6 +33,10 @@ public sealed record TrainingRunOptions
     /// <summary>Written as base_model_name_or_path in adapter_config.json.</summary>
     public string BaseModelPath { get; init; } = "";
 
+    /// <summary>Where to write per-step timing (JSONL: step, seconds, tokens, tokens_per_s); null writes none. Timing is kept
+    /// out of train_log.jsonl and summary.json so that those are bit-identical across runs.</summary>
+    public string? TimingPath { get; init; }
+
     /// <summary>"repair" or "forget": recorded in the summary.</summary>
     public string Objective { get; init; } = "repair";
 
@@ -50,7 +54,20 @@ public sealed record StepRecord(
 {
     public double TokensPerSecond => Seconds > 0 ? Tokens / Seconds : 0;
 
-    public JsonObject ToJson() => new()
+    /// <summary>The record as a JSON line; <paramref name="withTiming"/> false leaves out seconds and tokens_per_s (train_log.jsonl
+    /// must be bit-identical across runs; timing goes to the timing file or the stage manifest).</summary>
+    public JsonObject ToJson(bool withTiming = true)
+    {
+        var json = DeterministicJson();
+        if (withTiming)
+        {
+            json["seconds"] = Math.Round(Seconds, 6);
+            json["tokens_per_s"] = Math.Round(TokensPerSecond, 3);
+        }
+        return json;
+    }
+
+    private JsonObject DeterministicJson() => new()
     {
         ["step"] = Step,
         ["epoch"] = Epoch,
@@ -62,8 +79,6 @@ public sealed record StepRecord(
         ["label_tokens"] = LabelTokens,
         ["forget_examples"] = ForgetExamples,
         ["retain_examples"] = RetainExamples,
-        ["seconds"] = Math.Round(Seconds, 6),
-        ["tokens_per_s"] = Math.Round(TokensPerSecond, 3),
     };
 
     public static StepRecord FromJson(JsonNode node, string source) => new(

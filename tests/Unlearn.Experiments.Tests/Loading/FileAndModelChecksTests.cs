@@ -47,7 +47,7 @@ public sealed class FileAndModelChecksTests : LoaderTestBase
     [Fact]
     public void Load_MissingFileOfSectionNoRequestedStageReads_IsOnlyAWarning()
     {
-        var yaml = TestRepository.Yaml(extra: "evaluate:\n  variants: [base]\n  qa_probes: ../data/absent.json")
+        var yaml = TestRepository.Yaml(extra: "evaluate:\n  variants: [base]\n  data: ../data/absent")
             .Replace("evaluate:\n  variants: [base, concept, vocab, hybrid]\n", "", StringComparison.Ordinal);
 
         var loaded = Load(yaml, new LoadOptions { Stages = new HashSet<string> { "BuildExamples", "CacheActivations", "Saliency" } });

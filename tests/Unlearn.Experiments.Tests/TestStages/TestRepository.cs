@@ -1,5 +1,5 @@
 // A throw-away repository for one test (shared by the Experiments and Cli tests): a ".git" marker (so the repository root is found), the
-// stories260K model folder copied from Data/, a supplied-examples file, and helpers to write
+// stories260K model folder and the data/play evaluation folder copied from Data/, a supplied-examples file, and helpers to write
 // experiment YAML files and to build them with the test stages.
 using Unlearn.Experiments.Graph;
 
@@ -27,6 +27,12 @@ public sealed class TestRepository : IDisposable
             File.SetAttributes(Path.Combine(model, Path.GetFileName(file)), FileAttributes.Normal);
         }
         WriteFile("data/examples.json", ExamplesJson);
+        var play = Path.Combine(Root, "data", "play");
+        Directory.CreateDirectory(play);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "Data", "play")))
+        {
+            File.Copy(file, Path.Combine(play, Path.GetFileName(file)));
+        }
     }
 
     public string Root { get; }

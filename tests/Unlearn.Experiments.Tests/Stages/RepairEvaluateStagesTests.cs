@@ -1,0 +1,151 @@
+// Repair and Evaluate through the real graph on the bundled stories260K model, with repair data sampled from the base
+// model (the default experiment's source) and the data/play evaluation folder: the artefacts Evaluate reads exist, the
+// step log holds no timing (it lives in the manifest), a forced rerun gives bit-identical outputs, a Repair field change
+// reruns exactly Repair and Evaluate naming the field, and Evaluate scores the hybrid+repair variant.
+using System.Text.Json;
+using Unlearn.Experiments.Graph;
+using Unlearn.Experiments.Store;
+using Unlearn.TestStages;
+
+namespace Unlearn.Experiments.Tests.Stages;
+
+public class RepairEvaluateStagesTests
+{
+    private static string Experiment(string learningRate = "0.001", string keepMasks = "true") => $"""
+        name: repaired
+        model: ../models/stories260K
+        chat_format: plain
+        concept:
+          terms: [play, plays, played, playing]
+          test_prompts: ["Sue and her dog went to the park to", "The kids wanted to"]
+        examples:
+          generate:
+            prompts: [Once upon a time, "Tim and Sam were best friends.", One day]
+            count: 96
+            max_tokens: 96
+            batch_size: 32
+          concept_count: 40
+          background_count: 40
+          min_words: 4
+        activations:
+          sites: [attn.out, mlp.out]
+          layers: last 2
+          batch_size: 16
+        saliency:
+          C: 0.5
+          prune_fraction: 0.05
+        vocab:
+          match: word
+        repair:
+          generate:
+            prompts: [Once upon a time, One day]
+            count: 24
+            max_tokens: 48
+            batch_size: 12
+          lora:
+            rank: 4
+            alpha: 8
+          learning_rate: {learningRate}
+          max_steps: 4
+          micro_batch_size: 4
+          gradient_accumulation: 1
+          checkpoint_every: 2
+          keep_masks: {keepMasks}
+        evaluate:
+          data: ../data/play
+          variants: [base, hybrid, hybrid+repair]
+          samples_per_prompt: 2
+          seeds: [0]
+          max_new_tokens: 16
+          bootstrap_samples: 100
+        """;
+
+    [Fact]
+    public void Repair_TrainsOnFilteredSamples_AndEvaluateScoresHybridPlusRepair_AndASecondBuildRerunsNothing()
+    {
+        using var repository = new TestRepository();
+        repository.WriteExperiment(Experiment(), "repaired");
+
+        var first = Build(repository);
+        Assert.All(first.Values, o => Assert.Equal(StageStatus.Ran, o.Status));
+
+        var repair = Entry(repository, first["Repair"]);
+        using (var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(repair, "repair.json"))))
+        {
+            Assert.True(summary.RootElement.GetProperty("enabled").GetBoolean());
+            Assert.True(summary.RootElement.GetProperty("row_masks").GetBoolean());
+            Assert.Equal(4, summary.RootElement.GetProperty("steps").GetInt32());
+        }
+        Assert.True(File.Exists(Path.Combine(repair, "adapter", "adapter_model.safetensors")));
+        var log = File.ReadAllLines(Path.Combine(repair, "train_log.jsonl"));
+        Assert.Equal(4, log.Length);
+        Assert.All(log, line => Assert.DoesNotContain("seconds", line, StringComparison.Ordinal));
+        using (var data = JsonDocument.Parse(File.ReadAllText(Path.Combine(repair, "data.json"))))
+        {
+            Assert.Equal("generate", data.RootElement.GetProperty("source").GetString());
+            Assert.Equal(24, data.RootElement.GetProperty("loaded").GetInt32());
+        }
+        Assert.All(File.ReadAllLines(Path.Combine(repair, "training_set.jsonl")),
+            line => Assert.DoesNotMatch("(?i)\\bplay(s|ed|ing)?\\b", line));
+        var manifest = Manifest.Read(Path.Combine(repair, ArtifactLayout.ManifestFileName));
+        Assert.Equal(4, manifest.Timing!["repair_steps"]!.AsArray().Count);
+        Assert.False(Directory.Exists(repository.Artifacts + $"/cache/{first["Repair"].Key}.checkpoint"));
+
+        var evaluate = Entry(repository, first["Evaluate"]);
+        using (var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(evaluate, "metrics.json"))))
+        {
+            var text = metrics.RootElement.GetRawText();
+            Assert.Contains("\"hybrid+repair\"", text, StringComparison.Ordinal);
+        }
+
+        var second = Build(repository);
+        Assert.All(second.Values, o => Assert.Equal(StageStatus.UpToDate, o.Status));
+    }
+
+    [Fact]
+    public void Repair_ForcedRerun_WritesBitIdenticalOutputs_AndALearningRateChangeRerunsRepairAndEvaluateOnly()
+    {
+        using var repository = new TestRepository();
+        repository.WriteExperiment(Experiment(), "repaired");
+        var first = Build(repository, to: "Repair");
+        var before = Manifest.Read(Path.Combine(Entry(repository, first["Repair"]), ArtifactLayout.ManifestFileName)).Outputs;
+
+        var forced = Build(repository, to: "Repair", force: "Repair");
+        Assert.Equal(StageStatus.Ran, forced["Repair"].Status);
+        var after = Manifest.Read(Path.Combine(Entry(repository, forced["Repair"]), ArtifactLayout.ManifestFileName)).Outputs;
+        Assert.Equal(before.Select(o => (o.Path, o.Sha256)), after.Select(o => (o.Path, o.Sha256)));
+
+        repository.WriteExperiment(Experiment(learningRate: "0.002"), "repaired");
+        var changed = Build(repository, to: "Repair");
+        Assert.Equal(StageStatus.UpToDate, changed["Saliency"].Status);
+        Assert.Equal(StageStatus.UpToDate, changed["PruneVocab"].Status);
+        Assert.Equal(StageStatus.Ran, changed["Repair"].Status);
+        Assert.Equal("repair.learning_rate 0.001 → 0.002", changed["Repair"].Reason);
+    }
+
+    [Fact]
+    public void Evaluate_WithKeepMasksFalse_ScoresTheSeedsRepairedModel()
+    {
+        using var repository = new TestRepository();
+        repository.WriteExperiment(Experiment(keepMasks: "false"), "repaired");
+
+        var outcomes = Build(repository);
+
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(Entry(repository, outcomes["Evaluate"]), "metrics.json")));
+        Assert.Contains("\"hybrid+repair\"", metrics.RootElement.GetRawText(), StringComparison.Ordinal);
+    }
+
+    private static Dictionary<string, StageOutcome> Build(TestRepository repository, string to = "Evaluate", string? force = null)
+    {
+        var graph = ExperimentGraph.Open(new GraphOptions
+        {
+            Experiment = "repaired",
+            RepositoryRoot = repository.Root,
+            Target = to,
+            Force = force is null ? [] : [force],
+        });
+        return graph.Run(to).ToDictionary(o => o.Stage);
+    }
+
+    private static string Entry(TestRepository repository, StageOutcome outcome) => Path.Combine(repository.Artifacts, "cache", outcome.Key);
+}
