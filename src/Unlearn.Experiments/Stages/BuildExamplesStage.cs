@@ -95,13 +95,7 @@ public sealed class BuildExamplesStage : IStage
             Prompts = prompts,
             StoryCount = generate.Count,
             MaxNewTokens = generate.MaxTokens,
-            Sampling = new SamplingSettings
-            {
-                Temperature = (float)generate.Temperature,
-                TopK = generate.TopK,
-                TopP = (float)generate.TopP,
-                RepetitionPenalty = (float)generate.RepetitionPenalty,
-            },
+            Sampling = StageModel.Sampling(generate),
             Seed = StageModel.Seed(config.Seed, "examples.generate"),
             BatchSize = generate.BatchSize,
             EncodePrompt = generate.UseChatFormat ? p => StageModel.ChatPrompt(config, tokenizer, p) : null,

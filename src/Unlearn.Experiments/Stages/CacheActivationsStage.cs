@@ -15,7 +15,7 @@ public sealed class CacheActivationsStage : IStage
 {
     public string Name => "CacheActivations";
 
-    public string Version => "1";
+    public string Version => "2";
 
     public IReadOnlyList<string> Upstream => ["BuildExamples"];
 
@@ -51,7 +51,7 @@ public sealed class CacheActivationsStage : IStage
             MaxTokens = settings.MaxLength,
         };
         string digest = string.Join(",", context.KeyDocument["inputs"]!["model weights"]!.AsObject().Select(p => $"{p.Key}:{p.Value}"));
-        var identity = new ModelIdentity(config.Model.FullPath, digest);
+        var identity = new ModelIdentity(Path.GetRelativePath(config.RepositoryRoot, config.Model.FullPath).Replace('\\', '/'), digest);
         int total = examples.Count;
         var progress = new Reporter(context, total);
         var index = ActivationCapture.Run(model.Model, model.RequireTokenizer(), examples, options, identity, context.OutputDirectory, progress, context.CancellationToken);

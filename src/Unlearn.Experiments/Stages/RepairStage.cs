@@ -28,7 +28,7 @@ public sealed class RepairStage : IStage
 {
     public string Name => "Repair";
 
-    public string Version => "1";
+    public string Version => "2";
 
     public IReadOnlyList<string> Upstream => ["BuildExamples", "Saliency", "PruneVocab"];
 
@@ -107,13 +107,7 @@ public sealed class RepairStage : IStage
                 Prompts = generate.Prompts,
                 Count = generate.Count,
                 MaxNewTokens = generate.MaxTokens,
-                Sampling = new SamplingSettings
-                {
-                    Temperature = (float)generate.Temperature,
-                    TopK = generate.TopK,
-                    TopP = (float)generate.TopP,
-                    RepetitionPenalty = (float)generate.RepetitionPenalty,
-                },
+                Sampling = StageModel.Sampling(generate),
                 Seed = StageModel.Seed(config.Seed, "repair.generate"),
                 BatchSize = generate.BatchSize,
             } : null,
@@ -132,6 +126,8 @@ public sealed class RepairStage : IStage
             Status = context.Log.Info,
             CheckpointFolder = context.CheckpointDirectory,
             Resume = true,
+            // Relative to the repository, so that the entry's bytes do not depend on where the clone lives.
+            BaseModelName = Path.GetRelativePath(config.RepositoryRoot, config.Model.FullPath).Replace('\\', '/'),
         };
         var outcome = RepairRun.Run(model, runSettings, context.OutputDirectory, options, context.CancellationToken);
         var log = outcome.Training.Log;

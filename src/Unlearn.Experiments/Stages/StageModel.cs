@@ -3,6 +3,7 @@
 // runtime's types that several stages share.
 using Unlearn.Experiments.Schema;
 using Unlearn.Models;
+using Unlearn.Models.Generation;
 using Unlearn.Tokenizers;
 using Unlearn.Tokenizers.Chat;
 using RuntimeSite = Unlearn.Models.Hooks.SiteKind;
@@ -27,6 +28,15 @@ internal static class StageModel
     /// <summary>The prompt as a user turn with the assistant's generation prompt, in the experiment's chat format.</summary>
     public static IReadOnlyList<int> ChatPrompt(ExperimentConfig config, Tokenizer tokenizer, string prompt) =>
         tokenizer.RenderChat([new ChatMessage("user", prompt)], addGenerationPrompt: true, Template(config, tokenizer)).Ids;
+
+    /// <summary>The sampling settings of a generate section (examples.generate, repair.generate).</summary>
+    public static SamplingSettings Sampling(GenerateConfig generate) => new()
+    {
+        Temperature = (float)generate.Temperature,
+        TopK = generate.TopK,
+        TopP = (float)generate.TopP,
+        RepetitionPenalty = (float)generate.RepetitionPenalty,
+    };
 
     public static RuntimeSite Site(HookSite site) => site switch
     {

@@ -61,7 +61,7 @@ public static class RepairRun
             Progress = options.Progress,
             CheckpointFolder = options.CheckpointFolder,
             Resume = options.Resume,
-            BaseModelPath = model.Folder,
+            BaseModelPath = options.BaseModelName ?? model.Folder,
             Objective = settings.Objective.ToString().ToLowerInvariant(),
             SummarySections = new Dictionary<string, JsonNode?> { ["data"] = dataJson },
         }, cancellationToken);

@@ -59,6 +59,10 @@ public sealed record RepairRunOptions
     public string? CheckpointFolder { get; init; }
 
     public bool Resume { get; init; } = true;
+
+    /// <summary>base_model_name_or_path of the PEFT adapter; null writes the model's folder. Give a repository-relative
+    /// path or a hub name where the artefact must not depend on where the repository is checked out.</summary>
+    public string? BaseModelName { get; init; }
 }
 
 /// <summary>Where the training set came from and what happened to it on the way.</summary>

@@ -61,6 +61,7 @@ public class RealStagesTests
         Assert.All(examples.Concept, s => Assert.Matches("(?i)\\bplay(s|ed|ing)?\\b", s));
         Assert.All(examples.Background, s => Assert.DoesNotMatch("(?i)\\bplay(s|ed|ing)?\\b", s));
         var cache = ActivationCache.Load(Entry(repository, first["CacheActivations"]));
+        Assert.DoesNotContain(repository.Root, File.ReadAllText(Path.Combine(Entry(repository, first["CacheActivations"]), "index.json")), StringComparison.Ordinal);
         Assert.Equal(4, cache.Sites.Count);
         var saliency = SaliencyArtefacts.LoadEdits(Entry(repository, first["Saliency"]));
         Assert.All(saliency.RowMasks.Keys, name => Assert.Matches("^model\\.layers\\.[34]\\.(self_attn\\.o_proj|mlp\\.down_proj)\\.weight$", name));

@@ -77,6 +77,11 @@ public class RepairEvaluateStagesTests
             Assert.Equal(4, summary.RootElement.GetProperty("steps").GetInt32());
         }
         Assert.True(File.Exists(Path.Combine(repair, "adapter", "adapter_model.safetensors")));
+        using (var adapterConfig = JsonDocument.Parse(File.ReadAllText(Path.Combine(repair, "adapter", "adapter_config.json"))))
+        {
+            // Repository-relative, so that an entry's bytes do not depend on where the clone lives.
+            Assert.Equal("models/stories260K", adapterConfig.RootElement.GetProperty("base_model_name_or_path").GetString());
+        }
         var log = File.ReadAllLines(Path.Combine(repair, "train_log.jsonl"));
         Assert.Equal(4, log.Length);
         Assert.All(log, line => Assert.DoesNotContain("seconds", line, StringComparison.Ordinal));
