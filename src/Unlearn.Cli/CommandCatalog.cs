@@ -13,6 +13,7 @@ internal static class CommandCatalog
         yield return InspectCommand.Create();
         yield return GcCommand.Create();
         yield return ImportConfigCommand.Create();
+        yield return ProbeCommand.Create();
         yield return GenerateCommand.Create();
         yield return LogitsCommand.Create();
         yield return TokenizeCommand.Create();

@@ -36,7 +36,8 @@ internal static class CommandErrors
             return ExitCodes.UsageError;
         }
         catch (Exception exception) when (exception is ModelFormatException or TokenizerFormatException or SeedConfigException
-            or StageNotAvailableException or ExternalInputException or FileNotFoundException or DirectoryNotFoundException)
+            or StageNotAvailableException or ExternalInputException or FileNotFoundException or DirectoryNotFoundException
+            or Unlearn.Methods.Probing.ProbeDataException)
         {
             error.WriteLine($"unlearn: {exception.Message}");
             return ExitCodes.BadInput;
