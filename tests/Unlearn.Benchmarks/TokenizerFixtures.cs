@@ -1,6 +1,6 @@
 // Where the tokenizer benchmarks find their inputs: the repository's committed fixtures (the Llama 3
 // tokenizer.json is stored gzip-compressed under tests/Unlearn.Tokenizers.Tests/Data and decompressed to a
-// temporary folder once) and the corpus seed text beside this file. Nothing is read from ../shared.
+// temporary folder once) and the corpus seed text beside this file. Nothing outside the repository is read.
 using System.IO.Compression;
 
 namespace Unlearn.Benchmarks;

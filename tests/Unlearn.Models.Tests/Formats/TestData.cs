@@ -1,5 +1,5 @@
 // Locates the committed fixtures (copied to the test output folder, see the .csproj) and provides
-// throw-away temporary folders. Tests never read ../shared: everything they need is under Data/.
+// throw-away temporary folders. Tests read nothing outside the repository: everything they need is under Data/.
 namespace Unlearn.Models.Tests;
 
 internal static class TestData
