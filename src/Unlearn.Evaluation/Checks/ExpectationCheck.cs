@@ -5,6 +5,7 @@
 // the nearest known name; they are never silently skipped.
 using Unlearn.Evaluation.Metrics;
 using Unlearn.Evaluation.Reports;
+using Unlearn.Models.Formats;
 
 namespace Unlearn.Evaluation.Checks;
 
@@ -100,34 +101,6 @@ public static class ExpectationCheck
     public static CheckReport Check(string metricsJsonPath, IEnumerable<KeyValuePair<string, ExpectationBounds>> expect) =>
         Check(MetricsJson.Read(metricsJsonPath).Metrics, expect);
 
-    private static string Suggest(string name, IEnumerable<string> known)
-    {
-        var best = known
-            .Select(k => (k, Distance: Levenshtein(name, k)))
-            .OrderBy(p => p.Distance)
-            .ThenBy(p => p.k, StringComparer.Ordinal)
-            .FirstOrDefault();
-        return best.k is not null && best.Distance <= Math.Max(2, name.Length / 3) ? $"; did you mean '{best.k}'?" : "";
-    }
-
-    private static int Levenshtein(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
-    }
+    private static string Suggest(string name, IEnumerable<string> known) =>
+        NameSuggestions.Hint(name, known, Math.Max(2, name.Length / 3));
 }

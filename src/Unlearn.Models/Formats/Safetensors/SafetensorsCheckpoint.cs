@@ -187,8 +187,7 @@ public sealed class SafetensorsCheckpoint : ISafetensorsSource
         {
             return tensor;
         }
-        string? suggestion = NameSuggestions.Nearest(name, _byName.Keys);
-        string hint = suggestion is null ? "" : $"; did you mean '{suggestion}'?";
+        string hint = NameSuggestions.Hint(name, _byName.Keys, SafetensorsFile.TypoDistance(name));
         string files = Shards.Count == 1 ? Path.GetFileName(Shards[0].Path) : $"{Shards.Count} shards";
         throw new TensorNotFoundException(Folder, name, $"the model has no tensor '{name}' ({_byName.Count} tensors in {files}){hint}");
     }

@@ -115,6 +115,10 @@ public sealed unsafe class SafetensorsFile : ISafetensorsSource
 
     public bool TryGetTensor(string name, [NotNullWhen(true)] out SafetensorsTensor? tensor) => _byName.TryGetValue(name, out tensor);
 
+    /// <summary>How far a misspelt tensor name may be from a suggestion: about one edit in four characters, at least 3
+    /// (catches "q_proj"/"k_proj" and "model.layer.0"/"model.layers.0", not unrelated names).</summary>
+    internal static int TypoDistance(string name) => Math.Max(3, name.Length / 4);
+
     /// <exception cref="TensorNotFoundException">No tensor has that name.</exception>
     public SafetensorsTensor GetTensor(string name)
     {
@@ -122,8 +126,7 @@ public sealed unsafe class SafetensorsFile : ISafetensorsSource
         {
             return tensor;
         }
-        string? suggestion = NameSuggestions.Nearest(name, _byName.Keys);
-        string hint = suggestion is null ? "" : $"; did you mean '{suggestion}'?";
+        string hint = NameSuggestions.Hint(name, _byName.Keys, TypoDistance(name));
         throw new TensorNotFoundException(Path, name, $"there is no tensor '{name}' among its {_byName.Count} tensors{hint}");
     }
 
