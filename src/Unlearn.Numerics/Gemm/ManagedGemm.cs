@@ -7,6 +7,9 @@ using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 using Unlearn.Numerics.Gemm.Managed;
 using Unlearn.Numerics.Threading;
+using Vector128MicroKernel = Unlearn.Numerics.Gemm.Managed.BroadcastMicroKernel<Unlearn.Numerics.Simd.Float128, System.Runtime.Intrinsics.Vector128<float>>;
+using Vector256MicroKernel = Unlearn.Numerics.Gemm.Managed.BroadcastMicroKernel<Unlearn.Numerics.Simd.Float256, System.Runtime.Intrinsics.Vector256<float>>;
+using Vector512MicroKernel = Unlearn.Numerics.Gemm.Managed.BroadcastMicroKernel<Unlearn.Numerics.Simd.Float512, System.Runtime.Intrinsics.Vector512<float>>;
 
 namespace Unlearn.Numerics.Gemm;
 

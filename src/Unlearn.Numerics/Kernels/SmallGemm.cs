@@ -8,6 +8,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Unlearn.Numerics.Simd;
 
 namespace Unlearn.Numerics.Kernels;
 
@@ -49,27 +50,11 @@ internal static class SmallGemm
         int j = 0;
         if (width == SimdWidth.Vector512)
         {
-            for (; j + 2 * Vector512<float>.Count <= n; j += 2 * Vector512<float>.Count)
-            {
-                Columns512(ref ar, lda, ref br, ldb, ref cr, ldc, m, k, j);
-            }
-            if (j + Vector512<float>.Count <= n)
-            {
-                Column512(ref ar, lda, ref br, ldb, ref cr, ldc, m, k, j);
-                j += Vector512<float>.Count;
-            }
+            j = VectorColumns<Float512, Vector512<float>>(ref ar, lda, ref br, ldb, ref cr, ldc, m, n, k, j);
         }
         if (width >= SimdWidth.Vector256)
         {
-            for (; j + 2 * Vector256<float>.Count <= n; j += 2 * Vector256<float>.Count)
-            {
-                Columns256(ref ar, lda, ref br, ldb, ref cr, ldc, m, k, j);
-            }
-            if (j + Vector256<float>.Count <= n)
-            {
-                Column256(ref ar, lda, ref br, ldb, ref cr, ldc, m, k, j);
-                j += Vector256<float>.Count;
-            }
+            j = VectorColumns<Float256, Vector256<float>>(ref ar, lda, ref br, ldb, ref cr, ldc, m, n, k, j);
         }
         for (; j < n; j++)
         {
@@ -85,6 +70,23 @@ internal static class SmallGemm
         }
     }
 
+    // Columns from j on in tiles of two vectors, then one; returns the first column left for narrower paths.
+    private static int VectorColumns<TFloat, TVector>(ref float a, int lda, ref float b, int ldb, ref float c, int ldc, int m, int n, int k, int j)
+        where TFloat : struct, IFloatVector<TVector>
+        where TVector : struct
+    {
+        for (; j + 2 * TFloat.Count <= n; j += 2 * TFloat.Count)
+        {
+            TwoVectors<TFloat, TVector>(ref a, lda, ref b, ldb, ref c, ldc, m, k, j);
+        }
+        if (j + TFloat.Count <= n)
+        {
+            OneVector<TFloat, TVector>(ref a, lda, ref b, ldb, ref c, ldc, m, k, j);
+            j += TFloat.Count;
+        }
+        return j;
+    }
+
     /// <summary>destination[j, i] = source[i, j] for a [rows, columns] block (row strides given).</summary>
     public static void Transpose(ReadOnlySpan<float> source, int sourceStride, int rows, int columns, Span<float> destination, int destinationStride)
     {
@@ -98,10 +100,12 @@ internal static class SmallGemm
         }
     }
 
-    // Columns [j, j + 32) (two Vector512) of every row, four rows at a time.
-    private static void Columns512(ref float a, int lda, ref float b, int ldb, ref float c, int ldc, int m, int k, int j)
+    // Columns [j, j + 2W) (two vectors of W lanes) of every row, four rows at a time.
+    private static void TwoVectors<TFloat, TVector>(ref float a, int lda, ref float b, int ldb, ref float c, int ldc, int m, int k, int j)
+        where TFloat : struct, IFloatVector<TVector>
+        where TVector : struct
     {
-        const int W = 16;
+        nuint w = (nuint)TFloat.Count;
         int i = 0;
         for (; i + 4 <= m; i += 4)
         {
@@ -109,101 +113,51 @@ internal static class SmallGemm
             ref float c1 = ref Unsafe.Add(ref c0, ldc);
             ref float c2 = ref Unsafe.Add(ref c1, ldc);
             ref float c3 = ref Unsafe.Add(ref c2, ldc);
-            var s00 = Vector512.LoadUnsafe(ref c0); var s01 = Vector512.LoadUnsafe(ref c0, (nuint)W);
-            var s10 = Vector512.LoadUnsafe(ref c1); var s11 = Vector512.LoadUnsafe(ref c1, (nuint)W);
-            var s20 = Vector512.LoadUnsafe(ref c2); var s21 = Vector512.LoadUnsafe(ref c2, (nuint)W);
-            var s30 = Vector512.LoadUnsafe(ref c3); var s31 = Vector512.LoadUnsafe(ref c3, (nuint)W);
+            var s00 = TFloat.Load(ref c0, 0); var s01 = TFloat.Load(ref c0, w);
+            var s10 = TFloat.Load(ref c1, 0); var s11 = TFloat.Load(ref c1, w);
+            var s20 = TFloat.Load(ref c2, 0); var s21 = TFloat.Load(ref c2, w);
+            var s30 = TFloat.Load(ref c3, 0); var s31 = TFloat.Load(ref c3, w);
             ref float a0 = ref Unsafe.Add(ref a, i * lda);
             for (int p = 0; p < k; p++)
             {
                 ref float bp = ref Unsafe.Add(ref b, p * ldb + j);
-                var b0 = Vector512.LoadUnsafe(ref bp);
-                var b1 = Vector512.LoadUnsafe(ref bp, (nuint)W);
-                var x = Vector512.Create(Unsafe.Add(ref a0, p));
-                s00 = Vector512.FusedMultiplyAdd(x, b0, s00); s01 = Vector512.FusedMultiplyAdd(x, b1, s01);
-                x = Vector512.Create(Unsafe.Add(ref a0, lda + p));
-                s10 = Vector512.FusedMultiplyAdd(x, b0, s10); s11 = Vector512.FusedMultiplyAdd(x, b1, s11);
-                x = Vector512.Create(Unsafe.Add(ref a0, 2 * lda + p));
-                s20 = Vector512.FusedMultiplyAdd(x, b0, s20); s21 = Vector512.FusedMultiplyAdd(x, b1, s21);
-                x = Vector512.Create(Unsafe.Add(ref a0, 3 * lda + p));
-                s30 = Vector512.FusedMultiplyAdd(x, b0, s30); s31 = Vector512.FusedMultiplyAdd(x, b1, s31);
+                var b0 = TFloat.Load(ref bp, 0);
+                var b1 = TFloat.Load(ref bp, w);
+                var x = TFloat.Broadcast(Unsafe.Add(ref a0, p));
+                s00 = TFloat.FusedMultiplyAdd(x, b0, s00); s01 = TFloat.FusedMultiplyAdd(x, b1, s01);
+                x = TFloat.Broadcast(Unsafe.Add(ref a0, lda + p));
+                s10 = TFloat.FusedMultiplyAdd(x, b0, s10); s11 = TFloat.FusedMultiplyAdd(x, b1, s11);
+                x = TFloat.Broadcast(Unsafe.Add(ref a0, 2 * lda + p));
+                s20 = TFloat.FusedMultiplyAdd(x, b0, s20); s21 = TFloat.FusedMultiplyAdd(x, b1, s21);
+                x = TFloat.Broadcast(Unsafe.Add(ref a0, 3 * lda + p));
+                s30 = TFloat.FusedMultiplyAdd(x, b0, s30); s31 = TFloat.FusedMultiplyAdd(x, b1, s31);
             }
-            s00.StoreUnsafe(ref c0); s01.StoreUnsafe(ref c0, (nuint)W);
-            s10.StoreUnsafe(ref c1); s11.StoreUnsafe(ref c1, (nuint)W);
-            s20.StoreUnsafe(ref c2); s21.StoreUnsafe(ref c2, (nuint)W);
-            s30.StoreUnsafe(ref c3); s31.StoreUnsafe(ref c3, (nuint)W);
+            TFloat.Store(s00, ref c0, 0); TFloat.Store(s01, ref c0, w);
+            TFloat.Store(s10, ref c1, 0); TFloat.Store(s11, ref c1, w);
+            TFloat.Store(s20, ref c2, 0); TFloat.Store(s21, ref c2, w);
+            TFloat.Store(s30, ref c3, 0); TFloat.Store(s31, ref c3, w);
         }
         for (; i < m; i++)
         {
             ref float ci = ref Unsafe.Add(ref c, i * ldc + j);
-            var s0 = Vector512.LoadUnsafe(ref ci);
-            var s1 = Vector512.LoadUnsafe(ref ci, (nuint)W);
+            var s0 = TFloat.Load(ref ci, 0);
+            var s1 = TFloat.Load(ref ci, w);
             for (int p = 0; p < k; p++)
             {
                 ref float bp = ref Unsafe.Add(ref b, p * ldb + j);
-                var x = Vector512.Create(Unsafe.Add(ref a, i * lda + p));
-                s0 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref bp), s0);
-                s1 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref bp, (nuint)W), s1);
+                var x = TFloat.Broadcast(Unsafe.Add(ref a, i * lda + p));
+                s0 = TFloat.FusedMultiplyAdd(x, TFloat.Load(ref bp, 0), s0);
+                s1 = TFloat.FusedMultiplyAdd(x, TFloat.Load(ref bp, w), s1);
             }
-            s0.StoreUnsafe(ref ci);
-            s1.StoreUnsafe(ref ci, (nuint)W);
+            TFloat.Store(s0, ref ci, 0);
+            TFloat.Store(s1, ref ci, w);
         }
     }
 
-    // Columns [j, j + 16) (two Vector256) of every row, four rows at a time.
-    private static void Columns256(ref float a, int lda, ref float b, int ldb, ref float c, int ldc, int m, int k, int j)
-    {
-        const int W = 8;
-        int i = 0;
-        for (; i + 4 <= m; i += 4)
-        {
-            ref float c0 = ref Unsafe.Add(ref c, i * ldc + j);
-            ref float c1 = ref Unsafe.Add(ref c0, ldc);
-            ref float c2 = ref Unsafe.Add(ref c1, ldc);
-            ref float c3 = ref Unsafe.Add(ref c2, ldc);
-            var s00 = Vector256.LoadUnsafe(ref c0); var s01 = Vector256.LoadUnsafe(ref c0, (nuint)W);
-            var s10 = Vector256.LoadUnsafe(ref c1); var s11 = Vector256.LoadUnsafe(ref c1, (nuint)W);
-            var s20 = Vector256.LoadUnsafe(ref c2); var s21 = Vector256.LoadUnsafe(ref c2, (nuint)W);
-            var s30 = Vector256.LoadUnsafe(ref c3); var s31 = Vector256.LoadUnsafe(ref c3, (nuint)W);
-            ref float a0 = ref Unsafe.Add(ref a, i * lda);
-            for (int p = 0; p < k; p++)
-            {
-                ref float bp = ref Unsafe.Add(ref b, p * ldb + j);
-                var b0 = Vector256.LoadUnsafe(ref bp);
-                var b1 = Vector256.LoadUnsafe(ref bp, (nuint)W);
-                var x = Vector256.Create(Unsafe.Add(ref a0, p));
-                s00 = Vector256.FusedMultiplyAdd(x, b0, s00); s01 = Vector256.FusedMultiplyAdd(x, b1, s01);
-                x = Vector256.Create(Unsafe.Add(ref a0, lda + p));
-                s10 = Vector256.FusedMultiplyAdd(x, b0, s10); s11 = Vector256.FusedMultiplyAdd(x, b1, s11);
-                x = Vector256.Create(Unsafe.Add(ref a0, 2 * lda + p));
-                s20 = Vector256.FusedMultiplyAdd(x, b0, s20); s21 = Vector256.FusedMultiplyAdd(x, b1, s21);
-                x = Vector256.Create(Unsafe.Add(ref a0, 3 * lda + p));
-                s30 = Vector256.FusedMultiplyAdd(x, b0, s30); s31 = Vector256.FusedMultiplyAdd(x, b1, s31);
-            }
-            s00.StoreUnsafe(ref c0); s01.StoreUnsafe(ref c0, (nuint)W);
-            s10.StoreUnsafe(ref c1); s11.StoreUnsafe(ref c1, (nuint)W);
-            s20.StoreUnsafe(ref c2); s21.StoreUnsafe(ref c2, (nuint)W);
-            s30.StoreUnsafe(ref c3); s31.StoreUnsafe(ref c3, (nuint)W);
-        }
-        for (; i < m; i++)
-        {
-            ref float ci = ref Unsafe.Add(ref c, i * ldc + j);
-            var s0 = Vector256.LoadUnsafe(ref ci);
-            var s1 = Vector256.LoadUnsafe(ref ci, (nuint)W);
-            for (int p = 0; p < k; p++)
-            {
-                ref float bp = ref Unsafe.Add(ref b, p * ldb + j);
-                var x = Vector256.Create(Unsafe.Add(ref a, i * lda + p));
-                s0 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref bp), s0);
-                s1 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref bp, (nuint)W), s1);
-            }
-            s0.StoreUnsafe(ref ci);
-            s1.StoreUnsafe(ref ci, (nuint)W);
-        }
-    }
-
-    // Columns [j, j + 16) (one Vector512) of every row, four rows at a time.
-    private static void Column512(ref float a, int lda, ref float b, int ldb, ref float c, int ldc, int m, int k, int j)
+    // Columns [j, j + W) (one vector) of every row, four rows at a time.
+    private static void OneVector<TFloat, TVector>(ref float a, int lda, ref float b, int ldb, ref float c, int ldc, int m, int k, int j)
+        where TFloat : struct, IFloatVector<TVector>
+        where TVector : struct
     {
         int i = 0;
         for (; i + 4 <= m; i += 4)
@@ -212,73 +166,33 @@ internal static class SmallGemm
             ref float c1 = ref Unsafe.Add(ref c0, ldc);
             ref float c2 = ref Unsafe.Add(ref c1, ldc);
             ref float c3 = ref Unsafe.Add(ref c2, ldc);
-            var s0 = Vector512.LoadUnsafe(ref c0);
-            var s1 = Vector512.LoadUnsafe(ref c1);
-            var s2 = Vector512.LoadUnsafe(ref c2);
-            var s3 = Vector512.LoadUnsafe(ref c3);
+            var s0 = TFloat.Load(ref c0, 0);
+            var s1 = TFloat.Load(ref c1, 0);
+            var s2 = TFloat.Load(ref c2, 0);
+            var s3 = TFloat.Load(ref c3, 0);
             ref float a0 = ref Unsafe.Add(ref a, i * lda);
             for (int p = 0; p < k; p++)
             {
-                var bp = Vector512.LoadUnsafe(ref Unsafe.Add(ref b, p * ldb + j));
-                s0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref a0, p)), bp, s0);
-                s1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref a0, lda + p)), bp, s1);
-                s2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref a0, 2 * lda + p)), bp, s2);
-                s3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref a0, 3 * lda + p)), bp, s3);
+                var bp = TFloat.Load(ref Unsafe.Add(ref b, p * ldb + j), 0);
+                s0 = TFloat.FusedMultiplyAdd(TFloat.Broadcast(Unsafe.Add(ref a0, p)), bp, s0);
+                s1 = TFloat.FusedMultiplyAdd(TFloat.Broadcast(Unsafe.Add(ref a0, lda + p)), bp, s1);
+                s2 = TFloat.FusedMultiplyAdd(TFloat.Broadcast(Unsafe.Add(ref a0, 2 * lda + p)), bp, s2);
+                s3 = TFloat.FusedMultiplyAdd(TFloat.Broadcast(Unsafe.Add(ref a0, 3 * lda + p)), bp, s3);
             }
-            s0.StoreUnsafe(ref c0);
-            s1.StoreUnsafe(ref c1);
-            s2.StoreUnsafe(ref c2);
-            s3.StoreUnsafe(ref c3);
+            TFloat.Store(s0, ref c0, 0);
+            TFloat.Store(s1, ref c1, 0);
+            TFloat.Store(s2, ref c2, 0);
+            TFloat.Store(s3, ref c3, 0);
         }
         for (; i < m; i++)
         {
             ref float ci = ref Unsafe.Add(ref c, i * ldc + j);
-            var s0 = Vector512.LoadUnsafe(ref ci);
+            var s0 = TFloat.Load(ref ci, 0);
             for (int p = 0; p < k; p++)
             {
-                s0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref a, i * lda + p)), Vector512.LoadUnsafe(ref Unsafe.Add(ref b, p * ldb + j)), s0);
+                s0 = TFloat.FusedMultiplyAdd(TFloat.Broadcast(Unsafe.Add(ref a, i * lda + p)), TFloat.Load(ref Unsafe.Add(ref b, p * ldb + j), 0), s0);
             }
-            s0.StoreUnsafe(ref ci);
-        }
-    }
-
-    // Columns [j, j + 8) (one Vector256) of every row, four rows at a time.
-    private static void Column256(ref float a, int lda, ref float b, int ldb, ref float c, int ldc, int m, int k, int j)
-    {
-        int i = 0;
-        for (; i + 4 <= m; i += 4)
-        {
-            ref float c0 = ref Unsafe.Add(ref c, i * ldc + j);
-            ref float c1 = ref Unsafe.Add(ref c0, ldc);
-            ref float c2 = ref Unsafe.Add(ref c1, ldc);
-            ref float c3 = ref Unsafe.Add(ref c2, ldc);
-            var s0 = Vector256.LoadUnsafe(ref c0);
-            var s1 = Vector256.LoadUnsafe(ref c1);
-            var s2 = Vector256.LoadUnsafe(ref c2);
-            var s3 = Vector256.LoadUnsafe(ref c3);
-            ref float a0 = ref Unsafe.Add(ref a, i * lda);
-            for (int p = 0; p < k; p++)
-            {
-                var bp = Vector256.LoadUnsafe(ref Unsafe.Add(ref b, p * ldb + j));
-                s0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref a0, p)), bp, s0);
-                s1 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref a0, lda + p)), bp, s1);
-                s2 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref a0, 2 * lda + p)), bp, s2);
-                s3 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref a0, 3 * lda + p)), bp, s3);
-            }
-            s0.StoreUnsafe(ref c0);
-            s1.StoreUnsafe(ref c1);
-            s2.StoreUnsafe(ref c2);
-            s3.StoreUnsafe(ref c3);
-        }
-        for (; i < m; i++)
-        {
-            ref float ci = ref Unsafe.Add(ref c, i * ldc + j);
-            var s0 = Vector256.LoadUnsafe(ref ci);
-            for (int p = 0; p < k; p++)
-            {
-                s0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref a, i * lda + p)), Vector256.LoadUnsafe(ref Unsafe.Add(ref b, p * ldb + j)), s0);
-            }
-            s0.StoreUnsafe(ref ci);
+            TFloat.Store(s0, ref ci, 0);
         }
     }
 }
