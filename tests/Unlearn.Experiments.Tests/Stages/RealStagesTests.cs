@@ -56,17 +56,17 @@ public class RealStagesTests
         var first = Build(repository);
         Assert.All(first.Values, o => Assert.Equal(StageStatus.Ran, o.Status));
 
-        var examples = ExampleFile.Read(Path.Combine(Entry(repository, first["BuildExamples"]), ExampleSet.TrainingFile));
+        var examples = ExampleFile.Read(Path.Combine(repository.Entry(first["BuildExamples"]), ExampleSet.TrainingFile));
         Assert.NotEmpty(examples.Concept);
         Assert.All(examples.Concept, s => Assert.Matches("(?i)\\bplay(s|ed|ing)?\\b", s));
         Assert.All(examples.Background, s => Assert.DoesNotMatch("(?i)\\bplay(s|ed|ing)?\\b", s));
-        var cache = ActivationCache.Load(Entry(repository, first["CacheActivations"]));
-        Assert.DoesNotContain(repository.Root, File.ReadAllText(Path.Combine(Entry(repository, first["CacheActivations"]), "index.json")), StringComparison.Ordinal);
+        var cache = ActivationCache.Load(repository.Entry(first["CacheActivations"]));
+        Assert.DoesNotContain(repository.Root, File.ReadAllText(Path.Combine(repository.Entry(first["CacheActivations"]), "index.json")), StringComparison.Ordinal);
         Assert.Equal(4, cache.Sites.Count);
-        var saliency = SaliencyArtefacts.LoadEdits(Entry(repository, first["Saliency"]));
+        var saliency = SaliencyArtefacts.LoadEdits(repository.Entry(first["Saliency"]));
         Assert.All(saliency.RowMasks.Keys, name => Assert.Matches("^model\\.layers\\.[34]\\.(self_attn\\.o_proj|mlp\\.down_proj)\\.weight$", name));
         Assert.Equal(13, saliency.RowMasks.Values.Sum(rows => rows.Length)); // 5 % of 2 sites × 2 layers × 64 rows, rounded
-        var vocabulary = VocabularyArtefacts.LoadEdits(Entry(repository, first["PruneVocab"]));
+        var vocabulary = VocabularyArtefacts.LoadEdits(repository.Entry(first["PruneVocab"]));
         Assert.Equal([337], vocabulary.MaskedLogits);
 
         var second = Build(repository);
@@ -97,18 +97,12 @@ public class RealStagesTests
         using var repository = new TestRepository();
         repository.WriteExperiment(Experiment(), "real");
         var outcomes = Build(repository);
-        using var probe = JsonDocument.Parse(File.ReadAllText(Path.Combine(Entry(repository, outcomes["Saliency"]), SaliencyAnalysis.ProbeFile)));
+        using var probe = JsonDocument.Parse(File.ReadAllText(Path.Combine(repository.Entry(outcomes["Saliency"]), SaliencyAnalysis.ProbeFile)));
         Assert.Contains("layers.3.attn.out", probe.RootElement.GetRawText());
     }
 
     // What `-t:PruneVocab` runs: the MSBuild chain BuildExamples → CacheActivations → Saliency → PruneVocab.
-    private static Dictionary<string, StageOutcome> Build(TestRepository repository)
-    {
-        var graph = ExperimentGraph.Open(new GraphOptions { Experiment = "real", RepositoryRoot = repository.Root, Target = "PruneVocab" });
-        return graph.Run("Saliency").Concat(graph.Run("PruneVocab")).ToDictionary(o => o.Stage);
-    }
-
-    private static string Entry(TestRepository repository, StageOutcome outcome) => Path.Combine(repository.Artifacts, "cache", outcome.Key);
+    private static Dictionary<string, StageOutcome> Build(TestRepository repository) => repository.BuildReal("real", ["Saliency", "PruneVocab"]);
 
     private static string Indent(string text) => string.Join("\n", text.Split('\n').Select(line => "  " + line));
 }

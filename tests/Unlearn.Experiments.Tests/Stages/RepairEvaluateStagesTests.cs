@@ -69,7 +69,7 @@ public class RepairEvaluateStagesTests
         var first = Build(repository);
         Assert.All(first.Values, o => Assert.Equal(StageStatus.Ran, o.Status));
 
-        var repair = Entry(repository, first["Repair"]);
+        var repair = repository.Entry(first["Repair"]);
         using (var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(repair, "repair.json"))))
         {
             Assert.True(summary.RootElement.GetProperty("enabled").GetBoolean());
@@ -96,7 +96,7 @@ public class RepairEvaluateStagesTests
         Assert.Equal(4, manifest.Timing!["repair_steps"]!.AsArray().Count);
         Assert.False(Directory.Exists(repository.Artifacts + $"/cache/{first["Repair"].Key}.checkpoint"));
 
-        var evaluate = Entry(repository, first["Evaluate"]);
+        var evaluate = repository.Entry(first["Evaluate"]);
         using (var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(evaluate, "metrics.json"))))
         {
             var text = metrics.RootElement.GetRawText();
@@ -113,11 +113,11 @@ public class RepairEvaluateStagesTests
         using var repository = new TestRepository();
         repository.WriteExperiment(Experiment(), "repaired");
         var first = Build(repository, to: "Repair");
-        var before = Manifest.Read(Path.Combine(Entry(repository, first["Repair"]), ArtifactLayout.ManifestFileName)).Outputs;
+        var before = Manifest.Read(Path.Combine(repository.Entry(first["Repair"]), ArtifactLayout.ManifestFileName)).Outputs;
 
         var forced = Build(repository, to: "Repair", force: "Repair");
         Assert.Equal(StageStatus.Ran, forced["Repair"].Status);
-        var after = Manifest.Read(Path.Combine(Entry(repository, forced["Repair"]), ArtifactLayout.ManifestFileName)).Outputs;
+        var after = Manifest.Read(Path.Combine(repository.Entry(forced["Repair"]), ArtifactLayout.ManifestFileName)).Outputs;
         Assert.Equal(before.Select(o => (o.Path, o.Sha256)), after.Select(o => (o.Path, o.Sha256)));
 
         repository.WriteExperiment(Experiment(learningRate: "0.002"), "repaired");
@@ -136,21 +136,10 @@ public class RepairEvaluateStagesTests
 
         var outcomes = Build(repository);
 
-        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(Entry(repository, outcomes["Evaluate"]), "metrics.json")));
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(repository.Entry(outcomes["Evaluate"]), "metrics.json")));
         Assert.Contains("\"hybrid+repair\"", metrics.RootElement.GetRawText(), StringComparison.Ordinal);
     }
 
-    private static Dictionary<string, StageOutcome> Build(TestRepository repository, string to = "Evaluate", string? force = null)
-    {
-        var graph = ExperimentGraph.Open(new GraphOptions
-        {
-            Experiment = "repaired",
-            RepositoryRoot = repository.Root,
-            Target = to,
-            Force = force is null ? [] : [force],
-        });
-        return graph.Run(to).ToDictionary(o => o.Stage);
-    }
-
-    private static string Entry(TestRepository repository, StageOutcome outcome) => Path.Combine(repository.Artifacts, "cache", outcome.Key);
+    private static Dictionary<string, StageOutcome> Build(TestRepository repository, string to = "Evaluate", string? force = null) =>
+        repository.BuildReal("repaired", [to], force is null ? null : [force]);
 }

@@ -92,6 +92,25 @@ public sealed class TestRepository : IDisposable
     public IReadOnlyDictionary<string, StageOutcome> Build(string target = "Saliency", string experiment = "exp", IReadOnlyCollection<string>? force = null, IBuildLog? log = null) =>
         Open(experiment, force, log, target).Run(target).ToDictionary(o => o.Stage);
 
+    /// <summary>Builds the targets, in order, with the product's own stages (the default catalog and numerics), as
+    /// `./build.sh --target T` does; outcomes by stage.</summary>
+    public Dictionary<string, StageOutcome> BuildReal(string experiment, IReadOnlyList<string> targets, IReadOnlyCollection<string>? force = null)
+    {
+        var graph = ExperimentGraph.Open(new GraphOptions { Experiment = experiment, RepositoryRoot = Root, Target = targets[^1], Force = force ?? [] });
+        var outcomes = new Dictionary<string, StageOutcome>();
+        foreach (var target in targets)
+        {
+            foreach (var outcome in graph.Run(target))
+            {
+                outcomes[outcome.Stage] = outcome;
+            }
+        }
+        return outcomes;
+    }
+
+    /// <summary>The store entry folder of a stage's outcome.</summary>
+    public string Entry(StageOutcome outcome) => Path.Combine(Artifacts, "cache", outcome.Key);
+
     public void Dispose()
     {
         try
