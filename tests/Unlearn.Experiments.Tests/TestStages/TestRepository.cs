@@ -96,7 +96,14 @@ public sealed class TestRepository : IDisposable
     /// `./build.sh --target T` does; outcomes by stage.</summary>
     public Dictionary<string, StageOutcome> BuildReal(string experiment, IReadOnlyList<string> targets, IReadOnlyCollection<string>? force = null)
     {
-        var graph = ExperimentGraph.Open(new GraphOptions { Experiment = experiment, RepositoryRoot = Root, Target = targets[^1], Force = force ?? [] });
+        var graph = ExperimentGraph.Open(new GraphOptions
+        {
+            Experiment = experiment,
+            RepositoryRoot = Root,
+            Target = targets[^1],
+            Force = force ?? [],
+            Numerics = TestCatalog.RealNumerics,
+        });
         var outcomes = new Dictionary<string, StageOutcome>();
         foreach (var target in targets)
         {
