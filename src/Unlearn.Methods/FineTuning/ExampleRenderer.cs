@@ -84,7 +84,7 @@ public static class ExampleRenderer
         }
         catch (ArgumentException e)
         {
-            throw new FineTuningException($"Example '{conversation.Source}' cannot be rendered in the {template.Format} chat format: {e.Message} Fix or remove that row.", e);
+            throw new FineTuningException($"Example '{conversation.Source}' cannot be rendered in the {template.Name} chat format: {e.Message} Fix or remove that row.", e);
         }
         return ([.. rendering.Ids], rendering.AssistantMask());
     }
