@@ -57,13 +57,27 @@ internal static partial class TokenizeCommand
         return null;
     }
 
-    private static int RunChat(Tokenizer tokenizer, Request request, TextWriter output, TextWriter error)
+    private static bool TryReadMessages(string path, TextWriter error, out List<ChatMessage> messages)
+    {
+        try
+        {
+            messages = ReadMessages(path);
+            return true;
+        }
+        catch (BadInputException e)
+        {
+            error.WriteLine($"unlearn tokenize: error: {e.Message}");
+            messages = [];
+            return false;
+        }
+    }
+
+    private static int RunChat(Tokenizer tokenizer, Request request, List<ChatMessage> messages, TextWriter output, TextWriter error)
     {
         var path = request.Chat.MessagesPath!;
         ChatRendering rendering;
         try
         {
-            var messages = ReadMessages(path);
             var template = ChatOptions.Resolve(tokenizer, request.Chat.Format, request.Chat.Date);
             try
             {

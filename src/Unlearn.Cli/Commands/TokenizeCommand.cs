@@ -9,6 +9,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Unlearn.Tokenizers;
+using Unlearn.Tokenizers.Chat;
 
 namespace Unlearn.Cli.Commands;
 
@@ -85,6 +86,12 @@ internal static partial class TokenizeCommand
             error.WriteLine($"unlearn tokenize: error: {problem}");
             return ExitCodes.UsageError;
         }
+        // A conversation file is read before the tokenizer is loaded: its problems are reported without that wait.
+        List<ChatMessage>? messages = null;
+        if (request.Chat.MessagesPath is { } messagesPath && !TryReadMessages(messagesPath, error, out messages))
+        {
+            return ExitCodes.BadInput;
+        }
         Tokenizer tokenizer;
         try
         {
@@ -98,9 +105,9 @@ internal static partial class TokenizeCommand
         }
         try
         {
-            if (request.Chat.MessagesPath is not null)
+            if (messages is not null)
             {
-                return RunChat(tokenizer, request, output, error);
+                return RunChat(tokenizer, request, messages, output, error);
             }
             return request.JsonLines
                 ? RunJsonLines(tokenizer, !request.NoSpecial, input(), output, error)
