@@ -32,13 +32,14 @@ public sealed partial class Tokenizer
 
     /// <param name="messages">The conversation.</param>
     /// <param name="addGenerationPrompt">End with the header that asks the model for an assistant turn.</param>
-    /// <param name="template">Format to use; null for the one detected from the config.</param>
+    /// <param name="template">Format to use; null for the one recognised from the config (<see cref="ResolveChatTemplate"/>,
+    /// which refuses a template it does not know).</param>
     /// <exception cref="ArgumentException">The format cannot render the conversation (a role it has no turn for, roles
     /// that do not alternate in llama2, an empty conversation where the template needs a first message).</exception>
     public ChatRendering RenderChat(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt, ChatTemplate? template = null)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        template ??= DetectedChatTemplate;
+        template ??= ResolveChatTemplate();
         // The chat templates write bos_token themselves; plain text starts with BOS only when encoding would add it.
         var bos = template.Format == ChatFormat.Plain && !AddBos ? null : BosToken;
         var (text, ranges) = ChatRenderer.Render(template, messages, addGenerationPrompt, bos, EosToken);

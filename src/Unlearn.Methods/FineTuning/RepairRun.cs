@@ -24,7 +24,7 @@ public static class RepairRun
         ArgumentNullException.ThrowIfNull(settings);
         options ??= new RepairRunOptions();
         var tokenizer = model.RequireTokenizer();
-        var template = settings.Template ?? tokenizer.DetectedChatTemplate;
+        var template = settings.Template ?? tokenizer.ResolveChatTemplate();
         Directory.CreateDirectory(outputFolder);
 
         var (source, conversations, modelMade) = Conversations(model, settings, template, options, cancellationToken);
