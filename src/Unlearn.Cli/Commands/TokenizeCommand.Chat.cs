@@ -15,7 +15,7 @@ internal static partial class TokenizeCommand
 {
     private static readonly string[] KnownRoles = ["system", "user", "assistant", "tool", "ipython"];
 
-    private sealed record ChatRequest(string? MessagesPath, bool GenerationPrompt, string? Format, string Date, bool FormatOrDateGiven);
+    private sealed record ChatRequest(string? MessagesPath, bool GenerationPrompt, string? Format, string Date, bool ChatOptionsGiven);
 
     private sealed class ChatArguments
     {
@@ -48,7 +48,7 @@ internal static partial class TokenizeCommand
         var chat = request.Chat;
         if (chat.MessagesPath is null)
         {
-            return chat.FormatOrDateGiven ? "--generation-prompt, --chat-format and --date apply to --chat MESSAGES.json." : null;
+            return chat.ChatOptionsGiven ? "--generation-prompt, --chat-format and --date apply to --chat MESSAGES.json." : null;
         }
         if (request.Text is not null || request.JsonLines || request.NoSpecial)
         {
