@@ -32,7 +32,7 @@ public sealed class EvaluateStage : IStage
 
     public JsonNode KeySection(ExperimentConfig config)
     {
-        var section = KeyJson.Of(config, "evaluate", "chat_format");
+        var section = StageModel.ChatKeySection(config, "evaluate");
         section["evaluate"]!["prompts"] = new JsonArray(Prompts(config).Select(p => (JsonNode)p).ToArray());
         section["concept"] = new JsonObject { ["forms"] = new JsonArray(config.Concept.AllForms.Select(f => (JsonNode)f).ToArray()) };
         section["vocab"] = KeyJson.Select(config.Vocab, "match", "include_encodings");
