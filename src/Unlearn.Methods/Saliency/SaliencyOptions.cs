@@ -13,6 +13,12 @@ public enum SaliencyMethod
 
     /// <summary>|mean_concept − mean_background| / pooled std.</summary>
     DiffMeans,
+
+    /// <summary>Gradient × activation of the concept objective contrasted with the background's (GradientScores).</summary>
+    Gradient,
+
+    /// <summary>Diagonal empirical Fisher of the concept objective contrasted with the background's (GradientScores).</summary>
+    Fisher,
 }
 
 public enum MappingCompat
