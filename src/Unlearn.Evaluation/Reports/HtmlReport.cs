@@ -54,6 +54,7 @@ public static class HtmlReport
             html.Append("</div>\n");
             AppendTable(html, result, metrics);
         }
+        html.Append(GuardSection.Html(result));
         AppendNotes(html, content.Notes);
         if (content.Saliency is { } grid)
         {

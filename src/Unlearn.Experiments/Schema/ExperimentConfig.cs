@@ -40,6 +40,9 @@ public sealed record ExperimentConfig
     [Key("saliency", ReadBy = "Saliency", Doc = "How concept-salient dimensions are scored and turned into row masks.")]
     public SaliencyConfig Saliency { get; init; } = new();
 
+    [Key("edits", ReadBy = "Direction", Doc = "Weight edits beyond row masks and the vocabulary (direction removal).")]
+    public EditsConfig Edits { get; init; } = new();
+
     [Key("vocab", ReadBy = "PruneVocab", Doc = "Vocabulary pruning: which tokens are masked.")]
     public VocabConfig Vocab { get; init; } = new();
 

@@ -26,9 +26,9 @@ public sealed class EvaluateStage : IStage
 {
     public string Name => "Evaluate";
 
-    public string Version => "2";
+    public string Version => "3";
 
-    public IReadOnlyList<string> Upstream => ["BuildExamples", "Saliency", "PruneVocab", "Repair"];
+    public IReadOnlyList<string> Upstream => ["BuildExamples", "Saliency", "Direction", "PruneVocab", "Repair"];
 
     public JsonNode KeySection(ExperimentConfig config)
     {
@@ -84,6 +84,12 @@ public sealed class EvaluateStage : IStage
             BootstrapSeed = StageModel.Seed(config.Seed, "evaluate.bootstrap"),
             Confidence = settings.Confidence,
             EncodePrompt = settings.UseChatFormat ? p => StageModel.ChatPrompt(config, tokenizer, p) : null,
+            Guard = new Evaluation.Metrics.GuardSettings
+            {
+                MaxDegenerationIncrease = settings.Guard.MaxDegenerationIncrease,
+                MinLengthRatio = settings.Guard.MinLengthRatio,
+                MaxPerplexityRatio = settings.Guard.MaxPerplexityRatio,
+            },
         };
         var repair = RepairArtefacts.Open(context.Upstream("Repair"), model.Model.Shape);
         var resolved = Variants(context, model.Model);
@@ -116,6 +122,10 @@ public sealed class EvaluateStage : IStage
         foreach (var line in SummaryLine.All(result.Metrics))
         {
             context.Log.Info(line);
+        }
+        foreach (var verdict in result.Guard.Where(v => v.Flagged))
+        {
+            context.Log.Warning($"{verdict.Variant} collapsed, its leak and target rates are not forgetting: {string.Join("; ", verdict.Reasons)}");
         }
         string entry = Path.Combine(Path.GetDirectoryName(context.OutputDirectory)!, context.Key);
         context.Log.Info($"report: {Path.Combine(entry, EvaluationOutputs.HtmlFile)} (and report.md, metrics.json, samples.jsonl beside it)");
