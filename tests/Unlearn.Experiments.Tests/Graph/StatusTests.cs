@@ -20,7 +20,7 @@ public sealed class StatusTests : IDisposable
         Assert.Equal("no previous run", plan["Saliency"].Reason);
         Assert.Equal(StagePlan.NotAvailable, plan["Repair"].Plan);
         Assert.Equal(StagePlan.NotAvailable, plan["Evaluate"].Plan);
-        Assert.Equal(["BuildExamples", "CacheActivations", "Saliency", "PruneVocab", "Repair", "Evaluate"], plan.Keys.ToArray());
+        Assert.Equal(["BuildExamples", "CacheActivations", "Saliency", "Direction", "PruneVocab", "Repair", "Evaluate"], plan.Keys.ToArray());
     }
 
     [Fact]

@@ -99,7 +99,7 @@ public sealed class SchemaValidationTests : LoaderTestBase
     [Fact]
     public void Load_UnavailableMethod_SaysNotAvailableYet()
     {
-        var error = Single(Errors(TestRepository.Yaml(saliency: "method: fisher")), DiagnosticCodes.NotAvailable);
+        var error = Single(Errors(TestRepository.Yaml(saliency: "method: sae")), DiagnosticCodes.NotAvailable);
 
         Assert.Contains("not available yet", error.Message, StringComparison.Ordinal);
         Assert.Contains("l1-logistic", error.Message, StringComparison.Ordinal);
