@@ -17,7 +17,7 @@ namespace Unlearn.Experiments.Tests.Stages;
 
 public class ForgetStagesTests
 {
-    private static string Experiment(string masks = "[gradient, fisher, l1-logistic, random, unmasked]") => $$"""
+    private static string Experiment(string masks = "[gradient, fisher, l1-logistic, random, unmasked]", string variants = "[base, direction-removed, forget-gradient, forget-fisher, forget-random, forget-unmasked]") => $$"""
         name: forget
         model: ../models/stories260K
         chat_format: plain
@@ -67,15 +67,15 @@ public class ForgetStagesTests
           micro_batch_size: 4
           checkpoint_every: 0
         evaluate:
-          variants: [base, direction-removed, forget-gradient, forget-fisher, forget-random, forget-unmasked]
+          variants: {{variants}}
         """;
 
-    private static TestRepository Repository(string masks = "[gradient, fisher, l1-logistic, random, unmasked]")
+    private static TestRepository Repository(string masks = "[gradient, fisher, l1-logistic, random, unmasked]", string variants = "[base, direction-removed, forget-gradient, forget-fisher, forget-random, forget-unmasked]")
     {
         var repository = new TestRepository();
         repository.WriteFile("data/forget.txt", "Once upon a time, there was a little girl named\nThere was a little girl named\n");
         repository.WriteFile("data/retain.txt", "Once upon a time, there was a little boy named\nTom had a dog.\n");
-        repository.WriteExperiment(Experiment(masks), "forget");
+        repository.WriteExperiment(Experiment(masks, variants), "forget");
         return repository;
     }
 
@@ -133,9 +133,9 @@ public class ForgetStagesTests
     [Fact]
     public void ChangingTheMaskList_RerunsOnlyRepair()
     {
-        using var repository = Repository("[gradient, random]");
+        using var repository = Repository("[gradient, random]", "[base, forget-random]");
         repository.BuildReal("forget", ["Saliency", "Direction", "Repair"]);
-        repository.WriteExperiment(Experiment("[gradient, random, unmasked]"), "forget");
+        repository.WriteExperiment(Experiment("[gradient, random, unmasked]", "[base, forget-random]"), "forget");
 
         var outcomes = repository.BuildReal("forget", ["Saliency", "Direction", "Repair"]);
 

@@ -11,6 +11,7 @@ using Unlearn.Models.Edits;
 using Unlearn.Models.Lora;
 using Unlearn.Models.Transformer;
 using Unlearn.Numerics;
+using Unlearn.Numerics.Autograd;
 using Unlearn.Numerics.Tensors;
 
 namespace Unlearn.Experiments.Tests.Variants;
