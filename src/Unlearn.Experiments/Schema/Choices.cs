@@ -98,9 +98,9 @@ public enum EvaluationVariant
 
 public enum GemmProvider
 {
-    [Choice("auto", Doc = "OpenBLAS when libopenblas.so.0 loads, else managed (UNLEARN_GEMM overrides)")] Auto,
-    [Choice("managed")] Managed,
-    [Choice("openblas")] OpenBlas,
+    [Choice("auto", Doc = "the managed kernel, or the provider UNLEARN_GEMM names; an installed OpenBLAS is not picked up by itself")] Auto,
+    [Choice("managed", Doc = "the managed SIMD kernel: deterministic, the same on every machine")] Managed,
+    [Choice("openblas", Doc = "OpenBLAS (libopenblas.so.0, e.g. apt-get install libopenblas0-pthread); an error when it is not installed")] OpenBlas,
     [Choice("reference", Doc = "the scalar oracle: slow, for checks")] Reference,
 }
 
