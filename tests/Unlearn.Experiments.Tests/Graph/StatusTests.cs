@@ -36,7 +36,7 @@ public sealed class StatusTests : IDisposable
         Assert.Equal(StagePlan.UpToDate, plan["BuildExamples"].Plan);
         Assert.Equal(StagePlan.WouldRun, plan["CacheActivations"].Plan);
         Assert.Equal("activations.pooling mean → last", plan["CacheActivations"].Reason);
-        Assert.Equal("upstream CacheActivations changed (activations.pooling mean → last)", plan["Saliency"].Reason);
+        Assert.Equal("activations.pooling mean → last (via CacheActivations)", plan["Saliency"].Reason);
         Assert.Equal(entriesBefore, Directory.GetDirectories(Path.Combine(repository.Artifacts, "cache")).Length);
     }
 
