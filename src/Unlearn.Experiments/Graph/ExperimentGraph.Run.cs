@@ -104,7 +104,9 @@ public sealed partial class ExperimentGraph
         }
         var upstream = UpstreamDirectories(stage, cancellationToken);
         var partial = store.CreatePartial(key);
-        Log(BuildLogLevel.Info, $"{stage.Name}: running ({reason})");
+        // Which provider computes is part of the result: say it wherever the stage's key records it.
+        var numerics = stage.Settings.HasFlag(SettingsUse.Gemm) ? $" on {Numerics.Describe()}" : "";
+        Log(BuildLogLevel.Info, $"{stage.Name}: running{numerics} ({reason})");
         var meter = PeakMemoryMeter.Start();
         var context = new StageContext(Config, stage.Name, key, (JsonObject)document.DeepClone(), partial, upstream,
             new StageProgress(stage.Name, options.Log, options.Time, options.ProgressInterval),

@@ -19,6 +19,8 @@ public enum StagePlan
     WouldRestore,
     /// <summary>No implementation of the stage (or of one it depends on) is registered.</summary>
     NotAvailable,
+    /// <summary>An input the stage (or one it depends on) reads is missing or malformed; the reason names it.</summary>
+    Blocked,
 }
 
 /// <param name="Key">The stage's content key (64 hex); empty when it could not be computed.</param>
@@ -43,6 +45,7 @@ public sealed record StagePlanEntry(string Stage, StagePlan Plan, string Reason,
         StagePlan.UpToDate => "up to date",
         StagePlan.WouldRun => "would run",
         StagePlan.WouldRestore => "would restore",
+        StagePlan.Blocked => "blocked",
         _ => "not available",
     };
 }

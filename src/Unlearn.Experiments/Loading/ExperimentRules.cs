@@ -12,7 +12,7 @@ internal static partial class ExperimentRules
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
     private static partial Regex NamePattern();
 
-    public static ExperimentConfig Apply(ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics, bool filesRead)
+    public static ExperimentConfig Apply(ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics)
     {
         if (config.Name.Length > 0 && !NamePattern().IsMatch(config.Name))
         {
@@ -25,7 +25,7 @@ internal static partial class ExperimentRules
                 $"'name' = '{config.Name}' is reserved (artifacts/{config.Name}/ belongs to the store); choose another name.");
         }
         config = config with { Examples = CheckExamples(config, sources, diagnostics) };
-        CheckConcept(config, sources, diagnostics, filesRead);
+        CheckConcept(config, sources, diagnostics);
         CheckActivations(config, sources, diagnostics);
         CheckSaliency(config, sources, diagnostics);
         CheckRepair(config, sources, diagnostics);
@@ -76,22 +76,14 @@ internal static partial class ExperimentRules
         return examples;
     }
 
-    private static void CheckConcept(ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics, bool filesRead)
+    private static void CheckConcept(ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics)
     {
-        // Without reading files, a definition file's terms are unknown: only inline terms can be checked.
-        var termsKnown = filesRead || config.Concept.Definition is null;
-        if (termsKnown && config.Concept.Terms.Count == 0 && !diagnostics.Items.Any(d => d.FieldPath.StartsWith("concept", StringComparison.Ordinal)))
+        // A definition file's terms are checked (and their absence reported, naming the file) where the file is read.
+        if (config.Concept.Definition is null && config.Concept.Terms.Count == 0
+            && !diagnostics.Items.Any(d => d.FieldPath.StartsWith("concept", StringComparison.Ordinal)))
         {
             diagnostics.Error(DiagnosticCodes.MissingKey, "concept.terms", sources.Locate("concept"),
                 "The concept has no terms: give 'concept.terms' or a 'concept.definition' file with \"concept-definition\".");
-        }
-        foreach (var (term, index) in config.Concept.Terms.Select((t, i) => (t, i)))
-        {
-            if (string.IsNullOrWhiteSpace(term))
-            {
-                diagnostics.Error(DiagnosticCodes.OutOfRange, $"concept.terms[{index}]", sources.Locate($"concept.terms[{index}]"),
-                    "A concept term is empty.");
-            }
         }
     }
 
@@ -166,6 +158,16 @@ internal static partial class ExperimentRules
         {
             diagnostics.Error(DiagnosticCodes.InvalidCombination, "evaluate.variants", sources.Locate("evaluate.variants"),
                 "'evaluate.variants' lists vocab but 'vocab.enabled' is false; remove the variant or enable vocabulary pruning.");
+        }
+        if (sources.IsWritten("evaluate.seeds") && evaluate.Seeds.Count == 0)
+        {
+            diagnostics.Error(DiagnosticCodes.OutOfRange, "evaluate.seeds", sources.Locate("evaluate.seeds"),
+                "'evaluate.seeds' lists no seed; give at least one (e.g. [0, 1, 2]): completions are sampled under each, and intervals resample them.");
+        }
+        foreach (var duplicate in evaluate.Seeds.GroupBy(s => s).Where(g => g.Count() > 1))
+        {
+            diagnostics.Error(DiagnosticCodes.OutOfRange, "evaluate.seeds", sources.Locate("evaluate.seeds"),
+                $"'evaluate.seeds' lists seed {duplicate.Key} twice; its completions would be counted twice.");
         }
         if (evaluate.Prompts.Count == 0)
         {

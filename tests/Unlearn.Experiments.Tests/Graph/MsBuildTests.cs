@@ -45,7 +45,27 @@ public sealed class MsBuildTests : IDisposable
         Assert.Contains(lines, l => l.StartsWith("CacheActivations", StringComparison.Ordinal) && l.Contains("up to date", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Saliency", StringComparison.Ordinal) && l.Contains("would run", StringComparison.Ordinal)
             && l.Contains("saliency.C 2 → 0.5", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("Evaluate", StringComparison.Ordinal) && l.Contains("would run", StringComparison.Ordinal));
+        // The test experiment names no evaluation data: Status still prints the table, with the missing input as Evaluate's reason.
+        Assert.Contains(lines, l => l.StartsWith("Evaluate", StringComparison.Ordinal) && l.Contains("blocked", StringComparison.Ordinal)
+            && l.Contains("evaluate.data", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Status_ModelFolderMissing_StillPrintsTheTableWithTheMissingInputAsReason()
+    {
+        repository.WriteExperiment(TestRepository.Yaml());
+        Directory.Delete(repository.ModelFolder, recursive: true);
+
+        var (exitCode, output) = MsBuild("Status");
+
+        Assert.True(exitCode == 0, output);
+        var lines = output.Split('\n').Select(l => l.Trim()).ToArray();
+        foreach (var stage in new[] { "BuildExamples", "Saliency", "Evaluate" })
+        {
+            Assert.Contains(lines, l => l.StartsWith(stage, StringComparison.Ordinal) && l.Contains("blocked", StringComparison.Ordinal)
+                && l.Contains("'model'", StringComparison.Ordinal));
+        }
+        Assert.Contains("warning UL1004: 'model': '../models/stories260K' does not exist", output, StringComparison.Ordinal);
     }
 
     [Fact]

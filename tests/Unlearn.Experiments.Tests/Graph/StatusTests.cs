@@ -41,6 +41,43 @@ public sealed class StatusTests : IDisposable
     }
 
     [Fact]
+    public void Status_ModelFolderMissing_ShowsEveryStageBlockedByIt()
+    {
+        repository.WriteExperiment(TestRepository.Yaml());
+        Directory.Delete(repository.ModelFolder, recursive: true);
+
+        var graph = ExperimentGraph.Open(new GraphOptions
+        {
+            Experiment = "exp",
+            RepositoryRoot = repository.Root,
+            Catalog = TestCatalog.Create(),
+            Numerics = TestCatalog.Numerics,
+            Purpose = GraphPurpose.Status,
+        });
+        var plan = graph.Status().ToDictionary(p => p.Stage);
+
+        Assert.Equal(StagePlan.Blocked, plan["BuildExamples"].Plan);
+        Assert.Equal(StagePlan.Blocked, plan["Saliency"].Plan);
+        Assert.Contains("'model'", plan["Saliency"].Reason, StringComparison.Ordinal);
+        Assert.Contains(graph.Blocked, d => d.FieldPath == "model");
+    }
+
+    [Fact]
+    public void Status_InterruptedRunLeftACheckpoint_SaysItResumesFromIt()
+    {
+        repository.WriteExperiment(TestRepository.Yaml());
+        var key = repository.Open().KeyOf("Saliency");
+        var checkpoint = Path.Combine(repository.Artifacts, "cache", key + ".checkpoint");
+        Directory.CreateDirectory(checkpoint);
+        File.WriteAllText(Path.Combine(checkpoint, "state.json"), "{\"step\": 20}");
+
+        var plan = repository.Open().Status().ToDictionary(p => p.Stage);
+
+        Assert.Equal(StagePlan.WouldRun, plan["Saliency"].Plan);
+        Assert.StartsWith("resumes from the checkpoint at step 20", plan["Saliency"].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Status_EntryMadeByAnotherExperiment_WouldRestore()
     {
         repository.WriteExperiment(TestRepository.Yaml(name: "first"), "first");
