@@ -36,6 +36,7 @@ public sealed class RunStage : UnlearnTask
         {
             outcome = exception.Outcome;
             Error("UL2002", exception.Message);
+            FailureExitCode = exception.InnerException is { } inner ? ExitCodeOf(inner) : ExitCodes.RuntimeFailure;
         }
         catch (ExperimentException exception)
         {
@@ -44,11 +45,13 @@ public sealed class RunStage : UnlearnTask
                 Report(diagnostic);
             }
             outcome = Failed($"the experiment file has {exception.Errors.Count()} error(s)");
+            FailureExitCode = ExitCodes.BadInput;
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             outcome = Failed(exception is StageNotAvailableException ? "no implementation in this build" : exception.Message);
             Error(exception is StageNotAvailableException ? "UL2003" : "UL2000", exception.Message);
+            FailureExitCode = ExitCodeOf(exception);
         }
         OutcomeRegistry.Add(BuildEngine4, outcome);
         (Status, Reason, Key) = (outcome.StatusText, outcome.Reason, outcome.Key);
