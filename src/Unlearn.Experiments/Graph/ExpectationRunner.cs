@@ -12,14 +12,21 @@ public static class ExpectationRunner
     public static CheckReport Check(GraphOptions options)
     {
         var graph = ExperimentGraph.Open(options with { Target = "Evaluate" });
+        var expectations = graph.Config.Expect.Select(p => KeyValuePair.Create(p.Key, new ExpectationBounds(p.Value.Min, p.Value.Max)));
+        return ExpectationCheck.Check(CurrentMetricsPath(graph), expectations);
+    }
+
+    /// <summary>The metrics.json of the Evaluate entry the experiment's current configuration keys to.</summary>
+    /// <exception cref="GraphUsageException">Evaluate has not run for the current configuration.</exception>
+    public static string CurrentMetricsPath(ExperimentGraph graph)
+    {
         var key = graph.KeyOf("Evaluate");
         var metrics = Path.Combine(graph.Layout.EntryDirectory(key), EvaluationOutputs.MetricsFile);
         if (!File.Exists(metrics))
         {
             throw new GraphUsageException(
-                $"{graph.Config.Name}: no metrics for the current configuration (Evaluate {key[..12]} has not run); run the Check target, which runs Evaluate first.");
+                $"{graph.Config.Name}: no metrics for the current configuration (Evaluate {key[..12]} has not run); run ./build.sh --experiment {graph.Config.Name} (or the Check target) first.");
         }
-        var expectations = graph.Config.Expect.Select(p => KeyValuePair.Create(p.Key, new ExpectationBounds(p.Value.Min, p.Value.Max)));
-        return ExpectationCheck.Check(metrics, expectations);
+        return metrics;
     }
 }

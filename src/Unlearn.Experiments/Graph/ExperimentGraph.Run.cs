@@ -46,13 +46,13 @@ public sealed partial class ExperimentGraph
                 var check = store.Check(key, cancellationToken);
                 if (check.State == EntryState.Valid)
                 {
-                    return Reuse(stage, key, document, view, clock, ChangeReason(view, key, document));
+                    return Publish(stage, Reuse(stage, key, document, view, clock, ChangeReason(view, key, document)), cancellationToken);
                 }
                 reason = check.State == EntryState.Damaged ? check.Problem
                     : view?.Key == key ? "store entry missing"
                     : ChangeReason(view, key, document);
             }
-            return Execute(stage, key, document, reason, clock, cancellationToken);
+            return Publish(stage, Execute(stage, key, document, reason, clock, cancellationToken), cancellationToken);
         }
         catch (StageFailedException)
         {
@@ -149,6 +149,65 @@ public sealed partial class ExperimentGraph
         WriteView(stage, key, document);
         Log(BuildLogLevel.Info, $"{stage.Name}: ran in {clock.Elapsed.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} s ({key[..12]})");
         return new StageOutcome(stage.Name, StageStatus.Ran, reason, clock.Elapsed, key);
+    }
+
+    /// <summary>
+    /// Rewrites the stage's view for this experiment (IPublishingStage) after it ran, was restored or was up to date. A
+    /// view that cannot be written is a warning: the entry itself is valid and the next build tries again.
+    /// </summary>
+    /// <summary>
+    /// Rewrites the experiment's view of a publishing stage (Evaluate: artifacts/&lt;experiment&gt;/report.html …) from the
+    /// entry its current key names, without running anything.
+    /// </summary>
+    /// <exception cref="GraphUsageException">The stage publishes nothing, or has no valid entry for the current configuration.</exception>
+    public StageOutcome PublishView(string stageName, CancellationToken cancellationToken = default)
+    {
+        var stage = Catalog.Get(stageName);
+        if (stage is not IPublishingStage)
+        {
+            throw new GraphUsageException($"{stageName} writes no view of its result (only Evaluate does).");
+        }
+        var (key, _) = Compute(stage);
+        if (store.Check(key, cancellationToken).State != EntryState.Valid)
+        {
+            throw new GraphUsageException(
+                $"{Config.Name}: {stageName} has no result for the current configuration (key {key[..12]}); build it first: ./build.sh --target {stageName} --experiment {Config.Name}");
+        }
+        return Publish(stage, new StageOutcome(stageName, StageStatus.UpToDate, "", TimeSpan.Zero, key), cancellationToken, rethrow: true);
+    }
+
+    private StageOutcome Publish(IStage stage, StageOutcome outcome, CancellationToken cancellationToken, bool rethrow = false)
+    {
+        if (stage is not IPublishingStage publisher)
+        {
+            return outcome;
+        }
+        try
+        {
+            var upstream = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var name in stage.Upstream)
+            {
+                var upstreamKey = Compute(Catalog.Get(name)).Key;
+                if (store.Check(upstreamKey, cancellationToken).State == EntryState.Valid)
+                {
+                    upstream[name] = Layout.EntryDirectory(upstreamKey);
+                }
+            }
+            var files = publisher.Publish(new PublishContext(Config, outcome.Key, Layout.EntryDirectory(outcome.Key), upstream,
+                Layout.ExperimentDirectory(Config.Name), Numerics));
+            var root = Path.GetDirectoryName(Layout.Root)!;
+            var relative = files.Select(f => Path.GetRelativePath(root, f).Replace('\\', '/')).ToArray();
+            if (relative.Length > 0)
+            {
+                Log(BuildLogLevel.Detail, $"{stage.Name}: wrote {string.Join(", ", relative)}");
+            }
+            return outcome with { Published = relative };
+        }
+        catch (Exception exception) when (!rethrow && exception is not (OperationCanceledException or OutOfMemoryException))
+        {
+            Log(BuildLogLevel.Warning, $"{stage.Name}: could not write the experiment's view of its result ({exception.Message}); the store entry is valid");
+            return outcome;
+        }
     }
 
     private Dictionary<string, string> UpstreamDirectories(IStage stage, CancellationToken cancellationToken)

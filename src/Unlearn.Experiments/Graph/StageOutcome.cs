@@ -27,6 +27,9 @@ public enum StagePlan
 /// <param name="Reason">Why it ran or was restored ("saliency.C 2 → 0.5"); empty when up to date.</param>
 public sealed record StageOutcome(string Stage, StageStatus Status, string Reason, TimeSpan Duration, string Key)
 {
+    /// <summary>View files the stage wrote for its experiment (IPublishingStage), relative to the repository root; main one first.</summary>
+    public IReadOnlyList<string> Published { get; init; } = [];
+
     public string StatusText => StatusName(Status);
 
     public static string StatusName(StageStatus status) => status switch
