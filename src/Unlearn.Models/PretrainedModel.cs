@@ -12,7 +12,7 @@ namespace Unlearn.Models;
 
 public sealed record ModelLoadOptions
 {
-    /// <summary>GEMM provider; null uses <see cref="Gemm.Current"/> (OpenBLAS when present, else managed, or UNLEARN_GEMM).</summary>
+    /// <summary>GEMM provider; null uses <see cref="Gemm.Current"/> (the managed kernel, or the one UNLEARN_GEMM names).</summary>
     public IGemm? Gemm { get; init; }
 
     /// <summary>Load the tokenizer found in the folder (an absent tokenizer is not an error).</summary>

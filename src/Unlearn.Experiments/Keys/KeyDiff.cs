@@ -30,7 +30,8 @@ public static class KeyDiff
     /// </summary>
     public static IReadOnlyList<KeyChange> Causes(JsonObject previous, JsonObject current, Func<string, string, string, IReadOnlyList<KeyChange>?>? rootCauses, string? via)
     {
-        var causes = OwnChanges(previous, current).Select(c => new KeyChange(c, via)).ToList();
+        // Upstream root causes first, so that a change several stages share names the deepest stage first ("via BuildExamples, CacheActivations").
+        var causes = new List<KeyChange>();
         var before = previous["upstream"] as JsonObject ?? [];
         var after = current["upstream"] as JsonObject ?? [];
         foreach (var name in before.Select(p => p.Key).Union(after.Select(p => p.Key)).Order(StringComparer.Ordinal))
@@ -49,6 +50,7 @@ public static class KeyDiff
                 causes.AddRange(upstream is { Count: > 0 } ? upstream : [new KeyChange($"upstream {name} changed", via)]);
             }
         }
+        causes.AddRange(OwnChanges(previous, current).Select(c => new KeyChange(c, via)));
         return causes;
     }
 
