@@ -69,6 +69,22 @@ public sealed class MsBuildTests : IDisposable
     }
 
     [Fact]
+    public void List_ShowsEachExperimentsNameFileAndDescription()
+    {
+        repository.WriteExperiment(TestRepository.Yaml(name: "stories-play") + "\ndescription: Suppress play in the test stories.\n", "copy-of-exp");
+
+        var (exitCode, output) = MsBuild("List");
+
+        Assert.True(exitCode == 0, output);
+        var lines = output.Split('\n').Select(l => l.Trim()).ToList();
+        var entry = lines.FindIndex(l => l.StartsWith("stories-play", StringComparison.Ordinal));
+        Assert.True(entry >= 0, output);
+        Assert.EndsWith("experiments/copy-of-exp.yaml", lines[entry], StringComparison.Ordinal);
+        Assert.Equal("Suppress play in the test stories.", lines[entry + 1]);
+        Assert.Contains(lines, l => l.StartsWith("Check ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Saliency_YamlError_IsReportedAsAClickableMsBuildError()
     {
         var yaml = TestRepository.Yaml(saliency: "C: 2\nprune_fracton: 0.1");
