@@ -46,13 +46,9 @@ public sealed partial class ExperimentGraph
         {
             return new StagePlanEntry(name, StagePlan.Blocked, exception.Message, "");
         }
-        if (force.Contains(name))
-        {
-            return new StagePlanEntry(name, StagePlan.WouldRun, $"forced (--force {name})", key);
-        }
         var view = ReadView(name);
         var check = store.Check(key, cancellationToken);
-        var entry = check.State switch
+        var entry = force.Contains(name) ? new StagePlanEntry(name, StagePlan.WouldRun, $"forced (--force {name})", key) : check.State switch
         {
             EntryState.Valid when view?.Key == key => new StagePlanEntry(name, StagePlan.UpToDate, "", key),
             EntryState.Valid => new StagePlanEntry(name, StagePlan.WouldRestore, ChangeReason(view, key, document), key),
