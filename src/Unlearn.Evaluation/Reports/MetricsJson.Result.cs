@@ -59,6 +59,11 @@ public static partial class MetricsJson
                 BackgroundDocuments = field.Int(background, "documents"),
                 BackgroundTokens = field.Int(background, "tokens"),
                 BackgroundScoredTokens = field.Int(background, "scored_tokens"),
+                BackgroundDescription = background.TryGetProperty("source", out var source) ? source.GetString() ?? "" : "",
+                Texts = data.TryGetProperty("texts", out var texts)
+                    ? texts.EnumerateArray().Select(t => new TextSummary(t.GetProperty("name").GetString()!, t.GetProperty("source").GetString() ?? "",
+                        t.GetProperty("documents").GetInt32(), t.GetProperty("tokens").GetInt32(), t.GetProperty("scored_tokens").GetInt32())).ToArray()
+                    : [],
                 PerplexityWindow = field.Int(background, "window"),
                 PerplexityStride = field.Int(background, "stride"),
                 MultipleChoiceItems = field.Int(choice, "items"),

@@ -1,6 +1,6 @@
 // What report.md and report.html both say, computed once: the headline per variant, the metric groups with their rows
-// (a metric no variant has a value for is left out of charts and tables; its note says why), the per-domain metrics
-// that become one grouped chart per kind instead of one near-identical chart per domain, the notes, the completions
+// (a metric no variant has a value for is left out of charts and tables; its note says why), the per-domain (and
+// per-text) metrics that become one grouped chart per kind instead of one near-identical chart each, the notes, the completions
 // side by side and a plain description of the settings.
 using System.Globalization;
 using Unlearn.Evaluation.Metrics;
@@ -9,9 +9,9 @@ namespace Unlearn.Evaluation.Reports;
 
 internal sealed record ReportNote(string Metric, string? Variant, string Text);
 
-/// <summary>Per-domain metrics of one kind ("_logprob_shift"), charted together: one cluster per domain.</summary>
+/// <summary>Per-domain (or per-text) metrics of one kind ("_logprob_shift"), charted together: one cluster per domain.</summary>
 /// <param name="Title">"Per-domain log-prob shift".</param>
-/// <param name="Metrics">(domain, metric name) in the data's domain order.</param>
+/// <param name="Metrics">(domain or text, metric name) in the data's order.</param>
 internal sealed record DomainChart(string Title, Better Better, double Baseline, IReadOnlyList<(string Domain, string Metric)> Metrics);
 
 internal sealed class ReportContent
@@ -75,11 +75,12 @@ internal sealed class ReportContent
         var c = CultureInfo.InvariantCulture;
         int completions = d.ConceptPrompts * s.Seeds.Count * s.SamplesPerPrompt;
         string topK = s.Sampling.TopK > 0 ? s.Sampling.TopK.ToString(c) : "off";
+        string texts = string.Concat(d.Texts.Select(t => string.Create(c, $"; `{t.Name}_perplexity` on {t.Documents} documents, {t.ScoredTokens} scored tokens ({t.Description})")));
         return string.Create(c,
             $"Sampling: {d.ConceptPrompts} concept prompts × {s.Seeds.Count} seeds ({string.Join(", ", s.Seeds)}) × {s.SamplesPerPrompt} samples = {completions} completions per variant, " +
             $"at most {s.MaxNewTokens} new tokens, temperature {ValueFormat.Invariant(s.Sampling.Temperature)}, top-k {topK}, top-p {ValueFormat.Invariant(s.Sampling.TopP)}. " +
             $"Probes: {d.ConceptProbes} concept pairs, {d.Domains.Sum(x => x.Pairs)} domain pairs in {d.Domains.Count} domains, {d.MultipleChoiceItems} multiple-choice questions (chance {d.MultipleChoiceChance:0.000}). " +
-            $"Perplexity: {d.BackgroundDocuments} documents, {d.BackgroundScoredTokens} scored tokens, window {d.PerplexityWindow}, stride {d.PerplexityStride}. " +
+            $"Perplexity (window {d.PerplexityWindow}, stride {d.PerplexityStride}, BOS never a target): `perplexity` on {d.BackgroundDocuments} documents, {d.BackgroundScoredTokens} scored tokens ({d.BackgroundDescription}){texts}. " +
             $"Intervals: {ValueFormat.Invariant(s.Confidence * 100)} % percentile bootstrap, {s.BootstrapReplicates} replicates, seed {s.BootstrapSeed}; prompts resampled, then seeds within each prompt. " +
             $"Reference variant: {s.ReferenceVariant}.");
     }
@@ -87,10 +88,16 @@ internal sealed class ReportContent
     private static Dictionary<MetricGroup, IReadOnlyList<DomainChart>> CollectDomainCharts(EvaluationResult result, IReadOnlyList<string> shown)
     {
         var charts = new Dictionary<MetricGroup, IReadOnlyList<DomainChart>>();
-        var kinds = new[] { ("_logprob_shift", "Per-domain log-prob shift"), ("_logprob", "Per-domain log-prob") };
-        foreach (var (suffix, title) in kinds)
+        var domains = result.Data.Domains.Select(d => d.Name).ToList();
+        var texts = result.Data.Texts.Select(t => t.Name).ToList();
+        var kinds = new[]
         {
-            var members = result.Data.Domains.Select(d => (d.Name, Metric: d.Name + suffix)).Where(p => shown.Contains(p.Metric)).ToList();
+            (domains, "_logprob_shift", "Per-domain log-prob shift"), (domains, "_logprob", "Per-domain log-prob"),
+            (texts, "_perplexity_ratio", "Perplexity ratio per text"), (texts, "_perplexity", "Perplexity per text"),
+        };
+        foreach (var (names, suffix, title) in kinds)
+        {
+            var members = names.Select(n => (n, Metric: n + suffix)).Where(p => shown.Contains(p.Metric)).ToList();
             // Two or more domains make near-identical charts; one domain keeps its own.
             if (members.Count < 2)
             {

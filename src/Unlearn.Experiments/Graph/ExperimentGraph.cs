@@ -72,6 +72,7 @@ public sealed partial class ExperimentGraph
             RepositoryRoot = root,
             AllowOutside = options.AllowOutside,
             Stages = scope,
+            Overrides = options.Overrides,
             CheckContents = options.Purpose != GraphPurpose.Build,
             InputProblemsBlock = options.Purpose == GraphPurpose.Status,
         });

@@ -50,7 +50,9 @@ public static class KeyDiff
                 causes.AddRange(upstream is { Count: > 0 } ? upstream : [new KeyChange($"upstream {name} changed", via)]);
             }
         }
-        causes.AddRange(OwnChanges(previous, current).Select(c => new KeyChange(c, via)));
+        // An upstream stage's own version change names that stage: "BuildExamples version 1 → 2", not "stage version".
+        causes.AddRange(OwnChanges(previous, current).Select(c => new KeyChange(
+            via is not null && c.StartsWith("stage version ", StringComparison.Ordinal) ? via + c["stage".Length..] : c, via)));
         return causes;
     }
 

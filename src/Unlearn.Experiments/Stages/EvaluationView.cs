@@ -60,7 +60,7 @@ internal static partial class EvaluationView
         }
         try
         {
-            return ExpectationCheck.Check(result.Metrics, config.Expect.Select(p => KeyValuePair.Create(p.Key, new ExpectationBounds(p.Value.Min, p.Value.Max))));
+            return ExpectationCheck.Check(result.Metrics, ExpectationRunner.Expectations(config));
         }
         catch (ExpectationException)
         {

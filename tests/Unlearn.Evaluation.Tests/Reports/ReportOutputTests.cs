@@ -40,8 +40,12 @@ public class ReportOutputTests(EvaluatedPlay play)
         Assert.True(domains.Count >= 2, "the play data has several domains");
         var domainMetrics = play.Result.Metrics.MetricNames.Count(m => domains.Any(d => m == d + "_logprob" || m == d + "_logprob_shift"));
         Assert.Equal(2 * domains.Count, domainMetrics);
+        // Per-text perplexities collapse the same way when there are two texts or more.
+        var texts = play.Result.Data.Texts.Select(t => t.Name).ToList();
+        var textMetrics = texts.Count < 2 ? 0 : play.Result.Metrics.MetricNames.Count(m => texts.Any(t => m == t + "_perplexity" || m == t + "_perplexity_ratio"));
+        var textCharts = texts.Count < 2 ? 0 : 2;
         // Every other metric has its chart; the per-domain ones share two (log-prob, log-prob shift); plus heat map and loss curve.
-        Assert.Equal(play.Result.Metrics.MetricNames.Count - domainMetrics + 2 + 2, charts.Count);
+        Assert.Equal(play.Result.Metrics.MetricNames.Count - domainMetrics - textMetrics + 2 + textCharts + 2, charts.Count);
         var grouped = charts.Single(c => c.Element(Svg + "title")!.Value.StartsWith("Per-domain log-prob shift"));
         Assert.Equal(domains.Count * play.Result.Variants.Count, grouped.Elements(Svg + "rect").Count(r => r.Element(Svg + "title") is not null));
         Assert.Contains(charts, c => c.Element(Svg + "title")?.Value.StartsWith("Saliency") == true);
@@ -161,7 +165,7 @@ public class ReportOutputTests(EvaluatedPlay play)
     [Fact]
     public void MetricsJson_OtherVersion_ThrowsNamingTheField()
     {
-        using var json = JsonDocument.Parse("""{"schema": "unlearn-metrics", "version": 2}""");
+        using var json = JsonDocument.Parse("""{"schema": "unlearn-metrics", "version": 3}""");
         var e = Assert.Throws<EvaluationException>(() => MetricsJson.Parse(json.RootElement, "out/metrics.json"));
         Assert.Contains("out/metrics.json: $.version", e.Message);
     }
