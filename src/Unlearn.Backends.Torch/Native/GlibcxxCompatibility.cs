@@ -114,7 +114,8 @@ public static class GlibcxxCompatibility
         return path;
     }
 
-    private static string? MappedLibrary(string fileName)
+    // The maps list the file the soname link resolves to (libstdc++.so.6.0.30), so match the soname as a prefix.
+    private static string? MappedLibrary(string soname)
     {
         const string Maps = "/proc/self/maps";
         if (!File.Exists(Maps))
@@ -124,7 +125,8 @@ public static class GlibcxxCompatibility
         foreach (var line in File.ReadLines(Maps))
         {
             int slash = line.IndexOf('/');
-            if (slash >= 0 && Path.GetFileName(line.AsSpan(slash)).SequenceEqual(fileName))
+            var file = slash < 0 ? default : Path.GetFileName(line.AsSpan(slash).Trim());
+            if (file.SequenceEqual(soname) || (file.StartsWith(soname) && file[soname.Length] == '.'))
             {
                 return line[slash..].Trim();
             }

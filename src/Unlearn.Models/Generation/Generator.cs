@@ -86,7 +86,7 @@ public sealed class Generator
         }
 
         int capacity = longest + request.MaxNewTokens;
-        var cache = _model.CreateCache(batchSize, capacity);
+        using var cache = _model.CreateCache(batchSize, capacity);
         var sampler = new Sampler(_model.Shape.VocabSize);
         var result = _model.Forward(ForwardBatch.LeftPadded(prompts), cache, _forward);
         var next = new int[batchSize];

@@ -3,7 +3,8 @@
 // backend computes (managed arrays, LibTorch tensors on a device); callers never read them.
 namespace Unlearn.Models.Runtime;
 
-public interface IKvCache
+/// <remarks>Dispose a cache when done with it: a backend may hold device memory for it.</remarks>
+public interface IKvCache : IDisposable
 {
     int BatchSize { get; }
 

@@ -55,4 +55,9 @@ public sealed class KvCache : IKvCache
 
     /// <summary>Forgets every column (the buffers are kept for reuse).</summary>
     public void Reset() => _columns.Reset();
+
+    /// <summary>Nothing to release: the buffers are managed arrays.</summary>
+    public void Dispose()
+    {
+    }
 }

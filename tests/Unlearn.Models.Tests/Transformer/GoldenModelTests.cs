@@ -1,13 +1,13 @@
 // Engine parity with PyTorch: the three golden models (Llama 3 style with llama3 RoPE scaling and BF16 weights,
 // Qwen2 with q/k/v bias and two shards, Llama 2 style in F16) must reproduce the reference logits at every
-// position and every layer's residual within 1e-4 absolute, and the greedy continuation exactly, with every
-// GEMM provider this machine has. References: Data/golden/<name>/golden.json and golden.safetensors.
+// position and every layer's residual within 1e-4 absolute, and the greedy continuation exactly, on every backend:
+// the managed engine with each GEMM provider this machine has, and LibTorch (torch backend, CPU, float32).
+// References: Data/golden/<name>/golden.json and golden.safetensors.
 using System.Text.Json;
 using Unlearn.Models.Formats;
 using Unlearn.Models.Generation;
 using Unlearn.Models.Hooks;
 using Unlearn.Models.Transformer;
-using Unlearn.Numerics.Gemm;
 
 namespace Unlearn.Models.Tests.Transformer;
 
@@ -15,11 +15,11 @@ public class GoldenModelTests
 {
     public static IEnumerable<object[]> Cases()
     {
-        foreach (var provider in ModelTestSupport.Providers())
+        foreach (var backend in ModelTestSupport.Backends())
         {
             foreach (var name in new[] { "llama3-mini", "qwen2-mini", "llama2-mini" })
             {
-                yield return [name, provider];
+                yield return [name, backend];
             }
         }
     }
@@ -28,7 +28,7 @@ public class GoldenModelTests
     [MemberData(nameof(Cases))]
     public void Forward_GoldenModel_LogitsAndResidualsMatchPyTorch(string name, string provider)
     {
-        using var model = PretrainedModel.Load(TestData.GoldenModel(name), new ModelLoadOptions { Gemm = Gemm.Create(provider) });
+        using var model = ModelTestSupport.Load(TestData.GoldenModel(name), provider);
         using var golden = SafetensorsFile.Open(TestData.Path("golden", name, "golden.safetensors"));
         var ids = golden.GetTensor("input_ids");
         int batch = ids.Dimension(0);
@@ -37,10 +37,10 @@ public class GoldenModelTests
         var sequences = Enumerable.Range(0, batch).Select(b => (IReadOnlyList<int>)idValues.Skip(b * tokens).Take(tokens).ToArray()).ToList();
 
         var recorder = new ResidualRecorder();
-        var result = model.Model.Forward(ForwardBatch.RightPadded(sequences), options: new ForwardOptions { Hooks = [recorder] });
+        var result = model.Runtime.Forward(ForwardBatch.RightPadded(sequences), options: new ForwardOptions { Hooks = [recorder] });
 
         ModelTestSupport.AssertClose(golden.GetTensor("logits").ToFloat32Array(), result.Logits, 1e-4f, $"{name}/{provider} logits");
-        for (int layer = 0; layer < model.Model.Shape.LayerCount; layer++)
+        for (int layer = 0; layer < model.Runtime.Shape.LayerCount; layer++)
         {
             ModelTestSupport.AssertClose(golden.GetTensor($"residual.{layer}").ToFloat32Array(), recorder.Residuals[layer], 1e-4f, $"{name}/{provider} residual.{layer}");
         }
@@ -50,14 +50,14 @@ public class GoldenModelTests
     [MemberData(nameof(Cases))]
     public void Generate_GoldenModelGreedy_ReproducesPyTorchContinuation(string name, string provider)
     {
-        using var model = PretrainedModel.Load(TestData.GoldenModel(name), new ModelLoadOptions { Gemm = Gemm.Create(provider) });
+        using var model = ModelTestSupport.Load(TestData.GoldenModel(name), provider);
         using var json = JsonDocument.Parse(File.ReadAllText(TestData.Path("golden", name, "golden.json")));
         var greedy = json.RootElement.GetProperty("greedy");
         var prompt = greedy.GetProperty("prompt_ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
         int newTokens = greedy.GetProperty("new_tokens").GetInt32();
         var expected = greedy.GetProperty("expected_ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
 
-        var result = new Generator(model.Model).Generate([prompt], new GenerationRequest
+        var result = new Generator(model.Runtime).Generate([prompt], new GenerationRequest
         {
             MaxNewTokens = newTokens,
             Sampling = new SamplingSettings { Temperature = 0 },

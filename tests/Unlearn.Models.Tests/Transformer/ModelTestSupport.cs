@@ -1,5 +1,8 @@
-// Helpers shared by the transformer tests: the GEMM providers present on this machine and a tolerance check
-// that reports the largest difference.
+// Helpers shared by the transformer tests: the GEMM providers present on this machine, the backends the golden tests
+// run on (the managed engine with each provider, and LibTorch through the torch backend), and a tolerance check that
+// reports the largest difference.
+using Unlearn.Backends.Torch;
+using Unlearn.Models.Runtime;
 using Unlearn.Numerics.Gemm;
 
 namespace Unlearn.Models.Tests.Transformer;
@@ -15,6 +18,17 @@ internal static class ModelTestSupport
             yield return "openblas";
         }
     }
+
+    /// <summary>Every provider of the managed engine, then "torch" (LibTorch on the CPU in float32).</summary>
+    public static IEnumerable<string> Backends() => Providers().Append(TorchRuntime.BackendName);
+
+    /// <summary>A model folder loaded on a backend of <see cref="Backends"/>.</summary>
+    public static PretrainedModel Load(string folder, string backend, bool loadTokenizer = true) =>
+        PretrainedModel.Load(folder, new ModelLoadOptions { Runtime = Factory(backend), LoadTokenizer = loadTokenizer });
+
+    public static IModelRuntimeFactory Factory(string backend) => backend == TorchRuntime.BackendName
+        ? new TorchRuntimeFactory(new TorchSettings { Device = "cpu" })
+        : new ManagedRuntimeFactory(Gemm.Create(backend));
 
     public static void AssertClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, float absoluteTolerance, string what)
     {

@@ -1,10 +1,9 @@
-// The bundled default model against llama2.c's published greedy outputs (Data/stories260K-expected): the same
+// The bundled default model against llama2.c's published greedy outputs (Data/stories260K-expected), on every backend: the same
 // ids and the same text as run.c, which starts at BOS, stops when the model emits BOS, and counts `steps` as
 // positions including the prompt.
 using System.Text.Json;
 using Unlearn.Models.Generation;
 using Unlearn.Models.Transformer;
-using Unlearn.Numerics.Gemm;
 
 namespace Unlearn.Models.Tests.Transformer;
 
@@ -13,7 +12,7 @@ public class Stories260KTests
     public static IEnumerable<object[]> Cases()
     {
         using var json = JsonDocument.Parse(File.ReadAllText(TestData.Path("stories260K-expected", "expected.json")));
-        foreach (var provider in ModelTestSupport.Providers())
+        foreach (var provider in ModelTestSupport.Backends())
         {
             foreach (var c in json.RootElement.GetProperty("cases").EnumerateArray())
             {
@@ -21,6 +20,8 @@ public class Stories260KTests
             }
         }
     }
+
+    public static IEnumerable<object[]> BackendCases() => ModelTestSupport.Backends().Select(b => new object[] { b });
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -32,12 +33,12 @@ public class Stories260KTests
         int steps = c.GetProperty("steps").GetInt32();
         var expectedIds = c.GetProperty("expected_ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
         string expectedText = c.GetProperty("expected_text").GetString()!;
-        using var model = PretrainedModel.Load(TestData.Path("stories260K"), new ModelLoadOptions { Gemm = Gemm.Create(provider) });
+        using var model = ModelTestSupport.Load(TestData.Path("stories260K"), provider);
         var tokenizer = model.RequireTokenizer();
 
         var promptIds = tokenizer.Encode(prompt).ToArray();
         Assert.Equal(c.GetProperty("prompt_ids").EnumerateArray().Select(e => e.GetInt32()), promptIds);
-        var result = new Generator(model.Model).Generate([promptIds], new GenerationRequest
+        var result = new Generator(model.Runtime).Generate([promptIds], new GenerationRequest
         {
             MaxNewTokens = steps - promptIds.Length + 1,
             Sampling = new SamplingSettings { Temperature = 0 },
@@ -49,13 +50,14 @@ public class Stories260KTests
         Assert.Equal(expectedText, tokenizer.Decode(ids, skipSpecialTokens: true));
     }
 
-    [Fact]
-    public void Forward_BosAtPositionZero_MatchesReferenceLogits()
+    [Theory]
+    [MemberData(nameof(BackendCases))]
+    public void Forward_BosAtPositionZero_MatchesReferenceLogits(string backend)
     {
         using var json = JsonDocument.Parse(File.ReadAllText(TestData.Path("stories260K-expected", "expected.json")));
         var expected = json.RootElement.GetProperty("bos_position0_logits").GetProperty("all").EnumerateArray().Select(e => e.GetSingle()).ToArray();
-        using var model = PretrainedModel.Load(TestData.Path("stories260K"));
-        var result = model.Model.Forward(ForwardBatch.RightPadded([[1]]));
+        using var model = ModelTestSupport.Load(TestData.Path("stories260K"), backend);
+        var result = model.Runtime.Forward(ForwardBatch.RightPadded([[1]]));
         ModelTestSupport.AssertClose(expected, result.Logits, 1e-4f, "stories260K logits after BOS");
     }
 

@@ -1,0 +1,56 @@
+// Starts LibTorch once per process: the GLIBCXX compatibility step on this application's copies of
+// libLibTorchSharp.so (before TorchSharp loads it), the thread count, and — for a CUDA
+// device — the CUDA backend, with a message saying which package switch a CPU-only build needs.
+using TorchSharp;
+using Unlearn.Backends.Torch.Native;
+using static TorchSharp.torch;
+
+namespace Unlearn.Backends.Torch;
+
+internal static class TorchNative
+{
+    private static readonly Lock Gate = new();
+    private static bool _started;
+    private static int _threads;
+
+    /// <summary>The device the settings name, with LibTorch started and checked for it.</summary>
+    public static Device Start(TorchSettings settings)
+    {
+        var (type, index) = TorchSettings.ParseDevice(settings.Device);
+        lock (Gate)
+        {
+            if (!_started)
+            {
+                GlibcxxCompatibility.EnsureLoadable(AppContext.BaseDirectory);
+                try
+                {
+                    torch.set_num_threads(settings.ThreadCount);
+                    _threads = settings.ThreadCount;
+                }
+                catch (TypeInitializationException e)
+                {
+                    throw new TorchBackendException($"LibTorch could not be loaded: {Innermost(e).Message.Split('\n')[0]}", e);
+                }
+                _started = true;
+            }
+            if (_threads != settings.ThreadCount)
+            {
+                torch.set_num_threads(settings.ThreadCount);
+                _threads = settings.ThreadCount;
+            }
+            if (type == DeviceType.CUDA)
+            {
+                torch.InitializeDeviceType(DeviceType.CUDA);
+                if (!torch.cuda.is_available() || index >= torch.cuda.device_count())
+                {
+                    throw new TorchBackendException(
+                        $"settings.device '{settings.Device}': no such CUDA device ({(torch.cuda.is_available() ? torch.cuda.device_count() : 0)} visible). " +
+                        "A CUDA device needs a build with the CUDA bundle: dotnet build -p:TorchPackage=TorchSharp-cuda-linux (see docs/backends.md).");
+                }
+            }
+        }
+        return type == DeviceType.CPU ? torch.CPU : torch.device(type, index);
+    }
+
+    private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
+}
