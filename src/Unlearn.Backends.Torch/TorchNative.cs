@@ -40,11 +40,20 @@ internal static class TorchNative
             }
             if (type == DeviceType.CUDA)
             {
-                torch.InitializeDeviceType(DeviceType.CUDA);
-                if (!torch.cuda.is_available() || index >= torch.cuda.device_count())
+                bool initialised;
+                try
+                {
+                    torch.InitializeDeviceType(DeviceType.CUDA);
+                    initialised = true;
+                }
+                catch (InvalidOperationException)
+                {
+                    initialised = false;   // a CPU-only bundle: TorchSharp refuses to start CUDA
+                }
+                if (!initialised || !torch.cuda.is_available() || index >= torch.cuda.device_count())
                 {
                     throw new TorchBackendException(
-                        $"settings.device '{settings.Device}': no such CUDA device ({(torch.cuda.is_available() ? torch.cuda.device_count() : 0)} visible). " +
+                        $"settings.device '{settings.Device}': no such CUDA device ({(initialised && torch.cuda.is_available() ? torch.cuda.device_count() : 0)} visible). " +
                         "A CUDA device needs a build with the CUDA bundle: dotnet build -p:TorchPackage=TorchSharp-cuda-linux (see docs/backends.md).");
                 }
             }

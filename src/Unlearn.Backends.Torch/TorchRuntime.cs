@@ -119,10 +119,16 @@ public sealed partial class TorchRuntime : IModelRuntime
         host.data<float>().CopyTo(destination, 0, 0);
     }
 
+    // The managed engine's checks, before anything reaches LibTorch (whose index errors name no token or position).
     private void CheckPositions(ForwardBatch batch)
     {
         for (int cell = 0; cell < batch.RowCount; cell++)
         {
+            int id = batch.Tokens[cell];
+            if ((uint)id >= (uint)Shape.VocabSize)
+            {
+                throw new ArgumentOutOfRangeException(nameof(batch), id, $"Token id {id} at position {cell} is outside the vocabulary [0, {Shape.VocabSize}).");
+            }
             if (batch.Valid[cell] && (uint)batch.Positions[cell] >= (uint)Shape.MaxPositions)
             {
                 throw new ArgumentException($"Position {batch.Positions[cell]} is beyond the model's {Shape.MaxPositions} positions (max_position_embeddings).");

@@ -78,29 +78,36 @@ public static class GlibcxxCompatibility
             {
                 return _done = new CompatibilityReport(null, [], [], []);
             }
-            var copies = Directory.Exists(applicationFolder)
-                ? Directory.EnumerateFiles(applicationFolder, LibraryFileName, SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList()
-                : [];
             string? standardLibrary = LoadedStandardLibrary();
-            if (copies.Count == 0 || standardLibrary is null)
-            {
-                return _done = new CompatibilityReport(standardLibrary, copies, [], []);
-            }
-            var provided = ElfImage.Read(standardLibrary).VersionDefinitions;
-            var patchedCopies = new List<string>();
-            var weakened = new SortedSet<string>(StringComparer.Ordinal);
-            foreach (var copy in copies)
-            {
-                var bytes = Patch(File.ReadAllBytes(copy), copy, provided, out var names);
-                weakened.UnionWith(names);
-                if (bytes is not null)
-                {
-                    Replace(copy, bytes);
-                    patchedCopies.Add(copy);
-                }
-            }
-            return _done = new CompatibilityReport(standardLibrary, copies, patchedCopies, weakened.ToList());
+            var provided = standardLibrary is null ? null : ElfImage.Read(standardLibrary).VersionDefinitions;
+            return _done = Ensure(applicationFolder, standardLibrary, provided);
         }
+    }
+
+    /// <summary>Patches the copies under <paramref name="folder"/> for a libstdc++ that defines <paramref name="provided"/>
+    /// (null: unknown, nothing is done).</summary>
+    internal static CompatibilityReport Ensure(string folder, string? standardLibrary, IReadOnlySet<string>? provided)
+    {
+        var copies = Directory.Exists(folder)
+            ? Directory.EnumerateFiles(folder, LibraryFileName, SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList()
+            : [];
+        if (copies.Count == 0 || provided is null)
+        {
+            return new CompatibilityReport(standardLibrary, copies, [], []);
+        }
+        var patchedCopies = new List<string>();
+        var weakened = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var copy in copies)
+        {
+            var bytes = Patch(File.ReadAllBytes(copy), copy, provided, out var names);
+            weakened.UnionWith(names);
+            if (bytes is not null)
+            {
+                Replace(copy, bytes);
+                patchedCopies.Add(copy);
+            }
+        }
+        return new CompatibilityReport(standardLibrary, copies, patchedCopies, weakened.ToList());
     }
 
     /// <summary>The path of the libstdc++.so.6 this process has mapped (the .NET runtime links it), loading it if needed.</summary>
