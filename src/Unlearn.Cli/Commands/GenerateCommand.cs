@@ -1,6 +1,7 @@
 // `unlearn generate`: continue a prompt with a model folder, streaming text (or printing ids as JSON).
 //   unlearn generate --model DIR --prompt TEXT [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--chat]
 //   unlearn generate --model DIR --prompt-ids 1,5,9 --max-tokens N --temperature 0 --json
+//   either with [--backend managed|torch] [--device cpu|cuda[:N]]
 using System.CommandLine;
 using System.Text.Json;
 using Unlearn.Models;
@@ -25,9 +26,11 @@ internal static class GenerateCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed of the sampling stream (xoshiro256**; same seed, same text)", DefaultValueFactory = _ => 0 };
         var chat = new Option<bool>("--chat") { Description = "Wrap the prompt as a user turn in the model's chat format and print only the reply" };
         var json = new Option<bool>("--json") { Description = "Print {\"ids\": [...]} (prompt ids then new ids; the ending stop id is not included)" };
+        var backend = CommonOptions.Backend();
+        var device = CommonOptions.Device();
         var command = new Command("generate", "Continue a prompt with a model, streaming the text.")
         {
-            model, prompt, promptIds, maxTokens, temperature, topK, topP, repetition, seed, chat, json,
+            model, prompt, promptIds, maxTokens, temperature, topK, topP, repetition, seed, chat, json, backend, device,
         };
         command.SetAction(parse => CommandErrors.Run(() =>
         {
@@ -43,12 +46,12 @@ internal static class GenerateCommand
                 throw new CommandLineException("--chat needs --prompt TEXT (a chat turn is text)");
             }
             bool asJson = parse.GetValue(json);
-            using var loaded = PretrainedModel.Load(parse.GetValue(model)!, new ModelLoadOptions { LoadTokenizer = idsText is null || !asJson });
+            using var loaded = PretrainedModel.Load(parse.GetValue(model)!, new ModelLoadOptions { LoadTokenizer = idsText is null || !asJson, Runtime = CommonOptions.Runtime(parse, backend, device) });
             int[] ids = idsText is not null ? IdList.Parse(idsText, "--prompt-ids") : Encode(loaded, text!, asChat);
-            int limit = loaded.Model.Shape.MaxPositions - ids.Length;
+            int limit = loaded.Runtime.Shape.MaxPositions - ids.Length;
             if (limit <= 0)
             {
-                throw new CommandLineException($"the prompt has {ids.Length} tokens; the model takes {loaded.Model.Shape.MaxPositions} positions");
+                throw new CommandLineException($"the prompt has {ids.Length} tokens; the model takes {loaded.Runtime.Shape.MaxPositions} positions");
             }
             var request = new GenerationRequest
             {
@@ -59,7 +62,7 @@ internal static class GenerateCommand
             };
             if (asJson)
             {
-                var result = new Generator(loaded.Model).Generate([ids], request)[0];
+                var result = new Generator(loaded.Runtime).Generate([ids], request)[0];
                 Console.Out.WriteLine(JsonSerializer.Serialize(new { ids = result.PromptIds.Concat(result.NewIds) }));
                 return ExitCodes.Success;
             }
@@ -114,7 +117,7 @@ internal static class GenerateCommand
             }
         }
         Console.Out.Flush();
-        new Generator(loaded.Model).Generate([ids], request, token =>
+        new Generator(loaded.Runtime).Generate([ids], request, token =>
         {
             Console.Out.Write(decoder.Push(token.TokenId));
             Console.Out.Flush();
