@@ -1,6 +1,6 @@
-// Lets LibTorch read memory it does not own — a memory-mapped safetensors tensor, a native weight matrix — without a
-// copy: torch.tensor(Memory<T>) pins the Memory and wraps its address, so the tensor aliases the mapping. The owner of
-// the memory must outlive every tensor made from it (TorchWeights disposes its tensors before the checkpoint).
+// Presents native memory (a mapped safetensors tensor, a native weight matrix) as Memory<T>, which torch.tensor reads
+// (and copies: TorchSharp 0.107 has no public way to make a tensor borrow foreign memory). The memory must stay valid
+// for the duration of that call only.
 using System.Buffers;
 
 namespace Unlearn.Backends.Torch;

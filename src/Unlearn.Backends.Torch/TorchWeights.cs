@@ -1,7 +1,10 @@
 // The weights of a Llama/Qwen2 decoder as LibTorch tensors on the run's device and dtype, read by their Hugging Face
-// names (WeightNames). A tensor whose file dtype, device and precision already match aliases the memory-mapped
-// checkpoint (F32 on the CPU: no copy at all); otherwise LibTorch converts it once, in its own native memory (BF16 →
-// float32 on the CPU, anything → the device). No weight is ever copied into managed memory.
+// names (WeightNames). LibTorch maps each safetensors file itself (torch.from_file, a private copy-on-write mapping that
+// is never written) and every tensor is a view into that mapping: an F32 checkpoint on the CPU in float32 costs no copy
+// at all, like the managed engine's. Where dtype or device differ LibTorch converts once, in its own native memory
+// (BF16 → float32 on the CPU, anything → a GPU). No weight is ever copied into managed memory. Weights the managed
+// engine already holds (FromManaged: random benchmark models) are copied into LibTorch, which has no public way to
+// borrow foreign memory.
 using Unlearn.Models.Formats;
 using Unlearn.Models.Transformer;
 using TorchSharp;
@@ -98,21 +101,34 @@ internal sealed class TorchWeights : IDisposable
     }
 
     /// <summary>Weights read from a checkpoint; the result owns <paramref name="source"/> and disposes it last.</summary>
-    public static unsafe TorchWeights FromCheckpoint(ISafetensorsSource source, TransformerShape shape, Device device, ScalarType dtype) =>
-        Build(shape, source, (name, dims) =>
+    public static TorchWeights FromCheckpoint(ISafetensorsSource source, TransformerShape shape, Device device, ScalarType dtype)
+    {
+        var files = new Dictionary<(string Path, ScalarType Type), Tensor>();
+        try
         {
-            var tensor = source.GetTensor(name);
-            tensor.ExpectShape(dims);
-            int count = checked((int)tensor.ElementCount);
-            using var mapped = tensor.DType switch
+            return Build(shape, source, (name, dims) =>
             {
-                SafetensorsDType.Float32 => torch.tensor(new NativeMemoryManager<float>((float*)tensor.Pointer, count).Memory, dims),
-                SafetensorsDType.Float16 => torch.tensor(new NativeMemoryManager<Half>((Half*)tensor.Pointer, count).Memory, dims),
-                SafetensorsDType.BFloat16 => torch.tensor(new NativeMemoryManager<TorchSharp.BFloat16>((TorchSharp.BFloat16*)tensor.Pointer, count).Memory, dims),
-                _ => throw new SafetensorsFormatException(source.Location, $"tensor '{name}' is {tensor.DType}; the model runtime reads F32, F16 and BF16.", name),
-            };
-            return Place(mapped, device, dtype);
-        });
+                var tensor = source.GetTensor(name);
+                tensor.ExpectShape(dims);
+                var fileType = tensor.DType switch
+                {
+                    SafetensorsDType.Float32 => ScalarType.Float32,
+                    SafetensorsDType.Float16 => ScalarType.Float16,
+                    SafetensorsDType.BFloat16 => ScalarType.BFloat16,
+                    _ => throw new SafetensorsFormatException(source.Location, $"tensor '{name}' is {tensor.DType.HeaderName()}; the model runtime reads F32, F16 and BF16.", name),
+                };
+                using var mapped = MappedView(tensor, fileType, files);
+                return Place(mapped, device, dtype);
+            });
+        }
+        finally
+        {
+            foreach (var file in files.Values)
+            {
+                file.Dispose();   // the views keep the mapping alive
+            }
+        }
+    }
 
     /// <summary>Weights read from the managed engine's (native) matrices, e.g. a random benchmark model; nothing is owned.</summary>
     public static unsafe TorchWeights FromManaged(ModelWeights weights, TransformerShape shape, Device device, ScalarType dtype)
@@ -146,8 +162,8 @@ internal sealed class TorchWeights : IDisposable
                 return torch.tensor(vector, dims).to(dtype, device, copy: true);
             }
             var (pointer, count) = byName[name];
-            using var mapped = torch.tensor(new NativeMemoryManager<float>((float*)pointer, count).Memory, dims);
-            return Place(mapped, device, dtype);
+            using var copied = torch.tensor(new NativeMemoryManager<float>((float*)pointer, count).Memory, dims);
+            return Place(copied, device, dtype);
         });
     }
 
@@ -172,6 +188,32 @@ internal sealed class TorchWeights : IDisposable
             source?.Dispose();
             throw;
         }
+    }
+
+    // [dims] view of the tensor's bytes in a whole-file mapping of element type fileType; a tensor whose offset is not a
+    // multiple of its element size (never written so by safetensors, whose header is padded) is copied instead.
+    private static unsafe Tensor MappedView(SafetensorsTensor tensor, ScalarType fileType, Dictionary<(string, ScalarType), Tensor> files)
+    {
+        int elementSize = fileType == ScalarType.Float32 ? 4 : 2;
+        long offset = tensor.File.DataOffset + tensor.DataBegin;
+        var dims = tensor.Shape.ToArray();
+        if (offset % elementSize != 0)
+        {
+            int count = checked((int)tensor.ElementCount);
+            return fileType switch
+            {
+                ScalarType.Float32 => torch.tensor(new NativeMemoryManager<float>((float*)tensor.Pointer, count).Memory, dims),
+                ScalarType.Float16 => torch.tensor(new NativeMemoryManager<Half>((Half*)tensor.Pointer, count).Memory, dims),
+                _ => torch.tensor(new NativeMemoryManager<TorchSharp.BFloat16>((TorchSharp.BFloat16*)tensor.Pointer, count).Memory, dims),
+            };
+        }
+        var key = (tensor.File.Path, fileType);
+        if (!files.TryGetValue(key, out var whole))
+        {
+            whole = torch.from_file(tensor.File.Path, shared: false, size: tensor.File.FileLength / elementSize, dtype: fileType);
+            files[key] = whole;
+        }
+        return whole.narrow(0, offset / elementSize, tensor.ElementCount).view(dims);
     }
 
     // The mapped tensor itself when it already has the device and dtype (an alias of the file), else one conversion.
