@@ -79,6 +79,7 @@ public sealed partial class Evaluator
             }
         }
         var table = new MetricTable(variants.Select(v => v.Name).ToList(), entries);
+        table = new MetricTable(table.Variants, entries) { Comparisons = ComparisonTable.Build(table, _settings.Confidence) };
         return new EvaluationResult
         {
             Settings = _settings,

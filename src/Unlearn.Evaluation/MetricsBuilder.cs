@@ -108,14 +108,16 @@ internal sealed class MetricsBuilder
             }
             cells[c] = sum / n;
         }
-        var interval = plan.MeanInterval(cells, Confidence);
-        return MetricEstimate.Of(cells.Average(), interval.Low, interval.High, values.Length, note);
+        return MetricEstimate.FromReplicates(cells.Average(), plan.Replicate(draw => BootstrapPlan.MeanOf(cells, draw)), Confidence, values.Length, note);
     }
 
     private MetricEstimate ItemMean(double[] values, BootstrapPlan plan, string? note)
     {
-        var interval = plan.MeanInterval(values, Confidence);
-        return MetricEstimate.Of(values.Average(), interval.Low, interval.High, values.Length, note);
+        if (values.Length != plan.CellCount)
+        {
+            throw new ArgumentException($"The plan covers {plan.CellCount} items but {values.Length} values were given.");
+        }
+        return MetricEstimate.FromReplicates(values.Average(), plan.Replicate(draw => BootstrapPlan.MeanOf(values, draw)), Confidence, values.Length, note);
     }
 
     private MetricEstimate Shift(double[] values, double[] reference, BootstrapPlan plan, string? note)
@@ -149,17 +151,16 @@ internal sealed class MetricsBuilder
     private MetricEstimate Perplexity(VariantObservations v)
     {
         var losses = v.Background;
-        var interval = _backgroundPlan.Interval(draw => losses.PerplexityOf(draw), Confidence);
         string? note = FlooredNote(losses.FlooredTokens, losses.Tokens.Sum(), "background");
-        return MetricEstimate.Of(losses.Perplexity, interval.Low, interval.High, losses.Nll.Length, note);
+        return MetricEstimate.FromReplicates(losses.Perplexity, _backgroundPlan.Replicate(draw => losses.PerplexityOf(draw)), Confidence, losses.Nll.Length, note);
     }
 
     private MetricEstimate PerplexityRatio(VariantObservations v, VariantObservations reference)
     {
         var losses = v.Background;
         var referenceLosses = reference.Background;
-        var interval = _backgroundPlan.Interval(draw => losses.PerplexityOf(draw) / referenceLosses.PerplexityOf(draw), Confidence);
-        return MetricEstimate.Of(losses.Perplexity / referenceLosses.Perplexity, interval.Low, interval.High, losses.Nll.Length, null);
+        var replicates = _backgroundPlan.Replicate(draw => losses.PerplexityOf(draw) / referenceLosses.PerplexityOf(draw));
+        return MetricEstimate.FromReplicates(losses.Perplexity / referenceLosses.Perplexity, replicates, Confidence, losses.Nll.Length, null);
     }
 
     private (double[] Means, double[] ReferenceMeans, int Floored, int Tokens) GroupMeans(VariantObservations v, VariantObservations reference, DomainGroup group)

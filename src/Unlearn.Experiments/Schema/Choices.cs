@@ -48,6 +48,12 @@ public enum VocabMatch
     [Choice("substring", Doc = "the token contains a term (the seed's behaviour; 'sit' matches 'position')")] Substring,
 }
 
+public enum BoundTarget
+{
+    [Choice("estimate", Doc = "the point estimate must lie within the bounds")] Estimate,
+    [Choice("interval", Doc = "the whole bootstrap interval must lie within the bounds")] Interval,
+}
+
 public enum LogitMask
 {
     [Choice("neg_inf", Doc = "logit set to minus infinity: the token can never be sampled")] NegativeInfinity,
@@ -91,6 +97,7 @@ public enum EvaluationVariant
 {
     [Choice("base", Doc = "the unedited model")] Base,
     [Choice("concept", Doc = "Saliency row masks only")] Concept,
+    [Choice("random", Doc = "the random-rows control: as many rows as concept, drawn uniformly (seeded) from the same sites and layers")] Random,
     [Choice("vocab", Doc = "PruneVocab edits only")] Vocab,
     [Choice("hybrid", Doc = "Saliency masks + PruneVocab edits")] Hybrid,
     [Choice("hybrid+repair", Doc = "hybrid + the Repair adapter (masks re-applied)")] HybridRepair,

@@ -8,7 +8,7 @@ public sealed record EvaluateConfig
 {
     [Key("variants", Doc = "Variants to score.")]
     public IReadOnlyList<EvaluationVariant> Variants { get; init; } =
-        [EvaluationVariant.Base, EvaluationVariant.Concept, EvaluationVariant.Vocab, EvaluationVariant.Hybrid, EvaluationVariant.HybridRepair];
+        [EvaluationVariant.Base, EvaluationVariant.Concept, EvaluationVariant.Random, EvaluationVariant.Vocab, EvaluationVariant.Hybrid, EvaluationVariant.HybridRepair];
 
     [Key("data", PathKind = PathKind.Directory, DefaultText = "none (required to run Evaluate)",
         Doc = "Evaluation data folder: concept-probes.jsonl, domain-probes.jsonl, background.jsonl, adjacent-terms.json, multiple-choice.jsonl, optional leak-probes.json (layout: data/play/README.md).")]

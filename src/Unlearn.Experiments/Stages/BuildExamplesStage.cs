@@ -15,7 +15,7 @@ public sealed class BuildExamplesStage : IStage
 {
     public string Name => "BuildExamples";
 
-    public string Version => "1";
+    public string Version => "2";
 
     public IReadOnlyList<string> Upstream => [];
 
@@ -57,11 +57,13 @@ public sealed class BuildExamplesStage : IStage
         var sets = new List<CandidateSet>();
         if (examples.Supplied is { } supplied)
         {
-            sets.Add(SuppliedExamples.Read(supplied.FullPath, matcher));
+            // Named by content, not path, so the entry's bytes do not depend on where the clone lives.
+            sets.Add(SuppliedExamples.Read(supplied.FullPath, matcher, StageModel.ContentLabel(context, "supplied examples", "file")));
         }
         if (examples.Corpus.Count > 0)
         {
-            sets.Add(CorpusExamples.Read(examples.Corpus.Select(c => c.FullPath).ToList(), matcher));
+            var labels = examples.Corpus.Select((_, i) => StageModel.ContentLabel(context, "corpus", i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
+            sets.Add(CorpusExamples.Read(examples.Corpus.Select(c => c.FullPath).ToList(), matcher, labels));
         }
         if (UsesGeneration(config))
         {

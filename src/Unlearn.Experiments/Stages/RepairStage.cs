@@ -95,6 +95,7 @@ public sealed class RepairStage : IStage
         {
             Objective = forget ? MethodsObjective.Forget : MethodsObjective.Repair,
             DatasetPath = settings.Dataset?.FullPath,
+            DatasetLabel = settings.Dataset is null ? null : StageModel.ContentLabel(context, "repair dataset", "file"),
             DatasetFormat = settings.DatasetFormat switch
             {
                 Schema.DatasetFormat.ShareGpt => MethodsFormat.ShareGpt,

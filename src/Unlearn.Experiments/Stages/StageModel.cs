@@ -48,6 +48,11 @@ internal static class StageModel
         _ => throw new ArgumentOutOfRangeException(nameof(site), site, null),
     };
 
+    /// <summary>An external input file named by its content ("sha256:…", the digest in the stage's key) for artefacts
+    /// that must not depend on where the repository lives (a path would differ between clones).</summary>
+    public static string ContentLabel(Graph.StageContext context, string inputName, string fileLabel) =>
+        "sha256:" + context.InputDigest(inputName, fileLabel);
+
     /// <summary>A per-purpose seed derived from the experiment seed, so two stages never share a random stream.</summary>
     public static ulong Seed(int experimentSeed, string purpose)
     {

@@ -84,7 +84,7 @@ public static class RepairRun
         if (settings.DatasetPath is { } path)
         {
             options.Status?.Invoke($"loading {path}");
-            return (path, InstructionDataset.Load(path, settings.DatasetFormat), false);
+            return (settings.DatasetLabel ?? path, InstructionDataset.Load(path, settings.DatasetFormat), false);
         }
         var generate = settings.Generate!;
         options.Status?.Invoke($"sampling {generate.Count} continuations from the base model");
