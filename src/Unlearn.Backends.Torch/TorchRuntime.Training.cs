@@ -113,14 +113,11 @@ public sealed partial class TorchRuntime
     }
 
     // The cells whose label counts, as LlamaModel.TrainingForward selects them: valid, not −100, and not an id the
-    // edits mask to −∞ (those cannot be predicted and are only counted).
+    // edits mask to −∞ (those cannot be predicted and are only counted). Zeroed logits (pruned head rows) stay
+    // predictable: TorchPass.Logits fills them with a constant 0, which passes no gradient back.
     private (long[] Rows, long[] Targets, int MaskedLabels) CountedLabels(ForwardBatch batch, int[] labels, ResolvedEdits edits)
     {
         var masked = new HashSet<int>(edits.MaskedLogits);
-        if (edits.ZeroLogits.Any(id => !masked.Contains(id)))
-        {
-            throw new NotSupportedException("Training with zeroed lm_head/tied-embedding rows needs those ids in the −∞ logit mask too (PruneVocab always adds both).");
-        }
         var rows = new List<long>();
         var targets = new List<long>();
         int maskedLabels = 0;

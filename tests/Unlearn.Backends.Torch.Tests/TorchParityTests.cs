@@ -53,7 +53,7 @@ public class TorchParityTests
         using var managed = Parity.Managed(TestPaths.Data("golden", name));
         using var torch = Parity.Torch(TestPaths.Data("golden", name));
         var shape = managed.Runtime.Shape;
-        var edits = new ModelEdits(new Dictionary<string, int[]> { [WeightNames.Weight(0, Projection.Up)] = [1, 2] }, maskedLogits: [440], zeroedEmbeddingRows: []);
+        var edits = new ModelEdits(new Dictionary<string, int[]> { [WeightNames.Weight(0, Projection.Up)] = [1, 2] }, maskedLogits: [440], zeroedEmbeddingRows: [12, 99]);
         var batch = ForwardBatch.RightPadded(Prompts);
         var labels = new int[batch.RowCount];
         Array.Fill(labels, -100);
