@@ -21,7 +21,10 @@ internal static class TorchNative
         {
             if (!_started)
             {
-                GlibcxxCompatibility.EnsureLoadable(AppContext.BaseDirectory);
+                // TorchSharp looks for its native library beside TorchSharp.dll (and in runtimes/<rid>/native below it),
+                // which is the application folder for an app or a test host but not for a plug-in loaded by a host
+                // (an MSBuild task), so that folder is the one to make loadable.
+                GlibcxxCompatibility.EnsureLoadable(Path.GetDirectoryName(typeof(torch).Assembly.Location) ?? AppContext.BaseDirectory);
                 try
                 {
                     torch.set_num_threads(settings.ThreadCount);

@@ -24,8 +24,10 @@ public sealed record TorchSettings
 
     public int ThreadCount => Threads ?? Parallelism.ThreadCount;
 
-    /// <summary>The settings as they decide the bits: "torch/cpu/float32".</summary>
-    public string Description => $"torch/{Device}/{(Precision == TorchPrecision.Float32 ? "float32" : "bfloat16")}";
+    /// <summary>The settings as they decide the bits: "torch/cpu/float32/threads=2". On the CPU LibTorch's results depend
+    /// on its thread count (measured: `compare backends --threads 1` and `--threads 2` give different logits), so it is part of it.</summary>
+    public string Description =>
+        $"torch/{Device}/{(Precision == TorchPrecision.Float32 ? "float32" : "bfloat16")}" + (Device == "cpu" ? $"/threads={ThreadCount}" : "");
 
     /// <exception cref="TorchBackendException">not cpu, cuda or cuda:N</exception>
     public static (DeviceType Type, int Index) ParseDevice(string device)

@@ -12,7 +12,7 @@ public interface IModelRuntime : IDisposable
 {
     TransformerShape Shape { get; }
 
-    /// <summary>Who computes and how, as far as it decides the bits: "managed/openblas", "torch/cpu/float32". It belongs in
+    /// <summary>Who computes and how, as far as it decides the bits: "managed/managed", "torch/cpu/float32/threads=2". It belongs in
     /// every content key and run fingerprint of a result computed through this runtime.</summary>
     string Description { get; }
 

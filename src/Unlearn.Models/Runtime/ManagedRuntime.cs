@@ -26,7 +26,11 @@ public sealed class ManagedRuntime : IModelRuntime
 
     public TransformerShape Shape => Model.Shape;
 
-    public string Description => $"{BackendName}/{Model.Gemm.Name}";
+    /// <summary>"managed/managed" (the managed GEMM's bits do not depend on the thread count) or
+    /// "managed/openblas/threads=N" (OpenBLAS's do).</summary>
+    public string Description => Model.Gemm.Name == "openblas"
+        ? $"{BackendName}/openblas/threads={Numerics.Threading.Parallelism.ThreadCount}"
+        : $"{BackendName}/{Model.Gemm.Name}";
 
     public IKvCache CreateCache(int batchSize, int capacity) => new KvCache(Model.Shape, batchSize, capacity);
 
