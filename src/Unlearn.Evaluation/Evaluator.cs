@@ -160,6 +160,7 @@ public sealed partial class Evaluator
             Domains = workload.DomainScores(scores, floor),
             MultipleChoice = judgements,
             Background = workload.BackgroundLosses(scores, floor),
+            Texts = workload.TextLosses(scores, floor),
         };
         Done("scoring");
         return observation;

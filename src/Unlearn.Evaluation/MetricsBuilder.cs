@@ -4,6 +4,7 @@
 // replicate, and the reference's own shift is exactly 0 (ratio exactly 1) with a zero-width interval.
 using Unlearn.Evaluation.Data;
 using Unlearn.Evaluation.Metrics;
+using Unlearn.Evaluation.Scoring;
 using Unlearn.Evaluation.Statistics;
 
 namespace Unlearn.Evaluation;
@@ -19,6 +20,7 @@ internal sealed class MetricsBuilder
     private readonly BootstrapPlan[] _domainPlans;
     private readonly Dictionary<DomainGroup, BootstrapPlan> _groupPlans = [];
     private readonly BootstrapPlan _backgroundPlan;
+    private readonly BootstrapPlan[] _textPlans;
     private readonly BootstrapPlan _choicePlan;
 
     public MetricsBuilder(EvaluationData data, ConceptSpec concept, EvaluationSettings settings)
@@ -42,6 +44,7 @@ internal sealed class MetricsBuilder
             }
         }
         _backgroundPlan = BootstrapPlan.ForItems(data.BackgroundDocuments.Count, replicates, StableHash.Mix(seed, "background"));
+        _textPlans = data.Texts.Select(t => BootstrapPlan.ForItems(t.Documents.Count, replicates, StableHash.Mix(seed, $"text:{t.Name}"))).ToArray();
         _choicePlan = BootstrapPlan.ForItems(data.MultipleChoice.Count, replicates, StableHash.Mix(seed, "multiple-choice"));
     }
 
@@ -59,8 +62,14 @@ internal sealed class MetricsBuilder
         yield return (MetricNames.ConceptLogProbShift, Shift(conceptMeans, referenceConceptMeans, _conceptProbePlan, conceptNote));
         yield return (MetricNames.LeakRate, LeakRate(v));
 
-        yield return (MetricNames.Perplexity, Perplexity(v));
-        yield return (MetricNames.PerplexityRatio, PerplexityRatio(v, reference));
+        yield return (MetricNames.Perplexity, Perplexity(v.Background, _backgroundPlan, "background"));
+        yield return (MetricNames.PerplexityRatio, PerplexityRatio(v.Background, reference.Background, _backgroundPlan));
+        for (int t = 0; t < _data.Texts.Count; t++)
+        {
+            string name = _data.Texts[t].Name;
+            yield return (MetricNames.TextPerplexity(name), Perplexity(v.Texts[t], _textPlans[t], $"'{name}' text"));
+            yield return (MetricNames.TextPerplexityRatio(name), PerplexityRatio(v.Texts[t], reference.Texts[t], _textPlans[t]));
+        }
         foreach (var group in _groupPlans.Keys.Order())
         {
             var (means, referenceMeans, floored, tokens) = GroupMeans(v, reference, group);
@@ -148,18 +157,15 @@ internal sealed class MetricsBuilder
         return CellMean(v.Leaks.Select(l => l ? 1.0 : 0.0).ToArray(), _leakPlan, null);
     }
 
-    private MetricEstimate Perplexity(VariantObservations v)
+    private MetricEstimate Perplexity(DocumentLosses losses, BootstrapPlan plan, string what)
     {
-        var losses = v.Background;
-        string? note = FlooredNote(losses.FlooredTokens, losses.Tokens.Sum(), "background");
-        return MetricEstimate.FromReplicates(losses.Perplexity, _backgroundPlan.Replicate(draw => losses.PerplexityOf(draw)), Confidence, losses.Nll.Length, note);
+        string? note = FlooredNote(losses.FlooredTokens, losses.Tokens.Sum(), what);
+        return MetricEstimate.FromReplicates(losses.Perplexity, plan.Replicate(draw => losses.PerplexityOf(draw)), Confidence, losses.Nll.Length, note);
     }
 
-    private MetricEstimate PerplexityRatio(VariantObservations v, VariantObservations reference)
+    private MetricEstimate PerplexityRatio(DocumentLosses losses, DocumentLosses referenceLosses, BootstrapPlan plan)
     {
-        var losses = v.Background;
-        var referenceLosses = reference.Background;
-        var replicates = _backgroundPlan.Replicate(draw => losses.PerplexityOf(draw) / referenceLosses.PerplexityOf(draw));
+        var replicates = plan.Replicate(draw => losses.PerplexityOf(draw) / referenceLosses.PerplexityOf(draw));
         return MetricEstimate.FromReplicates(losses.Perplexity / referenceLosses.Perplexity, replicates, Confidence, losses.Nll.Length, null);
     }
 

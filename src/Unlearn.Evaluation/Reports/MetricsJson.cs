@@ -171,7 +171,20 @@ public static partial class MetricsJson
         w.WriteNumber("scored_tokens", d.BackgroundScoredTokens);
         w.WriteNumber("window", d.PerplexityWindow);
         w.WriteNumber("stride", d.PerplexityStride);
+        w.WriteString("source", d.BackgroundDescription);
         w.WriteEndObject();
+        w.WriteStartArray("texts");
+        foreach (var text in d.Texts)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", text.Name);
+            w.WriteString("source", text.Description);
+            w.WriteNumber("documents", text.Documents);
+            w.WriteNumber("tokens", text.Tokens);
+            w.WriteNumber("scored_tokens", text.ScoredTokens);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
         w.WriteStartObject("multiple_choice");
         w.WriteNumber("items", d.MultipleChoiceItems);
         w.WriteNumber("chance", d.MultipleChoiceChance);

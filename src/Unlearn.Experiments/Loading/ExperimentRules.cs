@@ -24,6 +24,11 @@ internal static partial class ExperimentRules
             diagnostics.Error(DiagnosticCodes.OutOfRange, "name", sources.Locate("name"),
                 $"'name' = '{config.Name}' is reserved (artifacts/{config.Name}/ belongs to the store); choose another name.");
         }
+        if (!Unlearn.Tokenizers.Chat.ChatTemplate.IsValidDate(config.ChatDate))
+        {
+            diagnostics.Error(DiagnosticCodes.OutOfRange, "chat_date", sources.Locate("chat_date"),
+                $"'chat_date' = {Unlearn.Tokenizers.Chat.ChatTemplate.DateProblem(config.ChatDate)}");
+        }
         config = config with { Examples = CheckExamples(config, sources, diagnostics) };
         CheckConcept(config, sources, diagnostics, filesRead);
         CheckActivations(config, sources, diagnostics);

@@ -21,7 +21,7 @@ public sealed class BuildExamplesStage : IStage
 
     public JsonNode KeySection(ExperimentConfig config)
     {
-        var section = KeyJson.Of(config, "examples", "chat_format");
+        var section = StageModel.ChatKeySection(config, "examples");
         section["concept"] = new JsonObject { ["forms"] = new JsonArray(config.Concept.AllForms.Select(f => (JsonNode)f).ToArray()) };
         if (UsesGeneration(config) && config.Examples.Generate is null)
         {

@@ -10,6 +10,7 @@ using Unlearn.Experiments.Graph;
 using Unlearn.Experiments.Keys;
 using Unlearn.Experiments.Schema;
 using Unlearn.Experiments.Variants;
+using Unlearn.Methods.Examples;
 using Unlearn.Methods.FineTuning;
 using Unlearn.Methods.Saliency;
 using Unlearn.Methods.Vocabulary;
@@ -27,11 +28,11 @@ public sealed class EvaluateStage : IStage
 
     public string Version => "2";
 
-    public IReadOnlyList<string> Upstream => ["Saliency", "PruneVocab", "Repair"];
+    public IReadOnlyList<string> Upstream => ["BuildExamples", "Saliency", "PruneVocab", "Repair"];
 
     public JsonNode KeySection(ExperimentConfig config)
     {
-        var section = KeyJson.Of(config, "evaluate", "chat_format");
+        var section = StageModel.ChatKeySection(config, "evaluate");
         section["evaluate"]!["prompts"] = new JsonArray(Prompts(config).Select(p => (JsonNode)p).ToArray());
         section["concept"] = new JsonObject { ["forms"] = new JsonArray(config.Concept.AllForms.Select(f => (JsonNode)f).ToArray()) };
         section["vocab"] = KeyJson.Select(config.Vocab, "match", "include_encodings");
@@ -62,7 +63,7 @@ public sealed class EvaluateStage : IStage
         }
         using var model = StageModel.Load(config);
         var tokenizer = model.RequireTokenizer();
-        var data = EvaluationDataFolder.Load(dataFolder.FullPath, Prompts(config));
+        var data = WithHeldOutText(EvaluationDataFolder.Load(dataFolder.FullPath, Prompts(config)), context.Upstream("BuildExamples"));
         var conceptTokens = VocabularyPruning.Compute(tokenizer, model.Model.Shape.VocabSize, new VocabularyOptions
         {
             Terms = config.Concept.AllForms,
@@ -137,6 +138,23 @@ public sealed class EvaluateStage : IStage
             variants.ForEach(v => v.Dispose());
             throw;
         }
+    }
+
+    /// <summary>The evaluation data plus BuildExamples' held-out split as two perplexity texts: sentences without the
+    /// concept (retention on text the probe never saw) and with it (what the edits cost on text that uses the concept).</summary>
+    private static EvaluationData WithHeldOutText(EvaluationData data, string examplesEntry)
+    {
+        var heldOut = ExampleFile.Read(Path.Combine(examplesEntry, ExampleSet.HeldOutFile));
+        var texts = new List<PerplexityText>();
+        if (heldOut.Background.Count > 0)
+        {
+            texts.Add(new PerplexityText("heldout", $"BuildExamples' held-out split: {heldOut.Background.Count} sentences without the concept, never trained or probed on", heldOut.Background));
+        }
+        if (heldOut.Concept.Count > 0)
+        {
+            texts.Add(new PerplexityText("heldout_concept", $"BuildExamples' held-out split: {heldOut.Concept.Count} sentences with the concept, never trained or probed on", heldOut.Concept));
+        }
+        return data with { Texts = [.. texts, .. data.Texts] };
     }
 
     private static IReadOnlyList<string> Prompts(ExperimentConfig config) =>

@@ -1,7 +1,7 @@
 // Training parity with PyTorch: the response-only loss of golden.json and the gradient of every weight
 // (grad.<name> in golden.safetensors) for the three golden models, on every backend (IModelRuntime.TrainingStep: the
-// managed tape with each GEMM provider here, and LibTorch's autograd). The loss is the mean cross-entropy of
-// logits[:, t] against input_ids[:, t + 1] over t ≥ 4, both sequences.
+// managed tape with each GEMM provider here, and LibTorch's autograd). The loss is
+// the mean cross-entropy of logits[:, t] against input_ids[:, t + 1] over t ≥ 4, both sequences.
 using System.Text.Json;
 using Unlearn.Models.Formats;
 using Unlearn.Models.Transformer;
@@ -15,7 +15,9 @@ public class GoldenGradientTests
     private const int FirstCountedPosition = 4;
 
     [Theory]
-    [MemberData(nameof(GoldenModelTests.Cases), MemberType = typeof(GoldenModelTests))]
+    [MemberData(nameof(GoldenModelTests.Cases), "managed", MemberType = typeof(GoldenModelTests))]
+    [OpenBlasMemberData(nameof(GoldenModelTests.Cases), "openblas", MemberType = typeof(GoldenModelTests))]
+    [MemberData(nameof(GoldenModelTests.Cases), "torch", MemberType = typeof(GoldenModelTests))]
     public void TrainingStep_GoldenModel_LossAndEveryWeightGradientMatchPyTorch(string name, string provider)
     {
         using var managed = PretrainedModel.Load(TestData.GoldenModel(name), new ModelLoadOptions { Gemm = ManagedGemm.Instance, LoadTokenizer = false });

@@ -1,28 +1,21 @@
-// Helpers shared by the transformer tests: the GEMM providers present on this machine, the backends the golden tests
-// run on (the managed engine with each provider, and LibTorch through the torch backend), and a tolerance check that
-// reports the largest difference.
+// Helpers shared by the transformer tests: the GEMM providers present on this machine, a data attribute whose OpenBLAS
+// rows show as skipped (with the reason) instead of vanishing where the library is missing, loading on a backend
+// (the managed engine with a provider, or LibTorch through the torch backend), and a tolerance check
+// that reports the largest difference.
+using System.Reflection;
 using Unlearn.Backends.Torch;
 using Unlearn.Models.Runtime;
 using Unlearn.Numerics.Gemm;
+using Xunit.Sdk;
 
 namespace Unlearn.Models.Tests.Transformer;
 
 internal static class ModelTestSupport
 {
-    /// <summary>"managed" always; "openblas" when libopenblas.so.0 can be loaded here.</summary>
-    public static IEnumerable<string> Providers()
-    {
-        yield return "managed";
-        if (OpenBlasGemm.TryCreate(out _))
-        {
-            yield return "openblas";
-        }
-    }
+    public const string OpenBlasSkipReason =
+        "OpenBLAS is not installed (libopenblas.so.0 did not load); apt-get install libopenblas0-pthread to run the OpenBLAS cases.";
 
-    /// <summary>Every provider of the managed engine, then "torch" (LibTorch on the CPU in float32).</summary>
-    public static IEnumerable<string> Backends() => Providers().Append(TorchRuntime.BackendName);
-
-    /// <summary>A model folder loaded on a backend of <see cref="Backends"/>.</summary>
+    /// <summary>A model folder loaded on "managed" / "openblas" (the managed engine with that GEMM) or "torch" (LibTorch, CPU, float32).</summary>
     public static PretrainedModel Load(string folder, string backend, bool loadTokenizer = true) =>
         PretrainedModel.Load(folder, new ModelLoadOptions { Runtime = Factory(backend), LoadTokenizer = loadTokenizer });
 
@@ -46,4 +39,23 @@ internal static class ModelTestSupport
         }
         Assert.True(worst <= absoluteTolerance, $"{what}: max abs diff {worst} at {worstIndex} (expected {expected[worstIndex]}, got {actual[worstIndex]}), tolerance {absoluteTolerance}");
     }
+}
+
+/// <summary>
+/// Like MemberData, for the rows of the OpenBLAS provider: where OpenBLAS is not installed every row is reported as
+/// skipped with <see cref="ModelTestSupport.OpenBlasSkipReason"/>, so a machine without it shows the missing coverage.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
+public sealed class OpenBlasMemberDataAttribute : MemberDataAttributeBase
+{
+    public OpenBlasMemberDataAttribute(string memberName, params object[] parameters)
+        : base(memberName, parameters)
+    {
+        if (!OpenBlasGemm.IsAvailable)
+        {
+            Skip = ModelTestSupport.OpenBlasSkipReason;
+        }
+    }
+
+    protected override object[] ConvertDataItem(MethodInfo testMethod, object item) => (object[])item;
 }
