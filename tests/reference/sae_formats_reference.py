@@ -62,6 +62,28 @@ def encode(x, w_enc_t, b_enc, b_dec, w_dec, apply_b_dec=True):
     return order.astype(np.int32), values, z @ w_dec + b_dec
 
 
+def ablation(x, w_enc, b_enc, b_dec, w_dec, idx):
+    """x_out = x + sum over f in F with z_f > 0 of (s - 1) z_f d_f, s = -3, written as the prototype's
+    z' W_dec + b_dec + (x - xhat) with z'_f = s z_f on F, for both gates: z the TopK code, or ReLU(pre) at F."""
+    s = -3.0
+    counts = np.bincount(idx.ravel(), minlength=D_SAE)
+    features = np.sort(np.argsort(-counts, kind="stable")[:4]).astype(np.int32)
+    xd, w_enc, b_enc, b_dec, w_dec = (np.asarray(a, dtype=np.float64) for a in (x, w_enc, b_enc, b_dec, w_dec))
+    pre = (xd - b_dec) @ w_enc + b_enc
+    out = {"ablation_features": features, "ablation_scale": np.array(s)}
+    for gate in ("topk", "relu"):
+        if gate == "topk":
+            z = np.zeros_like(pre)
+            np.put_along_axis(z, idx, np.maximum(np.take_along_axis(pre, idx, axis=1), 0), axis=1)
+        else:
+            z = np.maximum(pre, 0)
+        xhat = z @ w_dec + b_dec
+        z_scaled = z.copy()
+        z_scaled[:, features] *= s
+        out[f"ablation_{gate}"] = z_scaled @ w_dec + b_dec + (xd - xhat)
+    return out
+
+
 def main():
     rng = np.random.default_rng(2024)
     x = (rng.standard_normal((ROWS, D_IN)) + 0.1).astype(np.float32)
@@ -88,6 +110,7 @@ def main():
         json.dump(cfg, f)
     idx, vals, xhat = encode(x, w_enc.T, b_enc, b_dec, w_dec)
     expected.update(saelens_indices=idx, saelens_codes=vals, saelens_xhat=xhat)
+    expected.update(ablation(x, w_enc, b_enc, b_dec, w_dec, idx))
     expected.update(saelens_W_enc=w_enc, saelens_b_enc=b_enc, saelens_W_dec=w_dec, saelens_b_dec=b_dec)
 
     # sparsify SparseCoder in bfloat16, as save_to_disk writes it (hookpoint folder layers.1 = block 1's output).
