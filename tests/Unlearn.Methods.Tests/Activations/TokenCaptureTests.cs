@@ -75,21 +75,25 @@ public sealed class TokenCaptureTests
     {
         var model = BundledModel.Stories260K;
         using var whole = new TemporaryFolder();
-        ActivationCapture.Run(model.Model, model.RequireTokenizer(), CaptureTestData.Examples, Tokens, Identity, whole.Path);
-        var plan = CapturePlan.Create(model.RequireTokenizer(), CaptureTestData.Examples, Tokens, model.Model.Shape);
+        var options = Tokens with { ShardBytes = 60_000 };
+        ActivationCapture.Run(model.Model, model.RequireTokenizer(), CaptureTestData.Examples, options, Identity, whole.Path);
+        var plan = CapturePlan.Create(model.RequireTokenizer(), CaptureTestData.Examples, options, model.Model.Shape);
         int firstShardExamples = plan.Chunks[0].ExampleCount.Sum();
+        Assert.True(plan.Chunks.Count > 1 && plan.Chunks[0].Batches.Count > 1, "the test needs a first shard of several batches");
         using var output = new TemporaryFolder();
         using var checkpoint = new TemporaryFolder();
         using var cancel = new CancellationTokenSource();
 
-        Assert.Throws<OperationCanceledException>(() => ActivationCapture.Run(model.Model, model.RequireTokenizer(), CaptureTestData.Examples, Tokens, Identity,
+        Assert.Throws<OperationCanceledException>(() => ActivationCapture.Run(model.Model, model.RequireTokenizer(), CaptureTestData.Examples, options, Identity,
             output.Path, new CancelAfter(firstShardExamples + 1, cancel), cancel.Token, checkpoint.Path));
         Assert.True(File.Exists(Path.Combine(checkpoint.Path, "tokens-00000.npy")), "the finished shard waits in the checkpoint folder");
         var reports = new List<int>();
-        ActivationCapture.Run(model.Model, model.RequireTokenizer(), CaptureTestData.Examples, Tokens, Identity,
+        ActivationCapture.Run(model.Model, model.RequireTokenizer(), CaptureTestData.Examples, options, Identity,
             output.Path, new Recorder(reports), CancellationToken.None, checkpoint.Path);
 
+        // One report for the skipped shard, then one per batch of the others: the first shard was not run again.
         Assert.Equal(firstShardExamples, reports[0]);
+        Assert.Equal(1 + plan.Chunks.Skip(1).Sum(c => c.Batches.Count), reports.Count);
         foreach (var file in Directory.GetFiles(whole.Path).Select(Path.GetFileName))
         {
             Assert.Equal(File.ReadAllBytes(whole.File(file!)), File.ReadAllBytes(output.File(file!)));
