@@ -100,6 +100,9 @@ public sealed partial class SaeTrainer
         return new SaeTrainingResult(_sae, _log.ToArray(), (long[])_deadCounters.Clone(), _skipped, resumedFrom, _step * _settings.BatchSize);
     }
 
+    /// <summary>Removes a run's checkpoint folder once everything that depends on the run is written.</summary>
+    public static void DeleteCheckpoint(string folder) => Checkpoints.CheckpointFolder.Delete(folder);
+
     /// <summary>The run's identity for checkpoints: sizes, site, every setting, the token count, plus the caller's fields.</summary>
     public JsonObject Fingerprint(JsonObject? extra)
     {
