@@ -5,7 +5,7 @@
 // check: greedy decoding with the ablation hook against without, and the hook alone on the same rows beside the bare
 // encoder products it must compute; the hook should cost little more than them (target: hook ≤ 1.5× the bare products).
 //   dotnet run -c Release --project tests/Unlearn.Benchmarks -- compare sae [--threads N] [--d-in D] [--d-sae N] [--k K]
-//       [--batch B] [--repeats R] [--provider managed|openblas] [--no-python] [--no-generation] [--json]
+//       [--batch B] [--repeats R] [--providers managed,openblas] [--no-python] [--no-generation] [--json]
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -35,9 +35,9 @@ public sealed class SaeComparison : ISideBySide
             return 0;
         }
         output.WriteLine($"TopK SAE training step side by side: {settings.Threads} threads, d_in {settings.InputWidth}, d_sae {settings.Latents}, k {settings.K}, " +
-                         $"batch {settings.Batch} tokens, median of {settings.Repeats} after one warm-up; Unlearn GEMM {settings.Provider}");
+                         $"batch {settings.Batch} tokens, median of {settings.Repeats} after one warm-up");
         output.WriteLine();
-        output.WriteLine($"{"case",-22} {"side",-10} {"tokens/s",10} {"s/step",8} {"peak RSS GB",12} {"vs torch",9} {"target",7}  met");
+        output.WriteLine($"{"case",-22} {"side",-17} {"tokens/s",10} {"s/step",8} {"peak RSS GB",12} {"vs torch",9} {"target",7}  met");
         bool allMet = true;
         var json = new List<object>();
         foreach (double deadFraction in new[] { 0.0, 0.5 })
@@ -52,33 +52,34 @@ public sealed class SaeComparison : ISideBySide
                      "--batch", Str(settings.Batch), "--repeats", Str(settings.Repeats), "--dead-fraction", deadFraction.ToString(CultureInfo.InvariantCulture),
                      "--k-aux", Str(settings.KAux)], out why);
             }
-            var ours = Child<SaeStepResult>("--child-step", arguments, deadFraction, output);
+            var ours = Providers(arguments).Select(provider => Child<SaeStepResult>("--child-step", WithProvider(arguments, provider), deadFraction, output)).ToArray();
             double? torchRate = torch?.GetProperty("tokens_per_s").GetDouble();
             if (torch is { } t)
             {
-                output.WriteLine($"{label,-22} {"PyTorch",-10} {torchRate,10:F0} {t.GetProperty("seconds").GetDouble(),8:F2} {t.GetProperty("peak_rss_bytes").GetInt64() / 1e9,12:F2} {"",9} {"",7}");
+                output.WriteLine($"{label,-22} {"PyTorch",-17} {torchRate,10:F0} {t.GetProperty("seconds").GetDouble(),8:F2} {t.GetProperty("peak_rss_bytes").GetInt64() / 1e9,12:F2} {"",9} {"",7}");
             }
             else
             {
-                output.WriteLine($"{label,-22} {"PyTorch",-10} {why}");
+                output.WriteLine($"{label,-22} {"PyTorch",-17} {why}");
             }
-            if (ours is not null)
+            foreach (var result in ours)
             {
-                double? ratio = torchRate is double rate && rate > 0 ? ours.TokensPerSecond / rate : null;
+                if (result is null)
+                {
+                    allMet = false;
+                    continue;
+                }
+                double? ratio = torchRate is double rate && rate > 0 ? result.TokensPerSecond / rate : null;
                 bool? met = ratio is double r ? r >= TargetRatio : null;
                 allMet &= met != false;
-                output.WriteLine($"{label,-22} {"Unlearn",-10} {ours.TokensPerSecond,10:F0} {ours.Seconds,8:F2} {ours.PeakRssBytes / 1e9,12:F2} " +
+                output.WriteLine($"{label,-22} {"Unlearn " + result.Provider,-17} {result.TokensPerSecond,10:F0} {result.Seconds,8:F2} {result.PeakRssBytes / 1e9,12:F2} " +
                                  $"{(ratio is double x ? $"{x:F2}×" : "-"),9} {TargetRatio,7:F2}  {(met is null ? "-" : met.Value ? "yes" : "NO")}");
-            }
-            else
-            {
-                allMet = false;
             }
             json.Add(new { dead_fraction = deadFraction, torch, unlearn = ours });
         }
         if (!arguments.Contains("--no-generation"))
         {
-            var generation = Child<SaeGenerationResult>("--child-generation", arguments, 0, output);
+            var generation = Child<SaeGenerationResult>("--child-generation", WithProvider(arguments, Providers(arguments)[0]), 0, output);
             output.WriteLine();
             if (generation is not null)
             {
@@ -103,6 +104,34 @@ public sealed class SaeComparison : ISideBySide
         }
         output.WriteLine(allMet ? "All targets met." : "NOT all targets met.");
         return allMet ? 0 : 1;
+    }
+
+    /// <summary>--providers a,b (default: managed, and openblas when it loads — the BLAS this PyTorch build calls).</summary>
+    private static string[] Providers(IReadOnlyList<string> arguments)
+    {
+        int index = arguments.ToList().IndexOf("--providers");
+        if (index >= 0 && index + 1 < arguments.Count)
+        {
+            return arguments[index + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+        return Unlearn.Numerics.Gemm.OpenBlasGemm.TryCreate(out _) ? ["managed", "openblas"] : ["managed"];
+    }
+
+    private static List<string> WithProvider(IReadOnlyList<string> arguments, string provider)
+    {
+        var list = new List<string>();
+        for (int i = 0; i < arguments.Count; i++)
+        {
+            if (arguments[i] is "--providers" or "--provider")
+            {
+                i++;
+                continue;
+            }
+            list.Add(arguments[i]);
+        }
+        list.Add("--provider");
+        list.Add(provider);
+        return list;
     }
 
     private static T? Child<T>(string mode, IReadOnlyList<string> arguments, double deadFraction, TextWriter output)

@@ -2,6 +2,7 @@
 // new one, never a mix: the new folder is written beside the target under "<folder>.partial-<pid>", the old one is
 // renamed to "<folder>.old-<pid>", the new one renamed into place, then the old one deleted. A kill between the two
 // renames leaves only the ".old" folder, which Recover puts back. Shared by LoRA fine-tuning and SAE training.
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Unlearn.Methods.Checkpoints;
@@ -69,6 +70,58 @@ internal static class CheckpointFolder
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// The state.json of a checkpoint folder (after <see cref="Recover"/>), checked to be of the given format and version;
+    /// null when the folder holds no checkpoint. <paramref name="fail"/> builds the exception for a damaged one from a
+    /// message that already says to delete the folder.
+    /// </summary>
+    public static JsonNode? ReadState(string folder, string stateFile, string format, int version, Func<string, Exception?, Exception> fail)
+    {
+        string full = Path.GetFullPath(folder);
+        Recover(full);
+        string statePath = Path.Combine(full, stateFile);
+        if (!File.Exists(statePath))
+        {
+            return null;
+        }
+        JsonNode state;
+        try
+        {
+            state = JsonNode.Parse(File.ReadAllText(statePath)) ?? throw new JsonException("empty document");
+        }
+        catch (JsonException e)
+        {
+            throw fail($"Checkpoint '{statePath}' is not valid JSON ({e.Message}); delete '{full}' to start the run over.", e);
+        }
+        bool known = state["format"] is JsonValue name && name.TryGetValue<string>(out var text) && text == format
+            && state["format_version"] is JsonValue number && number.TryGetValue<int>(out var value) && value == version;
+        if (!known)
+        {
+            throw fail($"Checkpoint '{statePath}': format is not {format} version {version}; delete '{full}' to start the run over.", null);
+        }
+        return state;
+    }
+
+    /// <summary>The records of a checkpoint's JSON-lines log, one per non-empty line, refusing a line that is not JSON.</summary>
+    public static List<T> ReadLog<T>(string logPath, string folder, Func<JsonNode, string, T> parse, Func<string, Exception?, Exception> fail)
+    {
+        var records = new List<T>();
+        foreach (var line in File.ReadLines(logPath).Where(l => l.Length > 0))
+        {
+            JsonNode? node;
+            try
+            {
+                node = JsonNode.Parse(line);
+            }
+            catch (JsonException e)
+            {
+                throw fail($"Checkpoint log '{logPath}' has a line that is not JSON ({e.Message}); delete '{Path.GetFullPath(folder)}' to start the run over.", e);
+            }
+            records.Add(parse(node ?? new JsonObject(), logPath));
+        }
+        return records;
     }
 
     /// <summary>Writes a file and flushes it to disk (checkpoint files are read back after a crash).</summary>

@@ -64,26 +64,11 @@ internal static class TrainingCheckpoint
         step = 0;
         log = [];
         string full = Path.GetFullPath(folder);
-        CheckpointFolder.Recover(full);
         string statePath = Path.Combine(full, StateFile);
-        if (!File.Exists(statePath))
+        var state = CheckpointFolder.ReadState(full, StateFile, FormatName, FormatVersion, Fail);
+        if (state is null)
         {
             return false;
-        }
-        JsonNode state;
-        try
-        {
-            state = JsonNode.Parse(File.ReadAllText(statePath)) ?? throw new JsonException("empty document");
-        }
-        catch (JsonException e)
-        {
-            throw new FineTuningException($"Checkpoint '{statePath}' is not valid JSON ({e.Message}); delete '{full}' to start the run over.", e);
-        }
-        bool known = state["format"] is JsonValue format && format.TryGetValue<string>(out var name) && name == FormatName
-            && state["format_version"] is JsonValue version && version.TryGetValue<int>(out var number) && number == FormatVersion;
-        if (!known)
-        {
-            throw new FineTuningException($"Checkpoint '{statePath}': format is not {FormatName} version {FormatVersion}; delete '{full}' to start the run over.");
         }
         CheckFingerprint(statePath, full, state["fingerprint"] as JsonObject, fingerprint);
         step = StepRecord.Field<long>(state, "step", statePath);
@@ -110,20 +95,7 @@ internal static class TrainingCheckpoint
         {
             throw new FineTuningException($"Checkpoint '{full}': state.json says step {step} but the optimiser state is at step {optimizer.StepCount}; delete the folder to start over.");
         }
-        string logPath = Path.Combine(full, LogFile);
-        foreach (var line in File.ReadLines(logPath).Where(l => l.Length > 0))
-        {
-            JsonNode? node;
-            try
-            {
-                node = JsonNode.Parse(line);
-            }
-            catch (JsonException e)
-            {
-                throw new FineTuningException($"Checkpoint log '{logPath}' has a line that is not JSON ({e.Message}); delete '{full}' to start the run over.", e);
-            }
-            log.Add(StepRecord.FromJson(node ?? new JsonObject(), logPath));
-        }
+        log = CheckpointFolder.ReadLog(Path.Combine(full, LogFile), full, StepRecord.FromJson, Fail);
         if (log.Count != step)
         {
             throw new FineTuningException($"Checkpoint '{full}': the log holds {log.Count} steps but the checkpoint is at step {step}; delete the folder to start over.");
@@ -132,6 +104,8 @@ internal static class TrainingCheckpoint
     }
 
     public static void Delete(string folder) => CheckpointFolder.Delete(folder);
+
+    private static FineTuningException Fail(string message, Exception? inner) => inner is null ? new(message) : new(message, inner);
 
     private static void CheckFingerprint(string statePath, string folder, JsonObject? saved, JsonObject current)
     {

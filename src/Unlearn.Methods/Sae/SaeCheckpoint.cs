@@ -67,26 +67,11 @@ internal static class SaeCheckpoint
         skipped = 0;
         log = [];
         string full = Path.GetFullPath(folder);
-        CheckpointFolder.Recover(full);
         string statePath = Path.Combine(full, StateFile);
-        if (!File.Exists(statePath))
+        var state = CheckpointFolder.ReadState(full, StateFile, FormatName, FormatVersion, Fail);
+        if (state is null)
         {
             return false;
-        }
-        JsonNode state;
-        try
-        {
-            state = JsonNode.Parse(File.ReadAllText(statePath)) ?? throw new JsonException("empty document");
-        }
-        catch (JsonException e)
-        {
-            throw new SaeException($"SAE checkpoint '{statePath}' is not valid JSON ({e.Message}); delete '{full}' to start the run over.", e);
-        }
-        bool known = state["format"] is JsonValue format && format.TryGetValue<string>(out var name) && name == FormatName
-            && state["format_version"] is JsonValue version && version.TryGetValue<int>(out var number) && number == FormatVersion;
-        if (!known)
-        {
-            throw new SaeException($"SAE checkpoint '{statePath}': format is not {FormatName} version {FormatVersion}; delete '{full}' to start the run over.");
         }
         if (CheckpointFolder.FirstDifference(state["fingerprint"] as JsonObject, fingerprint) is { } difference)
         {
@@ -121,26 +106,15 @@ internal static class SaeCheckpoint
         {
             throw new SaeException($"SAE checkpoint '{full}': step {step} with {skipped} skipped but the optimiser state is at step {optimizer.StepCount}; delete the folder to start over.");
         }
-        string logPath = Path.Combine(full, LogFile);
-        foreach (var line in File.ReadLines(logPath).Where(l => l.Length > 0))
-        {
-            JsonNode? node;
-            try
-            {
-                node = JsonNode.Parse(line);
-            }
-            catch (JsonException e)
-            {
-                throw new SaeException($"SAE checkpoint log '{logPath}' has a line that is not JSON ({e.Message}); delete '{full}' to start over.", e);
-            }
-            log.Add(SaeStepRecord.FromJson(node ?? new JsonObject(), logPath));
-        }
+        log = CheckpointFolder.ReadLog(Path.Combine(full, LogFile), full, SaeStepRecord.FromJson, Fail);
         if (log.Count != step)
         {
             throw new SaeException($"SAE checkpoint '{full}': the log holds {log.Count} steps but the checkpoint is at step {step}; delete the folder to start over.");
         }
         return true;
     }
+
+    private static SaeException Fail(string message, Exception? inner) => inner is null ? new(message) : new(message, inner);
 
     private static void Read(SafetensorsFile file, string name, float[] destination, params long[] shape)
     {

@@ -52,13 +52,13 @@ internal sealed class SaeObjective
     /// <summary>Forward, loss and gradients of one batch; the gradients are overwritten.</summary>
     /// <param name="batch">[rows, d]</param>
     /// <param name="deadLatents">ascending ids of the dead latents (AuxK candidates); empty: no AuxK term</param>
-    public SaeLossParts Compute(ReadOnlySpan<float> batch, int rows, int[] deadLatents, double auxCoefficient, IGemm gemm, SaeGradients gradients)
+    public SaeLossParts Compute(float[] batch, int rows, int[] deadLatents, double auxCoefficient, IGemm gemm, SaeGradients gradients)
     {
         int d = _sae.InputWidth, n = _sae.LatentCount, k = _sae.K;
         int auxK = auxCoefficient > 0 ? Math.Min(_kAux, deadLatents.Length) : 0;
         double auxScale = auxK > 0 ? Math.Min((double)deadLatents.Length / _kAux, 1.0) : 0;
         Ensure(rows, auxK);
-        var x = batch.Slice(0, rows * d);
+        var x = batch.AsSpan(0, rows * d);
         // Arrays, not spans, so the parallel bodies below can capture them.
         var (indices, codes, output, centered) = (_indices, _codes, _output, _centered);
         var (auxIndices, auxCodes, auxOutput) = (_auxIndices, _auxCodes, _auxOutput);
@@ -87,14 +87,13 @@ internal sealed class SaeObjective
         }
 
         // x̂ = z W_dec + b_dec; e = x − x̂ is kept in _output as x̂ − x (= −e).
-        var input = x.ToArray();
         Parallelism.ForRange(rows, (start, end) =>
         {
             SparseRowCombination.Forward(indices.AsSpan(start * k, (end - start) * k), codes.AsSpan(start * k, (end - start) * k), decoder, decoderBias,
                 end - start, k, d, output.AsSpan(start * d, (end - start) * d));
             for (int r = start; r < end; r++)
             {
-                TensorPrimitives.Subtract(output.AsSpan(r * d, d), input.AsSpan(r * d, d), output.AsSpan(r * d, d));
+                TensorPrimitives.Subtract(output.AsSpan(r * d, d), batch.AsSpan(r * d, d), output.AsSpan(r * d, d));
             }
         });
         double elements = (double)rows * d;
