@@ -1,9 +1,9 @@
 // Saliency: per site and layer, an L1-logistic probe (or difference of means) scores every dimension; scores map
 // to the weight rows that write them (attn.out → o_proj, mlp.out → down_proj, mlp.act → gate_proj and up_proj) and
 // a global budget of rows is masked (METHODS.md "Saliency"). Outputs: scores.safetensors, selection.json,
-// masks.safetensors, probe.json. Method sae instead scores the latents of TrainSae's SAE on the token cache (feature
-// discovery, METHODS.md "SAE") and writes features.json and feature_stats.npz; its ablation is an intervention, not a
-// row mask, so it writes no masks.
+// masks.safetensors, probe.json, and the random-rows control (random-selection.json, random-masks.safetensors).
+// Method sae instead scores the latents of TrainSae's SAE on the token cache (feature discovery, METHODS.md "SAE")
+// and writes features.json and feature_stats.npz; its ablation is an intervention, not a row mask, so it writes no masks.
 using System.Text.Json.Nodes;
 using Unlearn.Experiments.Graph;
 using Unlearn.Experiments.Keys;
@@ -23,7 +23,7 @@ public sealed class SaliencyStage : IStage
 {
     public string Name => "Saliency";
 
-    public string Version => "1";
+    public string Version => "2";
 
     public IReadOnlyList<string> Upstream => ["CacheActivations", "TrainSae"];
 
@@ -67,6 +67,7 @@ public sealed class SaliencyStage : IStage
             {
                 SchemaMethod.L1Logistic => Methods.Saliency.SaliencyMethod.L1Logistic,
                 SchemaMethod.DiffMeans => Methods.Saliency.SaliencyMethod.DiffMeans,
+                SchemaMethod.Random => Methods.Saliency.SaliencyMethod.Random,
                 _ => throw new InvalidOperationException($"saliency.method '{settings.Method}' is not available in this build."),
             },
             Probe = new ProbeOptions
@@ -82,6 +83,7 @@ public sealed class SaliencyStage : IStage
             PruneFraction = settings.PruneFraction,
             NormalizePerSite = settings.PerSiteNormalise,
             Compat = settings.Compat == SaliencyCompat.Seed ? MappingCompat.Seed : MappingCompat.Corrected,
+            RandomControlSeed = StageModel.Seed(config.Seed, "saliency.random"),
         };
         int sites = cache.Sites.Count;
         var progress = new Reporter(context, sites);

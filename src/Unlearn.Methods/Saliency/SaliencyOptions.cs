@@ -13,6 +13,10 @@ public enum SaliencyMethod
 
     /// <summary>|mean_concept − mean_background| / pooled std.</summary>
     DiffMeans,
+
+    /// <summary>Uniform random scores in (0, 1], seeded from the probe seed: saliency replaced by chance, the negative
+    /// control for an experiment's bounds (its selection is a uniform random subset of the candidate units).</summary>
+    Random,
 }
 
 public enum MappingCompat
@@ -42,6 +46,10 @@ public sealed record SaliencyOptions
     public MappingCompat Compat { get; init; } = MappingCompat.Corrected;
 
     public RowMaskDType MaskDType { get; init; } = RowMaskDType.UInt8;
+
+    /// <summary>Seed of the random-rows control: as many units as the scores selected, drawn uniformly without replacement
+    /// from the same candidate units (the seed's own random-pruning control, seeds-spec §A.5).</summary>
+    public ulong RandomControlSeed { get; init; }
 
     /// <summary>Sites to score; null: every site of the activation cache.</summary>
     public IReadOnlyList<HookSite>? Sites { get; init; }
