@@ -133,6 +133,8 @@ public sealed class SaeStagesTests
 
         Assert.DoesNotContain("TrainSae", graph.Catalog.ChainTo("Saliency", graph.Config).Select(s => s.Name));
         Assert.Equal(["CacheActivations"], graph.KeyDocumentOf("Saliency")["upstream"]!.AsObject().Select(p => p.Key));
+        // Shard size is a token-pooling setting: mean pooling keeps the CacheActivations key it had before the key existed.
+        Assert.False(graph.KeyDocumentOf("CacheActivations")["config"]!["activations"]!.AsObject().ContainsKey("shard_mb"));
         Assert.DoesNotContain(graph.Status(), p => p.Stage == "TrainSae");
         var error = Assert.Throws<StageNotInExperimentException>(() => graph.RunStage("TrainSae"));
         Assert.Contains("'plain' has no TrainSae target", error.Message);
@@ -145,9 +147,11 @@ public sealed class SaeStagesTests
         using var repository = new TestRepository();
         repository.WriteExperiment(Experiment(), "sae");
 
-        var upstream = OpenGraph(repository).KeyDocumentOf("Saliency")["upstream"]!.AsObject().Select(p => p.Key);
+        var graph = OpenGraph(repository);
+        var upstream = graph.KeyDocumentOf("Saliency")["upstream"]!.AsObject().Select(p => p.Key);
 
         Assert.Equal(["CacheActivations", "TrainSae"], upstream);
+        Assert.Equal(256L, (long)graph.KeyDocumentOf("CacheActivations")["config"]!["activations"]!["shard_mb"]!);
     }
 
     private static ExperimentGraph OpenGraph(TestRepository repository) =>
