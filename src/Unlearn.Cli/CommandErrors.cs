@@ -43,7 +43,7 @@ internal static class CommandErrors
             return ExitCodes.BadInput;
         }
         catch (Exception exception) when (exception is StoreException or IOException or UnauthorizedAccessException
-            or ArgumentException or InvalidOperationException)
+            or ArgumentException or InvalidOperationException or Unlearn.Backends.Torch.TorchBackendException)
         {
             error.WriteLine($"unlearn: {exception.Message}");
             return ExitCodes.RuntimeFailure;
