@@ -25,7 +25,8 @@ public sealed class ListExperiments : UnlearnTask
         {
             var implemented = catalog.Find(stage);
             var after = implemented is null || implemented.Upstream.Count == 0 ? "" : $" (after {string.Join(", ", implemented.Upstream)})";
-            High($"  {stage,-18}{(implemented is null ? "not available in this build" : "stage")}{after}");
+            var when = implemented is { PresentWhen.Length: > 0 } ? $"; only when {implemented.PresentWhen}" : "";
+            High($"  {stage,-18}{(implemented is null ? "not available in this build" : "stage")}{after}{when}");
         }
         High("  Check             Evaluate, then the experiment's expect: bounds against its metrics");
         High("  Status            what would rerun and why");

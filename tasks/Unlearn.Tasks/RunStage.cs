@@ -11,6 +11,9 @@ public sealed class RunStage : UnlearnTask
     [Required]
     public string Stage { get; set; } = "";
 
+    /// <summary>A stage only some experiments have (TrainSae): when this experiment lacks it, say so and succeed.</summary>
+    public bool Optional { get; set; }
+
     [Output]
     public string Status { get; private set; } = "";
 
@@ -32,6 +35,11 @@ public sealed class RunStage : UnlearnTask
             }
             outcome = graph.RunStage(Stage, CancellationToken);
         }
+        catch (StageNotInExperimentException exception) when (Optional)
+        {
+            Log.LogMessage(MessageImportance.Normal, "{0}", exception.Message);
+            return true;
+        }
         catch (StageFailedException exception)
         {
             outcome = exception.Outcome;
@@ -49,8 +57,13 @@ public sealed class RunStage : UnlearnTask
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            outcome = Failed(exception is StageNotAvailableException ? "no implementation in this build" : exception.Message);
-            Error(exception is StageNotAvailableException ? "UL2003" : "UL2000", exception.Message);
+            outcome = Failed(exception switch
+            {
+                StageNotAvailableException => "no implementation in this build",
+                StageNotInExperimentException => "not part of this experiment",
+                _ => exception.Message,
+            });
+            Error(exception switch { StageNotAvailableException => "UL2003", StageNotInExperimentException => "UL2004", _ => "UL2000" }, exception.Message);
             FailureExitCode = ExitCodeOf(exception);
         }
         OutcomeRegistry.Add(BuildEngine4, outcome);

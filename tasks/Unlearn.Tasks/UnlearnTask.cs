@@ -74,7 +74,7 @@ public abstract partial class UnlearnTask : MSBuildTask, ICancelableTask, IBuild
         ExperimentException or ExternalInputException or Unlearn.Numerics.Gemm.GemmConfigurationException
             or Unlearn.Evaluation.EvaluationDataException or Unlearn.Methods.FineTuning.DatasetFormatException
             or Unlearn.Models.Formats.ModelFormatException or Unlearn.Tokenizers.TokenizerFormatException => ExitCodes.BadInput,
-        GraphUsageException or StageNotAvailableException => ExitCodes.UsageError,
+        GraphUsageException or StageNotAvailableException or StageNotInExperimentException => ExitCodes.UsageError,
         _ => ExitCodes.RuntimeFailure,
     };
 

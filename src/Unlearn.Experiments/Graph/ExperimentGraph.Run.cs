@@ -16,7 +16,7 @@ public sealed partial class ExperimentGraph
     public IReadOnlyList<StageOutcome> Run(string target, CancellationToken cancellationToken = default)
     {
         var outcomes = new List<StageOutcome>();
-        foreach (var stage in Catalog.ChainTo(target))
+        foreach (var stage in Catalog.ChainTo(target, Config))
         {
             outcomes.Add(RunStage(stage.Name, cancellationToken));
         }
@@ -27,9 +27,14 @@ public sealed partial class ExperimentGraph
     /// Brings one stage up to date. Its upstream stages must already have valid entries (MSBuild's
     /// DependsOnTargets, or <see cref="Run"/>, sees to that).
     /// </summary>
+    /// <exception cref="StageNotInExperimentException">The experiment has no such stage (TrainSae without an sae: block).</exception>
     public StageOutcome RunStage(string stageName, CancellationToken cancellationToken = default)
     {
         var stage = Catalog.Get(stageName);
+        if (!stage.IsPartOf(Config))
+        {
+            throw new StageNotInExperimentException(stage, Config.Name);
+        }
         var clock = Stopwatch.StartNew();
         var key = "";
         try
@@ -213,7 +218,7 @@ public sealed partial class ExperimentGraph
     private Dictionary<string, string> UpstreamDirectories(IStage stage, CancellationToken cancellationToken)
     {
         var directories = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var name in stage.Upstream)
+        foreach (var name in stage.UpstreamOf(Config))
         {
             var upstreamKey = Compute(Catalog.Get(name)).Key;
             var check = store.Check(upstreamKey, cancellationToken);

@@ -7,12 +7,13 @@ namespace Unlearn.Experiments.Graph;
 
 public sealed partial class ExperimentGraph
 {
-    /// <summary>One line per stage of the graph, in graph order (stages without an implementation included).</summary>
+    /// <summary>One line per stage of the graph, in graph order (stages without an implementation included; stages this
+    /// experiment does not have, such as TrainSae without an sae: block, left out).</summary>
     public IReadOnlyList<StagePlanEntry> Status(CancellationToken cancellationToken = default)
     {
         try
         {
-            return Catalog.KnownNames.Select(name => Plan(name, cancellationToken)).ToArray();
+            return Catalog.KnownNames.Where(name => Catalog.Find(name)?.IsPartOf(Config) != false).Select(name => Plan(name, cancellationToken)).ToArray();
         }
         finally
         {
@@ -106,7 +107,7 @@ public sealed partial class ExperimentGraph
 
     private string? MissingUpstream(IStage stage)
     {
-        foreach (var upstream in stage.Upstream)
+        foreach (var upstream in stage.UpstreamOf(Config))
         {
             var found = Catalog.Find(upstream);
             if (found is null)

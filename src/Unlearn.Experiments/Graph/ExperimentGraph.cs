@@ -112,7 +112,7 @@ public sealed partial class ExperimentGraph
             return known;
         }
         var upstreamKeys = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var upstream in stage.Upstream)
+        foreach (var upstream in stage.UpstreamOf(Config))
         {
             upstreamKeys[upstream] = Compute(Catalog.Get(upstream)).Key;
         }

@@ -215,6 +215,26 @@ public static class ExperimentLoader
             diagnostics.Error(DiagnosticCodes.ModelMismatch, "repair.lora.layers", sources.Locate("repair.lora.layers"),
                 $"'repair.lora.layers': {loraProblem} (num_hidden_layers in {Path.Combine(config.Model.Written, "config.json")}).");
         }
+        var sae = config.Sae;
+        if (sae is not null)
+        {
+            int layer = sae.Layer < 0 ? summary.LayerCount + sae.Layer : sae.Layer;
+            var cached = layers?.Resolved ?? [];
+            if (layer < 0 || layer >= summary.LayerCount)
+            {
+                diagnostics.Error(DiagnosticCodes.ModelMismatch, "sae.layer", sources.Locate("sae.layer"),
+                    $"'sae.layer' {sae.Layer} does not exist: the model has layers 0..{summary.LayerCount - 1} (num_hidden_layers in {Path.Combine(config.Model.Written, "config.json")}).");
+            }
+            else if (layers is not null && !cached.Contains(layer))
+            {
+                diagnostics.Error(DiagnosticCodes.InvalidCombination, "sae.layer", sources.Locate("sae.layer"),
+                    $"'sae.layer' is {layer}, which 'activations.layers' does not cache (it caches {string.Join(", ", cached)}); add it there.");
+            }
+            else
+            {
+                sae = sae with { ResolvedLayer = layer };
+            }
+        }
         var tokenizerFolder = config.TokenizerPath;
         var hasTokenizer = File.Exists(tokenizerFolder)
             || TokenizerFiles.Any(name => File.Exists(Path.Combine(tokenizerFolder, name)));
@@ -229,6 +249,7 @@ public static class ExperimentLoader
             ModelInfo = summary,
             Activations = layers is null ? config.Activations : config.Activations with { Layers = layers },
             Repair = loraLayers is null ? config.Repair : config.Repair with { Lora = config.Repair.Lora with { Layers = loraLayers } },
+            Sae = sae,
         };
     }
 }

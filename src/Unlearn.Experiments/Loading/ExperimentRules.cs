@@ -33,6 +33,7 @@ internal static partial class ExperimentRules
         CheckConcept(config, sources, diagnostics);
         CheckActivations(config, sources, diagnostics);
         CheckSaliency(config, sources, diagnostics);
+        CheckSae(config, sources, diagnostics);
         CheckRepair(config, sources, diagnostics);
         config = config with { Evaluate = CheckEvaluate(config, sources, diagnostics) };
         CheckExpectations(config, sources, diagnostics);
@@ -105,7 +106,7 @@ internal static partial class ExperimentRules
             diagnostics.Error(DiagnosticCodes.OutOfRange, "activations.sites", sources.Locate("activations.sites"),
                 $"'activations.sites' lists '{ExperimentSchema.ChoiceName(duplicate.Key)}' twice.");
         }
-        foreach (var site in sites.Where(s => s is HookSite.Input or HookSite.Residual))
+        foreach (var site in sites.Where(s => s is HookSite.Input or HookSite.Residual && config.Saliency.Method != SaliencyMethod.Sae))
         {
             diagnostics.Warning(DiagnosticCodes.InvalidCombination, "activations.sites", sources.Locate("activations.sites"),
                 $"Site '{ExperimentSchema.ChoiceName(site)}' is not the output of a sublayer: Saliency scores it but no weight rows map to it, so it is never masked.");
@@ -124,6 +125,40 @@ internal static partial class ExperimentRules
         {
             diagnostics.Error(DiagnosticCodes.InvalidCombination, "saliency.compat", sources.Locate("saliency.compat"),
                 "'saliency.compat: seed' reproduces the seed's mapping, which only knew attn.out and mlp.out; remove the other sites.");
+        }
+    }
+
+    /// <summary>The sae: block against the activations it reads (its layer is checked against the model in the loader).</summary>
+    private static void CheckSae(ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics)
+    {
+        var sae = config.Sae;
+        if (sae is null)
+        {
+            if (config.Saliency.Method == SaliencyMethod.Sae)
+            {
+                diagnostics.Error(DiagnosticCodes.MissingKey, "saliency.method", sources.Locate("saliency.method"),
+                    "'saliency.method: sae' scores the latents of an SAE, but the experiment has no 'sae:' block; add one (docs/sae.md) or choose another method.");
+            }
+            return;
+        }
+        if (config.Activations.Pooling != Pooling.Tokens)
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidCombination, "activations.pooling", sources.Locate("activations.pooling"),
+                $"The 'sae:' block trains on token-level activations, but 'activations.pooling' is {ExperimentSchema.ChoiceName(config.Activations.Pooling)}; set 'activations.pooling: tokens'.");
+        }
+        if (!config.Activations.Sites.Contains(sae.Site))
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidCombination, "sae.site", sources.Locate("sae.site"),
+                $"'sae.site' is {ExperimentSchema.ChoiceName(sae.Site)}, which 'activations.sites' does not cache; add it there.");
+        }
+        if (sae.DSae is int latents && sae.K > latents)
+        {
+            diagnostics.Error(DiagnosticCodes.OutOfRange, "sae.k", sources.Locate("sae.k"), $"'sae.k' ({sae.K}) is larger than 'sae.d_sae' ({latents}).");
+        }
+        if (sae.TrainingTokens < sae.BatchSize)
+        {
+            diagnostics.Error(DiagnosticCodes.OutOfRange, "sae.training_tokens", sources.Locate("sae.training_tokens"),
+                $"'sae.training_tokens' ({sae.TrainingTokens}) is less than one batch ('sae.batch_size' {sae.BatchSize}).");
         }
     }
 

@@ -35,7 +35,7 @@ public enum SaliencyMethod
     [Choice("diff-means", Doc = "|mean_concept - mean_background| / pooled std")] DiffMeans,
     [Choice("gradient", Doc = "gradient x activation", Available = false)] Gradient,
     [Choice("fisher", Doc = "diagonal empirical Fisher", Available = false)] Fisher,
-    [Choice("sae", Doc = "TopK sparse autoencoder latents", Available = false)] Sae,
+    [Choice("sae", Doc = "TopK sparse autoencoder latents (needs an sae: block; writes features.json)")] Sae,
     [Choice("random", Doc = "uniform random scores (seeded): a negative control that must fail any bound saliency is meant to pass")] Random,
 }
 
@@ -119,4 +119,17 @@ public enum ComputeDtype
     [Choice("float32")] Float32,
     [Choice("bfloat16")] BFloat16,
     [Choice("float16")] Float16,
+}
+
+public enum SaeBiasInit
+{
+    [Choice("geometric-median", Doc = "Weiszfeld geometric median of a token sample (OpenAI's reference trainer)")] GeometricMedian,
+    [Choice("mean", Doc = "mean of a token sample (sparsify)")] Mean,
+    [Choice("zeros", Doc = "zero (the prototype)")] Zeros,
+}
+
+public enum SaeAblationGate
+{
+    [Choice("topk", Doc = "the TopK code: a feature is scaled only where it is among the token's k strongest (the prototype)")] TopK,
+    [Choice("relu", Doc = "ReLU of the feature's pre-activation: scaled wherever it is positive (a stronger edit; needs only the features' encoder rows)")] Relu,
 }

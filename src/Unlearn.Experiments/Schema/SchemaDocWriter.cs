@@ -132,6 +132,7 @@ public static class SchemaDocWriter
             bool b => b ? "`true`" : "`false`",
             double d => $"`{d.ToString("R", CultureInfo.InvariantCulture)}`",
             int i => $"`{i.ToString(CultureInfo.InvariantCulture)}`",
+            long l => $"`{l.ToString(CultureInfo.InvariantCulture)}`",
             Enum e => $"`{ExperimentSchema.ChoiceName(e)}`",
             LayerSelection layers => $"`{layers.Spec}`",
             IDictionary dictionary => dictionary.Count == 0 ? "none" : "…",

@@ -85,6 +85,31 @@ public sealed class MsBuildTests : IDisposable
     }
 
     [Fact]
+    public void TrainSae_ExperimentWithoutAnSaeBlock_FailsBeforeRunningAnythingAndSaysWhy()
+    {
+        repository.WriteExperiment(TestRepository.Yaml());
+
+        var (exitCode, output) = MsBuild("TrainSae");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("error UL2004: Experiment 'exp' has no TrainSae target", output);
+        Assert.Contains("sae: block", output);
+        Assert.DoesNotContain("BuildExamples", output);
+    }
+
+    [Fact]
+    public void Saliency_ExperimentWithoutAnSaeBlock_SkipsTrainSaeSilently()
+    {
+        repository.WriteExperiment(TestRepository.Yaml());
+
+        var (exitCode, output) = MsBuild("Saliency");
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains(output.Split('\n'), l => l.TrimStart().StartsWith("Saliency", StringComparison.Ordinal) && l.Contains("ran", StringComparison.Ordinal));
+        Assert.DoesNotContain("TrainSae", output);
+    }
+
+    [Fact]
     public void Saliency_YamlError_IsReportedAsAClickableMsBuildError()
     {
         var yaml = TestRepository.Yaml(saliency: "C: 2\nprune_fracton: 0.1");
