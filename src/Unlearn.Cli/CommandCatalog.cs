@@ -12,11 +12,14 @@ internal static class CommandCatalog
         yield return VerifyCommand.Create();
         yield return InspectCommand.Create();
         yield return GcCommand.Create();
+        yield return ReportCommand.Create();
+        yield return ReadmeCommand.Create();
         yield return ImportConfigCommand.Create();
         yield return ProbeCommand.Create();
         yield return GenerateCommand.Create();
         yield return LogitsCommand.Create();
         yield return TokenizeCommand.Create();
+        yield return SweepCommand.Create();
         yield return BenchCommand.Create();
         yield return MakeDataCommand.Create();
     }

@@ -4,6 +4,7 @@
 //   unlearn generate --model DIR --prompt-ids 1,5,9 --max-tokens N --temperature 0 --json
 //   unlearn generate --experiment NAME --variant V [--prompt P] [--temperature T] [--seed S] [--max-tokens N] [--json]
 //                    (GenerateCommand.Experiment.cs)
+//   --model with [--backend managed|torch] [--device cpu|cuda[:N]]; --experiment runs on the managed backend
 using System.CommandLine;
 using System.Text.Json;
 using Unlearn.Models;
@@ -33,9 +34,11 @@ internal static partial class GenerateCommand
         var chatFormat = ChatOptions.Format();
         var date = ChatOptions.Date();
         var json = new Option<bool>("--json") { Description = "Print {\"ids\": [...]} (prompt ids then new ids; the ending stop id is not included)" };
+        var backend = CommonOptions.Backend();
+        var device = CommonOptions.Device();
         var command = new Command("generate", "Continue a prompt with a model, streaming the text.")
         {
-            model, prompt, promptIds, maxTokens, temperature, topK, topP, repetition, seed, chat, chatFormat, date, json, experiment, variant, root,
+            model, prompt, promptIds, maxTokens, temperature, topK, topP, repetition, seed, chat, chatFormat, date, json, backend, device, experiment, variant, root,
         };
         command.SetAction(parse => CommandErrors.Run(() =>
         {
@@ -44,6 +47,11 @@ internal static partial class GenerateCommand
                 if (parse.GetValue(model) is not null || parse.GetValue(promptIds) is not null || parse.GetValue(chat))
                 {
                     throw new CommandLineException("--experiment runs a variant of that experiment's model: leave out --model, --prompt-ids and --chat (the experiment's chat format applies)");
+                }
+                if (parse.GetResult(backend) is { Implicit: false } || parse.GetResult(device) is { Implicit: false })
+                {
+                    // Variant edits (row masks, hooks, adapters) run through the managed forward pass; the stages are not yet on IModelRuntime (docs/backends.md).
+                    throw new CommandLineException("--experiment runs the variant on the managed backend, as Evaluate does: leave out --backend and --device");
                 }
                 return RunVariant(new VariantRequest(experimentName, parse.GetValue(variant), parse.GetValue(root), parse.GetValue(prompt),
                     parse.GetValue(maxTokens), parse.GetValue(temperature), parse.GetValue(topK), parse.GetValue(topP), parse.GetValue(seed), parse.GetValue(json)));
@@ -72,13 +80,13 @@ internal static partial class GenerateCommand
                 throw new CommandLineException("--chat-format and --date apply to --chat");
             }
             bool asJson = parse.GetValue(json);
-            using var loaded = PretrainedModel.Load(parse.GetValue(model)!, new ModelLoadOptions { LoadTokenizer = idsText is null || !asJson });
+            using var loaded = PretrainedModel.Load(parse.GetValue(model)!, new ModelLoadOptions { LoadTokenizer = idsText is null || !asJson, Runtime = CommonOptions.Runtime(parse, backend, device) });
             int[] ids = idsText is not null ? IdList.Parse(idsText, "--prompt-ids")
                 : Encode(loaded, text!, asChat ? (parse.GetValue(chatFormat), parse.GetValue(date)!) : null);
-            int limit = loaded.Model.Shape.MaxPositions - ids.Length;
+            int limit = loaded.Runtime.Shape.MaxPositions - ids.Length;
             if (limit <= 0)
             {
-                throw new CommandLineException($"the prompt has {ids.Length} tokens; the model takes {loaded.Model.Shape.MaxPositions} positions");
+                throw new CommandLineException($"the prompt has {ids.Length} tokens; the model takes {loaded.Runtime.Shape.MaxPositions} positions");
             }
             var request = new GenerationRequest
             {
@@ -89,7 +97,7 @@ internal static partial class GenerateCommand
             };
             if (asJson)
             {
-                var result = new Generator(loaded.Model).Generate([ids], request)[0];
+                var result = new Generator(loaded.Runtime).Generate([ids], request)[0];
                 Console.Out.WriteLine(JsonSerializer.Serialize(new { ids = result.PromptIds.Concat(result.NewIds) }));
                 return ExitCodes.Success;
             }
@@ -145,7 +153,7 @@ internal static partial class GenerateCommand
             }
         }
         Console.Out.Flush();
-        new Generator(loaded.Model).Generate([ids], request, token =>
+        new Generator(loaded.Runtime).Generate([ids], request, token =>
         {
             Console.Out.Write(decoder.Push(token.TokenId));
             Console.Out.Flush();

@@ -16,6 +16,11 @@ internal static partial class ExperimentRules
             diagnostics.Error(DiagnosticCodes.InvalidCombination, "saliency.compare", sources.Locate("saliency.compare"),
                 $"'saliency.compare' lists '{ExperimentSchema.ChoiceName(duplicate.Key)}' " + (duplicate.Key == saliency.Method ? "which is already 'saliency.method'." : "twice."));
         }
+        if (saliency.Compare.Count > 0 && (saliency.Method == SaliencyMethod.Sae || saliency.Compare.Contains(SaliencyMethod.Sae)))
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidCombination, "saliency.compare", sources.Locate("saliency.compare"),
+                "'saliency.compare' scores further row-mask methods on the same sites and budget; method sae discovers SAE latents instead and cannot be compared that way. Leave sae out of the comparison.");
+        }
         var forget = config.Repair.Forget;
         if (forget.Masks.Count == 0)
         {

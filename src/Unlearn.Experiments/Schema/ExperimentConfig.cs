@@ -43,6 +43,10 @@ public sealed record ExperimentConfig
     [Key("edits", ReadBy = "Direction", Doc = "Weight edits beyond row masks and the vocabulary (direction removal).")]
     public EditsConfig Edits { get; init; } = new();
 
+    [Key("sae", ReadBy = "TrainSae,Saliency,Evaluate", DefaultText = "none",
+        Doc = "A TopK sparse autoencoder on one site's token activations; adds the TrainSae target (docs/sae.md).")]
+    public SaeConfig? Sae { get; init; }
+
     [Key("vocab", ReadBy = "PruneVocab", Doc = "Vocabulary pruning: which tokens are masked.")]
     public VocabConfig Vocab { get; init; } = new();
 

@@ -78,6 +78,19 @@ internal sealed class RepairArtefacts
         return new RepairArtefacts(folder, shape, adapters, keepMasks, rowMasks, ReadCurve(Path.Combine(folder, LogFile)), forget);
     }
 
+    /// <summary>The loss by step from train_log.jsonl (no adapter loaded), or null when repair was disabled.</summary>
+    public static IReadOnlyList<LossPoint>? ReadLossCurve(string folder)
+    {
+        using (var summary = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folder, SummaryFile))))
+        {
+            if (!summary.RootElement.GetProperty("enabled").GetBoolean())
+            {
+                return null;
+            }
+        }
+        return ReadCurve(Path.Combine(folder, LogFile));
+    }
+
     private static List<LossPoint> ReadCurve(string path)
     {
         var curve = new List<LossPoint>();

@@ -28,7 +28,7 @@ public sealed class RepairStage : IStage
 {
     public string Name => "Repair";
 
-    public string Version => "3";
+    public string Version => "4";
 
     public IReadOnlyList<string> Upstream => ["BuildExamples", "Saliency", "PruneVocab"];
 
@@ -301,25 +301,4 @@ public sealed class RepairStage : IStage
 
     private static void WriteSummary(string folder, JsonObject summary) =>
         File.WriteAllText(Path.Combine(folder, RepairArtefacts.SummaryFile), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-}
-
-/// <summary>A prompt file: a JSON list of strings, or one prompt per non-empty line.</summary>
-internal static class PromptList
-{
-    public static IReadOnlyList<string> Read(string path, string field)
-    {
-        var text = File.ReadAllText(path);
-        if (text.TrimStart().StartsWith('['))
-        {
-            try
-            {
-                return JsonSerializer.Deserialize<List<string>>(text) ?? [];
-            }
-            catch (JsonException e)
-            {
-                throw new InvalidOperationException($"{path} ('{field}'): not a JSON list of strings ({e.Message}); give a JSON list or one prompt per line.", e);
-            }
-        }
-        return text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0).ToArray();
-    }
 }

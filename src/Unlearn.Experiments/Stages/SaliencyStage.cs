@@ -1,11 +1,14 @@
 // Saliency: per site and layer, every unit is scored — by an L1-logistic probe or difference of means on the cached
-// activations, or by gradient × activation or the empirical Fisher of a concept-specific objective run through the
-// model (the concept-form tokens of BuildExamples' concept sentences against every token of its background sentences)
-// — scores map to the weight rows that write them (attn.out → o_proj, mlp.out → down_proj, mlp.act → gate_proj and
-// up_proj) and a global budget of rows is masked (METHODS.md "Saliency"). saliency.method writes its artefacts at the
-// top of the entry (scores.safetensors, selection.json, masks.safetensors, probe.json, the random-rows control
-// random-selection.json / random-masks.safetensors; components.safetensors for gradient and fisher); every method of
-// saliency.compare writes the same files under methods/<name>/, on the same sites with the same budget.
+// activations, by gradient × activation or the empirical Fisher of a concept-specific objective run through the
+// model (the concept-form tokens of BuildExamples' concept sentences against every token of its background sentences),
+// or by uniform random scores (method random, the negative control) — scores map to the weight rows that write them
+// (attn.out → o_proj, mlp.out → down_proj, mlp.act → gate_proj and up_proj) and a global budget of rows is masked
+// (METHODS.md "Saliency"). saliency.method writes its artefacts at the top of the entry (scores.safetensors,
+// selection.json, masks.safetensors, probe.json, the random-rows control random-selection.json /
+// random-masks.safetensors; components.safetensors for gradient and fisher); every method of saliency.compare writes
+// the same files under methods/<name>/, on the same sites with the same budget.
+// Method sae instead scores the latents of TrainSae's SAE on the token cache (feature discovery, METHODS.md "SAE")
+// and writes features.json and feature_stats.npz; its ablation is an intervention, not a row mask, so it writes no masks.
 using System.Text.Json.Nodes;
 using Unlearn.Experiments.Graph;
 using Unlearn.Experiments.Keys;
@@ -13,6 +16,7 @@ using Unlearn.Experiments.Schema;
 using Unlearn.Methods.Activations;
 using Unlearn.Methods.Examples;
 using Unlearn.Methods.Probing;
+using Unlearn.Methods.Sae;
 using Unlearn.Methods.Saliency;
 using Unlearn.Methods.Text;
 using Unlearn.Models;
@@ -32,13 +36,26 @@ public sealed class SaliencyStage : IStage
     public string Version => "3";
 
     // BuildExamples: the example texts gradient and fisher run through the model; CacheActivations: the pooled
-    // activations the probe methods score.
-    public IReadOnlyList<string> Upstream => ["BuildExamples", "CacheActivations"];
+    // activations the probe methods score; TrainSae: the SAE method sae reads.
+    public IReadOnlyList<string> Upstream => ["BuildExamples", "CacheActivations", "TrainSae"];
+
+    /// <summary>TrainSae's SAE is read only by method sae.</summary>
+    public IReadOnlyList<string> UpstreamOf(ExperimentConfig config) =>
+        config.Saliency.Method == SchemaMethod.Sae ? ["CacheActivations", "TrainSae"] : ["BuildExamples", "CacheActivations"];
 
     public SettingsUse Settings => SettingsUse.Seed | SettingsUse.ModelNumerics;
 
     public JsonNode KeySection(ExperimentConfig config)
     {
+        if (config.Saliency.Method == SchemaMethod.Sae)
+        {
+            // Method sae reads only the discovery settings; the SAE itself enters through TrainSae's key.
+            return new JsonObject
+            {
+                ["saliency"] = new JsonObject { ["method"] = "sae" },
+                ["sae"] = new JsonObject { ["discovery"] = KeyJson.Section(config.Sae!.Discovery) },
+            };
+        }
         var section = KeyJson.Of(config, "saliency");
         if (config.Saliency.UsesGradients)
         {
@@ -50,9 +67,9 @@ public sealed class SaliencyStage : IStage
     }
 
     public IEnumerable<ExternalInput> ExternalInputs(ExperimentConfig config) =>
-        config.Saliency.UsesGradients
-            ? [ModelInputs.Config(config), ModelInputs.Weights(config), ModelInputs.Tokenizer(config)]
-            : [ModelInputs.Config(config)];
+        config.Saliency.Method == SchemaMethod.Sae ? [ModelInputs.Config(config), ModelInputs.Tokenizer(config)]
+        : config.Saliency.UsesGradients ? [ModelInputs.Config(config), ModelInputs.Weights(config), ModelInputs.Tokenizer(config)]
+        : [ModelInputs.Config(config)];
 
     /// <summary>The folder of a method's artefacts inside a Saliency entry: the entry itself for saliency.method, else methods/&lt;name&gt;/.</summary>
     public static string FolderOf(ExperimentConfig config, SchemaMethod method, string entry) =>
@@ -62,6 +79,11 @@ public sealed class SaliencyStage : IStage
     {
         var config = context.Config;
         var settings = config.Saliency;
+        if (settings.Method == SchemaMethod.Sae)
+        {
+            RunSae(context);
+            return;
+        }
         var shape = PretrainedModel.ShapeOf(ModelConfig.LoadFromFolder(config.Model.FullPath));
         var cache = ActivationCache.Load(context.Upstream("CacheActivations"));
         var measured = settings.UsesGradients ? MeasureGradients(context, cache.Sites) : null;
@@ -99,6 +121,7 @@ public sealed class SaliencyStage : IStage
                 SchemaMethod.DiffMeans => Methods.Saliency.SaliencyMethod.DiffMeans,
                 SchemaMethod.Gradient => Methods.Saliency.SaliencyMethod.Gradient,
                 SchemaMethod.Fisher => Methods.Saliency.SaliencyMethod.Fisher,
+                SchemaMethod.Random => Methods.Saliency.SaliencyMethod.Random,
                 _ => throw new InvalidOperationException($"saliency.method '{ExperimentSchema.ChoiceName(method)}' is not available in this build."),
             },
             Probe = new ProbeOptions
@@ -138,6 +161,38 @@ public sealed class SaliencyStage : IStage
         context.Log.Info($"gradient objective: {c.Sequences} concept sentences ({c.TargetTokens} concept-form tokens; {c.Skipped} without one after truncation) " +
                          $"and {b.Sequences} background sentences ({b.TargetTokens} tokens) at {sites.Count} sites");
         return (c, b);
+    }
+
+    /// <summary>Method sae: feature discovery on TrainSae's SAE over the token cache (METHODS.md "SAE"); features.json and feature_stats.npz.</summary>
+    private static void RunSae(StageContext context)
+    {
+        var config = context.Config;
+        var discovery = config.Sae!.Discovery;
+        var sae = SaeLensFormat.Load(Path.Combine(context.Upstream("TrainSae"), TrainSaeStage.SaeFolder));
+        using var cache = TokenActivations.Open(context.Upstream("CacheActivations"));
+        var tokenizer = Unlearn.Tokenizers.Tokenizer.Load(config.TokenizerPath);
+        var options = new FeatureDiscoverySettings
+        {
+            ConceptTokens = discovery.ConceptTokens,
+            NeutralTokens = discovery.NeutralTokens,
+            Smoothing = discovery.Smoothing,
+            MinConceptFrequency = discovery.MinConceptFrequency,
+            MinConceptCount = discovery.MinConceptCount,
+            MaxNeutralFrequency = discovery.MaxNeutralFrequency,
+            MaxConceptFrequency = discovery.MaxConceptFrequency,
+            MinRatio = discovery.MinRatio,
+            TopN = discovery.TopN,
+            Contexts = discovery.Contexts,
+        };
+        var result = FeatureDiscovery.Run(sae, cache, tokenizer, options, Unlearn.Numerics.Gemm.Gemm.Current);
+        FeatureDiscoveryArtefacts.Write(result, sae, options, context.OutputDirectory);
+        var best = result.Selected.Take(3).Select(f => $"{f.Latent} (ratio {f.Ratio:F1}, score {f.Score:F3})");
+        context.Log.Info($"{sae.Site.Name}: {result.Valid.Count(v => v)} of {sae.LatentCount} latents pass the thresholds on {result.Concept.Tokens} concept / " +
+                         $"{result.Neutral.Tokens} neutral tokens; kept {result.Selected.Count}{(result.Selected.Count > 0 ? $", best {string.Join(", ", best)}" : "")}");
+        if (result.Selected.Count == 0)
+        {
+            context.Log.Warning("no latent passed the discovery thresholds (sae.discovery); the ablation would change nothing. Train longer, use more concept text, or relax the thresholds.");
+        }
     }
 
     private sealed class Reporter(StageContext context, int total) : IProgress<RuntimeSite>

@@ -8,7 +8,7 @@ using Unlearn.Models.Transformer;
 
 namespace Unlearn.Experiments.Variants;
 
-/// <summary>The kinds of edit, in the order they apply (VariantComposer refuses another order).</summary>
+/// <summary>The kinds of edit, in the order they apply (VariantResolver.Compose refuses another order).</summary>
 public enum VariantEditKind
 {
     /// <summary>Weight rows forced to zero (Saliency's masks or the random control's).</summary>

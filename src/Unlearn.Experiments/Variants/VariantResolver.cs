@@ -1,6 +1,6 @@
 // Every variant an experiment can score, run or export is the base model plus an ordered list of edits read from the
 // store entries of the stages that made them (DESIGN.md §5a). This is the one place that knows which entry holds which
-// edit; VariantComposer turns the list into what runs. Evaluate, `unlearn generate --variant` and export all resolve
+// edit and how they combine (Compose, in VariantResolver.Compose.cs, turns the list into what runs). Evaluate, `unlearn generate --variant` and export all resolve
 // variants here.
 //
 // Order of application (docs/variants.md): row masks (Saliency's, or the random control's) → direction removal
@@ -18,7 +18,7 @@ using SchemaMethod = Unlearn.Experiments.Schema.SaliencyMethod;
 
 namespace Unlearn.Experiments.Variants;
 
-public static class VariantResolver
+public static partial class VariantResolver
 {
     /// <summary>The stages whose entries a variant's edits come from.</summary>
     public static IReadOnlyList<string> StagesOf(EvaluationVariant variant) => variant switch
@@ -62,7 +62,7 @@ public static class VariantResolver
     /// <param name="model">The base model the edits apply to; a variant that needs changed weights gets its own copy.</param>
     /// <exception cref="VariantException">The entries do not provide the variant (e.g. repair was disabled).</exception>
     public static ResolvedVariant Resolve(EvaluationVariant variant, ExperimentConfig config, Func<string, string> entryOf, LlamaModel model) =>
-        VariantComposer.Compose(NameOf(variant), model, Edits(variant, config, entryOf, model.Shape));
+        Compose(NameOf(variant), model, Edits(variant, config, entryOf, model.Shape));
 
     /// <summary>The variant's edits in application order, read from the stage entries.</summary>
     public static IReadOnlyList<VariantEdit> Edits(EvaluationVariant variant, ExperimentConfig config, Func<string, string> entryOf, TransformerShape shape)

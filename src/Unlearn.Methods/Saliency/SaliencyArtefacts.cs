@@ -47,6 +47,7 @@ public static class SaliencyArtefacts
         SaliencyMethod.DiffMeans => "diff-means",
         SaliencyMethod.Gradient => "gradient",
         SaliencyMethod.Fisher => "fisher",
+        SaliencyMethod.Random => "random",
         _ => "l1-logistic",
     };
 

@@ -19,6 +19,10 @@ public enum SaliencyMethod
 
     /// <summary>Diagonal empirical Fisher of the concept objective contrasted with the background's (GradientScores).</summary>
     Fisher,
+
+    /// <summary>Uniform random scores in (0, 1], seeded from the probe seed: saliency replaced by chance, the negative
+    /// control for an experiment's bounds (its selection is a uniform random subset of the candidate units).</summary>
+    Random,
 }
 
 public enum MappingCompat

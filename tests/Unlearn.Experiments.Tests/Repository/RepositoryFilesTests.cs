@@ -36,6 +36,7 @@ public sealed class RepositoryFilesTests
     [InlineData("chair-3B")]
     [InlineData("chair-1B")]
     [InlineData("forget-stories260K")]
+    [InlineData("sae-stories260K")]
     public void Experiment_InRepository_PassesTheSchemaAndIsNamedLikeItsFile(string name)
     {
         var path = SourceTree.PathOf($"experiments/{name}.yaml");
@@ -55,7 +56,8 @@ public sealed class RepositoryFilesTests
 
         var config = ExperimentLoader.Load(path, new LoadOptions { RepositoryRoot = repository.Root }).Config;
 
-        Assert.Equal([2, 3, 4], config.Activations.Layers.Resolved!);
+        Assert.Equal([0, 1, 2, 3, 4], config.Activations.Layers.Resolved!);
+        Assert.Equal([Schema.HookSite.MlpAct], config.Activations.Sites);
         Assert.Equal(["play", "played", "playing", "plays"], config.Concept.Terms);
         Assert.Equal(16, config.Concept.TestPrompts.Count);
         Assert.Equal(5, config.ModelInfo!.LayerCount);

@@ -125,7 +125,33 @@ public class ForgetStagesTests
             }
             else if (variant != EvaluationVariant.DirectionRemoved)
             {
-                Assert.All(resolved.Options.Adapters.Values, a => Assert.NotNull(a.InputMask));
+                // The PEFT file holds A with the mask baked in: only the columns of the mask's neurons may be non-zero.
+                var selection = variant switch
+                {
+                    EvaluationVariant.ForgetGradient => SaliencyArtefacts.LoadEdits(saliency),
+                    EvaluationVariant.ForgetRandom => SaliencyArtefacts.LoadRandomEdits(saliency),
+                    EvaluationVariant.ForgetFisher => SaliencyArtefacts.LoadEdits(Path.Combine(saliency, "methods", "fisher")),
+                    _ => SaliencyArtefacts.LoadEdits(Path.Combine(saliency, "methods", "l1-logistic")),
+                };
+                int nonZero = 0;
+                foreach (var (module, adapter) in resolved.Options.Adapters)
+                {
+                    int layer = int.Parse(module.Split('.')[2], System.Globalization.CultureInfo.InvariantCulture);
+                    var neurons = selection.RowMasks.TryGetValue($"model.layers.{layer}.mlp.gate_proj.weight", out var rows) ? rows.ToHashSet() : [];
+                    var a = adapter.A.Value;
+                    for (int r = 0; r < adapter.Rank; r++)
+                    {
+                        for (int i = 0; i < adapter.InFeatures; i++)
+                        {
+                            if (a[r * adapter.InFeatures + i] != 0f)
+                            {
+                                Assert.True(neurons.Contains(i), $"{resolved.Name}: {module} reads neuron {i}, which its mask does not select");
+                                nonZero++;
+                            }
+                        }
+                    }
+                }
+                Assert.True(nonZero > 0, $"{resolved.Name}: the adapter reads no neuron at all");
             }
         }
     }

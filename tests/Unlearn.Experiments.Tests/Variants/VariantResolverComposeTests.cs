@@ -1,6 +1,6 @@
 // Edits compose in the documented order (docs/variants.md): row masks → direction removal → vocabulary edit →
 // adapter. For every combination an experiment can configure (and row masks with direction removal), what
-// VariantComposer runs equals a reference built here on copies of stories260K's weights by applying each edit to the
+// VariantResolver.Compose runs equals a reference built here on copies of stories260K's weights by applying each edit to the
 // weights in that order — rows zeroed, W ← (I − u uᵀ) W in double, embedding rows zeroed, the adapter merged (masked
 // rows zeroed again after it with keep_masks) — with only the −∞ logits left to the forward pass. Out-of-order lists
 // and direction removal under an adapter on an edited projection are refused.
@@ -16,7 +16,7 @@ using Unlearn.Numerics.Tensors;
 
 namespace Unlearn.Experiments.Tests.Variants;
 
-public sealed class VariantComposerTests : IDisposable
+public sealed class VariantResolverComposeTests : IDisposable
 {
     private static readonly int[][] Prompts = [[1, 403, 261, 401, 262, 297, 263], [1, 317, 269, 374, 426]];
 
@@ -35,7 +35,7 @@ public sealed class VariantComposerTests : IDisposable
     public void Compose_Combination_EqualsTheEditsAppliedToTheWeightsInOrder(string combination)
     {
         var edits = Edits(combination);
-        using var variant = VariantComposer.Compose("v", _model.Model, edits);
+        using var variant = VariantResolver.Compose("v", _model.Model, edits);
         using var reference = Reference(edits);
         var batch = ForwardBatch.RightPadded(Prompts);
         var masked = edits.Where(e => e.Kind == VariantEditKind.Vocabulary).SelectMany(e => e.Masks!.MaskedLogits);
@@ -62,7 +62,7 @@ public sealed class VariantComposerTests : IDisposable
     [Fact]
     public void Compose_OutOfOrder_IsRefusedNamingTheOrder()
     {
-        var error = Assert.Throws<VariantException>(() => VariantComposer.Compose("v", _model.Model, [Vocabulary(), Rows()]));
+        var error = Assert.Throws<VariantException>(() => VariantResolver.Compose("v", _model.Model, [Vocabulary(), Rows()]));
 
         Assert.Contains("row masks → direction removal → vocabulary → adapter", error.Message);
     }
@@ -70,7 +70,7 @@ public sealed class VariantComposerTests : IDisposable
     [Fact]
     public void Compose_DirectionUnderAnAdapterOnAnEditedProjection_IsRefused()
     {
-        var error = Assert.Throws<VariantException>(() => VariantComposer.Compose("v", _model.Model,
+        var error = Assert.Throws<VariantException>(() => VariantResolver.Compose("v", _model.Model,
             [Direction([2], false), Adapter(WeightNames.Module(2, Projection.Output), keep: true)]));
 
         Assert.Contains("not supported", error.Message);

@@ -1,4 +1,4 @@
-// Turns an ordered edit list into what runs (docs/variants.md, "Order of edits"):
+// VariantResolver, composition: turns a variant's ordered edit list into what runs (docs/variants.md, "Order of edits"):
 //   row masks → direction removal → vocabulary edit → adapters.
 // Row masks zero output rows of a projection; direction removal then projects what o_proj/down_proj write onto u's
 // complement (a hook at the write site, after the row masks: (I − u uᵀ) M W); the vocabulary edit (−∞ logits, zeroed
@@ -14,7 +14,7 @@ using Unlearn.Models.Transformer;
 
 namespace Unlearn.Experiments.Variants;
 
-public static class VariantComposer
+public static partial class VariantResolver
 {
     /// <exception cref="VariantException">Edits out of order, two of a kind that cannot repeat, or a combination that is not supported.</exception>
     public static ResolvedVariant Compose(string name, LlamaModel model, IReadOnlyList<VariantEdit> edits)
