@@ -1,5 +1,6 @@
 // What a generated block of the README is made from (GeneratedBlocks): "report EXPERIMENT --markdown-table
-// [--metrics a,b]" is the results table of the experiment's current Evaluate result (ResultsTable), "file PATH" the
+// [--metrics a,b]" is the results table of the experiment's current Evaluate result (ResultsTable), "report EXPERIMENT
+// --comparisons A-minus-B,... --metrics a,b" its paired differences (ComparisonsTable), "file PATH" the
 // content of a file a benchmark wrote, relative to the repository root.
 using Unlearn.Evaluation.Reports;
 using Unlearn.Experiments.Graph;
@@ -20,6 +21,11 @@ public static class GeneratedSources
                 ? File.ReadAllText(full).Replace("\r\n", "\n", StringComparison.Ordinal)
                 : throw new FileNotFoundException($"The generated block's source '{path}' does not exist (run the command that writes it).", full);
         }
+        if (words is ["report", var name, "--comparisons", var pairs, "--metrics", var columns])
+        {
+            var graph = ExperimentGraph.Open(new GraphOptions { Experiment = name, RepositoryRoot = repositoryRoot, Target = "Evaluate" });
+            return ComparisonsTable.Markdown(MetricsJson.Read(ExpectationRunner.CurrentMetricsPath(graph)).Metrics, List(pairs), List(columns));
+        }
         if (words is ["report", var experiment, "--markdown-table", .. var rest])
         {
             IReadOnlyList<string>? metrics = rest is ["--metrics", var list] ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null;
@@ -29,8 +35,11 @@ public static class GeneratedSources
             }
             return MarkdownTable(new GraphOptions { Experiment = experiment, RepositoryRoot = repositoryRoot, Target = "Evaluate" }, metrics);
         }
-        throw new FormatException($"'{source}' names no generator; use 'report EXPERIMENT --markdown-table [--metrics a,b]' or 'file PATH'.");
+        throw new FormatException($"'{source}' names no generator; use 'report EXPERIMENT --markdown-table [--metrics a,b]', "
+            + "'report EXPERIMENT --comparisons A-minus-B,C-minus-D --metrics a,b' or 'file PATH'.");
     }
+
+    private static string[] List(string commaSeparated) => commaSeparated.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>The results table of the experiment's current Evaluate result.</summary>
     public static string MarkdownTable(GraphOptions options, IReadOnlyList<string>? metrics = null)
