@@ -39,9 +39,12 @@ public sealed class SaliencyStage : IStage
     // activations the probe methods score; TrainSae: the SAE method sae reads.
     public IReadOnlyList<string> Upstream => ["BuildExamples", "CacheActivations", "TrainSae"];
 
-    /// <summary>TrainSae's SAE is read only by method sae.</summary>
+    /// <summary>TrainSae's SAE is read only by method sae, BuildExamples' examples only by the gradient methods (the
+    /// others see them through CacheActivations' activations).</summary>
     public IReadOnlyList<string> UpstreamOf(ExperimentConfig config) =>
-        config.Saliency.Method == SchemaMethod.Sae ? ["CacheActivations", "TrainSae"] : ["BuildExamples", "CacheActivations"];
+        config.Saliency.Method == SchemaMethod.Sae ? ["CacheActivations", "TrainSae"]
+        : config.Saliency.UsesGradients ? ["BuildExamples", "CacheActivations"]
+        : ["CacheActivations"];
 
     public SettingsUse Settings => SettingsUse.Seed | SettingsUse.ModelNumerics;
 
