@@ -1,7 +1,7 @@
 // An evaluation read back from its files (metrics.json with samples.jsonl beside it) as the EvaluationResult the
 // reports render, so that a report can be written again later — for another experiment that reuses the same result,
 // or with an experiment's Check table — without evaluating again. Settings and data come from metrics.json's
-// "settings" and "data", the degeneration guard's verdicts from "guard"; a field this version does not know is ignored, one it needs is an error naming it.
+// "settings" and "data"; a field this version does not know is ignored, one it needs is an error naming it.
 using System.Text.Json;
 using Unlearn.Models.Generation;
 
@@ -71,17 +71,13 @@ public static partial class MetricsJson
                 MultipleChoiceChance = field.Number(choice, "chance"),
             },
             Metrics = metrics.Metrics,
-            Guard = ReadGuard(root),
+            Guard = root.TryGetProperty("guard", out var guard)
+                ? guard.EnumerateObject().Select(v => new Metrics.GuardVerdict(v.Name,
+                    v.Value.TryGetProperty("reasons", out var reasons) ? reasons.EnumerateArray().Select(r => r.GetString() ?? "").ToArray() : [])).ToArray()
+                : [],
             Samples = SamplesJsonl.Read(samplesPath),
         };
     }
-
-    /// <summary>The degeneration guard's verdicts ("guard": {variant: {flagged, reasons}}); none in a file written before it.</summary>
-    private static IReadOnlyList<Metrics.GuardVerdict> ReadGuard(JsonElement root) =>
-        root.TryGetProperty("guard", out var guard) && guard.ValueKind == JsonValueKind.Object
-            ? guard.EnumerateObject().Select(v => new Metrics.GuardVerdict(v.Name,
-                v.Value.TryGetProperty("reasons", out var reasons) ? reasons.EnumerateArray().Select(r => r.GetString() ?? "").ToArray() : [])).ToArray()
-            : [];
 
     /// <summary>Field access that names the file and the field when one is missing or of the wrong kind.</summary>
     private sealed class Fields(string source)

@@ -39,7 +39,8 @@ public sealed class SaliencyStage : IStage
     // activations the probe methods score; TrainSae: the SAE method sae reads.
     public IReadOnlyList<string> Upstream => ["BuildExamples", "CacheActivations", "TrainSae"];
 
-    /// <summary>TrainSae's SAE is read only by method sae, BuildExamples' texts only by gradient and fisher.</summary>
+    /// <summary>TrainSae's SAE is read only by method sae, BuildExamples' examples only by the gradient methods (the
+    /// others see them through CacheActivations' activations).</summary>
     public IReadOnlyList<string> UpstreamOf(ExperimentConfig config) =>
         config.Saliency.Method == SchemaMethod.Sae ? ["CacheActivations", "TrainSae"]
         : config.Saliency.UsesGradients ? ["BuildExamples", "CacheActivations"]
