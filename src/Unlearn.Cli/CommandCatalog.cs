@@ -17,6 +17,7 @@ internal static class CommandCatalog
         yield return GenerateCommand.Create();
         yield return LogitsCommand.Create();
         yield return TokenizeCommand.Create();
+        yield return ExportCommand.Create();
         yield return BenchCommand.Create();
         yield return MakeDataCommand.Create();
     }

@@ -37,7 +37,7 @@ internal static class CommandErrors
         }
         catch (Exception exception) when (exception is ModelFormatException or TokenizerFormatException or SeedConfigException
             or StageNotAvailableException or ExternalInputException or FileNotFoundException or DirectoryNotFoundException
-            or Unlearn.Methods.Probing.ProbeDataException)
+            or Unlearn.Methods.Probing.ProbeDataException or Unlearn.Models.Export.ExportRefusedException)
         {
             error.WriteLine($"unlearn: {exception.Message}");
             return ExitCodes.BadInput;
