@@ -18,6 +18,7 @@ internal static class CommandCatalog
         yield return LogitsCommand.Create();
         yield return TokenizeCommand.Create();
         yield return ExportCommand.Create();
+        yield return MakeModelCommand.Create();
         yield return BenchCommand.Create();
         yield return MakeDataCommand.Create();
     }

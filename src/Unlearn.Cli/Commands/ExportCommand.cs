@@ -1,6 +1,6 @@
 // `unlearn export`: a model folder plus edit files → a Hugging Face folder or a GGUF file with the edits baked in.
 //   unlearn export --model DIR [--edits masks.safetensors|vocab-edits.json]... [--adapter DIR [--keep-masks false]]
-//                  --format hf|gguf [--dtype f32|f16|bf16|q8_0] --out DIR [--name NAME]
+//                  --format hf|gguf [--dtype f32|f16|bf16|q8_0] --out DIR [--tokenizer DIR] [--name NAME]
 //                  [--expectations DIR --check-prompt TEXT [--check-strings FILE]]
 // The low-level verb: an experiment's variants export through the Export target (and --experiment/--variant) once
 // the shared variant resolver exists. --expectations writes what llama.cpp must reproduce (tests/llamacpp/check.mjs).
@@ -26,13 +26,14 @@ internal static class ExportCommand
         var format = new Option<string>("--format") { Description = "hf (Hugging Face folder) or gguf (llama.cpp, Ollama)", Required = true };
         var dtype = new Option<string>("--dtype") { Description = "Tensor type: f32, f16, bf16 (hf and gguf) or q8_0 (gguf)", DefaultValueFactory = _ => "f32" };
         var output = new Option<string>("--out") { Description = "Output folder (replaced when it exists)", Required = true };
+        var tokenizer = new Option<string?>("--tokenizer") { Description = "Tokenizer folder or file to use instead of the model folder's own" };
         var name = new Option<string?>("--name") { Description = "Model name for the model card and GGUF general.name (default: the model folder's name)" };
         var expectations = new Option<string?>("--expectations") { Description = "Also write what llama.cpp must reproduce into this folder (for tests/llamacpp/check.mjs; gguf only)" };
         var checkPrompt = new Option<string?>("--check-prompt") { Description = "Prompt of the --expectations check" };
         var checkStrings = new Option<string?>("--check-strings") { Description = "Tokenizer test strings for --expectations, separated by lines \"__ggml_vocab_test__\" (llama.cpp's .inp format)" };
         var command = new Command("export", "Bake edits into a model and write it as a Hugging Face folder or a GGUF file.")
         {
-            model, edits, adapter, keepMasks, format, dtype, output, name, expectations, checkPrompt, checkStrings,
+            model, edits, adapter, keepMasks, format, dtype, output, tokenizer, name, expectations, checkPrompt, checkStrings,
         };
         command.SetAction(parse => CommandErrors.Run(() =>
         {
@@ -52,7 +53,7 @@ internal static class ExportCommand
                 throw new CommandLineException("--expectations needs --format gguf and --check-prompt TEXT");
             }
             string folder = parse.GetValue(model)!;
-            using var source = PretrainedModel.Load(folder);
+            using var source = PretrainedModel.Load(folder, new ModelLoadOptions { TokenizerPath = parse.GetValue(tokenizer) });
             var exportEdits = Edits(source, parse.GetValue(edits) ?? [], parse.GetValue(adapter), parse.GetValue(keepMasks));
             var request = new ExportRequest
             {
@@ -96,7 +97,7 @@ internal static class ExportCommand
         return command;
     }
 
-    private static List<IExportEdit> Edits(PretrainedModel source, IEnumerable<string> files, string? adapterFolder, bool keepMasks)
+    private static IReadOnlyList<IExportEdit> Edits(PretrainedModel source, IEnumerable<string> files, string? adapterFolder, bool keepMasks)
     {
         var combined = ModelEdits.None;
         foreach (var file in files)
@@ -105,17 +106,14 @@ internal static class ExportCommand
             {
                 throw new FileNotFoundException($"--edits: '{file}' does not exist.", file);
             }
-            combined = combined.Combine(file.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? VocabularyEditsFile.Read(file) : RowMaskFile.Read(file));
+            combined = combined.Combine(VariantEdits.ReadFile(file));
         }
-        var masks = new MaskEdit(combined);
         if (adapterFolder is null)
         {
-            return [masks];
+            return [new MaskEdit(combined)];
         }
         var adapters = AdapterSet.LoadPeft(adapterFolder, source.Model.Shape);
-        var merge = new LoraMergeEdit(adapters.Adapters, Path.GetFileName(Path.GetFullPath(adapterFolder).TrimEnd(Path.DirectorySeparatorChar)));
-        // keep_masks: the merge first, then the masks zero the pruned rows again; otherwise the adapter writes on top.
-        return keepMasks ? [merge, masks] : [masks, merge];
+        return VariantEdits.Repaired(combined, adapters, keepMasks, Path.GetFileName(Path.GetFullPath(adapterFolder).TrimEnd(Path.DirectorySeparatorChar)));
     }
 
     /// <summary>Strings of a llama.cpp vocab test input (.inp): each ends with a line "__ggml_vocab_test__".</summary>
