@@ -6,8 +6,8 @@
 //   3. greedy continuation: llama.cpp's ids equal ours token for token (for f16/bf16/q8_0 files, whose activations
 //      llama.cpp also rounds, a divergence passes only where our top-two logits are closer than twice the tolerance);
 //   4. bans: with the sidecar's bans applied (TokenBias "never", i.e. logit -inf), the greedy continuation equals
-//      our -inf variant's, and no banned token is ever sampled at a high temperature, while without the bans the
-//      zero-row form does sample them (so the check can fail).
+//      our -inf variant's, and every banned token has probability exactly 0 at every step (no sampler can produce
+//      it), while without the bans the zero-row form gives them a probability above 0 (so the check can fail).
 // Settings that keep llama.cpp exact: F32 KV cache, flash attention off, no repeat penalty (its defaults move
 // logits by ~1e-3). Usage: node check.mjs EXPECTATIONS_DIR GGUF_FILE. Prints one line per check; exit 1 on failure.
 import fs from "node:fs";
@@ -23,7 +23,7 @@ const expected = JSON.parse(fs.readFileSync(path.join(expectationsDir, "expectat
 const logProbBytes = fs.readFileSync(path.join(expectationsDir, expected.logprobs_file));
 const expectedLogProbs = new Float32Array(logProbBytes.buffer, logProbBytes.byteOffset, logProbBytes.byteLength / 4);
 const vocab = expected.vocab_size;
-const label = path.basename(ggufPath);
+const label = `${path.basename(path.dirname(path.resolve(ggufPath)))}/${path.basename(ggufPath)}`;
 let failures = 0;
 
 function report(ok, what, detail) {
@@ -39,7 +39,7 @@ function firstDifference(a, b) {
 const llama = await getLlama({gpu: false, build: "never", logLevel: LlamaLogLevel.error});
 const model = await llama.loadModel({modelPath: ggufPath, gpuLayers: 0});
 const context = await model.createContext({
-    contextSize: Math.max(128, expected.prompt_ids.length + expected.greedy_ids.length + expected.ban_check.tokens + 8),
+    contextSize: Math.max(128, expected.prompt_ids.length + expected.greedy_ids.length + 8),
     sequences: 1,
     flashAttention: false,
     experimentalKvCacheKeyType: "F32",
@@ -63,8 +63,9 @@ const withBos = expected.prompt_ids[0] === bos ? [bos, ...promptTokens] : prompt
 report(firstDifference(withBos, expected.prompt_ids) < 0, "prompt ids", `ours ${JSON.stringify(expected.prompt_ids)}, llama.cpp ${JSON.stringify(withBos)}`);
 
 // Greedy decoding with full next-token distributions: the prompt (every position asks for probabilities), then one
-// token at a time. Probabilities come from llama.cpp's raw logits (greedy sampler, no penalties).
-async function greedy(count, tokenBias, wantLogProbs) {
+// token at a time (asking for probabilities too when `everyStep`). Probabilities come from llama.cpp's raw logits
+// (greedy sampler, no penalties) after the token bias, if any.
+async function greedy(count, tokenBias, wantLogProbs, everyStep = false) {
     await sequence.clearHistory();
     const options = {temperature: 0, ...(tokenBias ? {tokenBias} : {})};
     const input = expected.prompt_ids.map((token, i) => [token, {generateNext: {
@@ -76,7 +77,8 @@ async function greedy(count, tokenBias, wantLogProbs) {
     while (ids.length < count) {
         ids.push(next);
         if (ids.length === count) break;
-        const [step] = await sequence.controlledEvaluate([[next, {generateNext: {token: true, options}}]]);
+        const [step] = await sequence.controlledEvaluate([[next, {generateNext: {token: true, probabilities: everyStep, options}}]]);
+        if (everyStep) logProbs.push(step.next.probabilities);
         next = step.next.token;
     }
     return {ids, logProbs};
@@ -111,32 +113,19 @@ function compareGreedy(what, theirs, ours, margins) {
 }
 compareGreedy("greedy", greedyIds, expected.greedy_ids, expected.greedy_margins);
 
-// 4. Bans.
+// 4. Bans: llama.cpp with TokenBias "never" (-inf) reproduces our -inf variant's greedy ids, and gives every banned
+// token probability exactly 0 at every prompt position and generated step — so no sampler can ever produce one —
+// while without the list (the zero-row form alone) the same tokens keep a probability above 0.
 if (expected.banned_ids.length > 0) {
     const bias = new TokenBias(model.tokenizer);
     for (const id of expected.banned_ids) bias.set(id, "never");
-    const {ids: bannedGreedy} = await greedy(expected.greedy_banned_ids.length, bias, false);
-    compareGreedy(`greedy with the ${expected.banned_ids.length} bans (our -inf variant)`, bannedGreedy, expected.greedy_banned_ids, expected.greedy_banned_margins);
-
-    const banned = new Set(expected.banned_ids);
-    async function sampleCount(tokenBias) {
-        await sequence.clearHistory();
-        const options = {temperature: expected.ban_check.temperature, topK: 0, topP: 1, minP: 0, seed: 1, ...(tokenBias ? {tokenBias} : {})};
-        let hits = 0;
-        const first = await sequence.controlledEvaluate(expected.prompt_ids.map((token, i) =>
-            i === expected.prompt_ids.length - 1 ? [token, {generateNext: {token: true, options}}] : token));
-        let next = first[first.length - 1].next.token;
-        for (let i = 0; i < expected.ban_check.tokens; i++) {
-            if (banned.has(next)) hits++;
-            const [step] = await sequence.controlledEvaluate([[next, {generateNext: {token: true, options}}]]);
-            next = step.next.token;
-        }
-        return hits;
-    }
-    const unbanned = await sampleCount(null);
-    const withBans = await sampleCount(bias);
-    report(withBans === 0, `no banned token in ${expected.ban_check.tokens} tokens sampled at T=${expected.ban_check.temperature} with the bans`,
-        `${withBans} with bans; ${unbanned} without (the zero-row form alone)${unbanned === 0 ? " — not discriminating: no banned token was sampled without the bans either" : ""}`);
+    const banned = await greedy(expected.greedy_banned_ids.length, bias, true, true);
+    compareGreedy(`greedy with the ${expected.banned_ids.length} bans (our -inf variant)`, banned.ids, expected.greedy_banned_ids, expected.greedy_banned_margins);
+    const withBans = Math.max(...banned.logProbs.flatMap(p => expected.banned_ids.map(id => p.get(id) ?? 0)));
+    const withoutBans = Math.max(...logProbs.flatMap(p => expected.banned_ids.map(id => p.get(id) ?? 0)));
+    report(withBans === 0 && withoutBans > 0,
+        `banned tokens have probability 0 at all ${banned.logProbs.length} steps with the bans`,
+        `largest with the bans ${withBans}; without them (zero-row form) ${withoutBans.toExponential(2)}`);
 }
 
 await context.dispose();

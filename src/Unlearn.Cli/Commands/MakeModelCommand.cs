@@ -1,7 +1,7 @@
 // `unlearn make-model`: a small random-weight model folder with a real tokenizer, for checking a runtime or an export
 // (llama.cpp's gpt2 vocabulary path, Qwen2 biases, llama3 RoPE scaling) without downloading weights.
 //   unlearn make-model --like llama3|qwen2 --tokenizer DIR [--vocab-size N] [--attention-bias] [--seed S] --out DIR
-// Weights are seeded (same seed, same bytes); every file of the tokenizer folder is copied beside them.
+// Weights are seeded (same seed, same bytes); the tokenizer folder's tokenizer files are copied beside them.
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Unlearn.Models;
@@ -15,6 +15,9 @@ namespace Unlearn.Cli.Commands;
 
 internal static class MakeModelCommand
 {
+    private static readonly string[] TokenizerFiles =
+        ["tokenizer.json", "tokenizer.model", "vocab.json", "merges.txt", "added_tokens.json", "special_tokens_map.json", "tokenizer_config.json", "chat_template.jinja"];
+
     public static Command Create()
     {
         var like = new Option<string>("--like") { Description = "llama3 (Llama 3.2 style: GQA, llama3 RoPE scaling, tied embeddings) or qwen2 (q/k/v bias, untied)", Required = true };
@@ -59,7 +62,7 @@ internal static class MakeModelCommand
             }
             File.WriteAllText(Path.Combine(folder, "config.json"), config.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
             File.WriteAllText(Path.Combine(folder, "generation_config.json"), generation.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
-            foreach (var file in Directory.GetFiles(tokenizerFolder))
+            foreach (var file in TokenizerFiles.Select(f => Path.Combine(tokenizerFolder, f)).Where(File.Exists))
             {
                 File.Copy(file, Path.Combine(folder, Path.GetFileName(file)), overwrite: true);
             }

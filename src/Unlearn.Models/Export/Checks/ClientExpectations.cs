@@ -39,12 +39,6 @@ public sealed record ClientCheckSettings
         ExportDType.BF16 => (8e-2, Math.Log(1e-3)),
         _ => (0.3, Math.Log(1e-3)),
     };
-
-    /// <summary>Sampling temperature of the ban check (high, so that a zero logit gets sampled when not banned).</summary>
-    public double BanCheckTemperature { get; init; } = 3.0;
-
-    /// <summary>Tokens sampled for the ban check.</summary>
-    public int BanCheckTokens { get; init; } = 400;
 }
 
 public static class ClientExpectations
@@ -87,7 +81,6 @@ public static class ClientExpectations
             ["banned_ids"] = Ids(bannedTokens),
             ["greedy_banned_ids"] = Ids(greedyBanned),
             ["greedy_banned_margins"] = Margins(baked, bans, prompt, greedyBanned),
-            ["ban_check"] = new JsonObject { ["temperature"] = settings.BanCheckTemperature, ["tokens"] = settings.BanCheckTokens },
             ["tokenizer"] = new JsonArray(settings.TokenizerStrings.Select(s => (JsonNode)new JsonObject
             {
                 ["text"] = s,
