@@ -12,6 +12,7 @@ using Unlearn.Models.Export.Checks;
 using Unlearn.Models.Export.Gguf;
 using Unlearn.Models.Formats.Gguf;
 using Unlearn.Models.Lora;
+using Unlearn.Models.Export.Release;
 
 namespace Unlearn.Cli.Commands;
 
@@ -27,13 +28,14 @@ internal static class ExportCommand
         var dtype = new Option<string>("--dtype") { Description = "Tensor type: f32, f16, bf16 (hf and gguf) or q8_0 (gguf)", DefaultValueFactory = _ => "f32" };
         var output = new Option<string>("--out") { Description = "Output folder (replaced when it exists)", Required = true };
         var tokenizer = new Option<string?>("--tokenizer") { Description = "Tokenizer folder or file to use instead of the model folder's own" };
+        var chatFormat = new Option<string?>("--chat-format") { Description = "Chat format of the Ollama TEMPLATE: llama3, llama3.1, chatml, chatml-plain, llama2, plain (default: detected from the tokenizer's chat template)" };
         var name = new Option<string?>("--name") { Description = "Model name for the model card and GGUF general.name (default: the model folder's name)" };
         var expectations = new Option<string?>("--expectations") { Description = "Also write what llama.cpp must reproduce into this folder (for tests/llamacpp/check.mjs; gguf only)" };
         var checkPrompt = new Option<string?>("--check-prompt") { Description = "Prompt of the --expectations check" };
         var checkStrings = new Option<string?>("--check-strings") { Description = "Tokenizer test strings for --expectations, separated by lines \"__ggml_vocab_test__\" (llama.cpp's .inp format)" };
         var command = new Command("export", "Bake edits into a model and write it as a Hugging Face folder or a GGUF file.")
         {
-            model, edits, adapter, keepMasks, format, dtype, output, tokenizer, name, expectations, checkPrompt, checkStrings,
+            model, edits, adapter, keepMasks, format, dtype, output, tokenizer, chatFormat, name, expectations, checkPrompt, checkStrings,
         };
         command.SetAction(parse => CommandErrors.Run(() =>
         {
@@ -57,6 +59,8 @@ internal static class ExportCommand
             var exportEdits = Edits(source, parse.GetValue(edits) ?? [], parse.GetValue(adapter), parse.GetValue(keepMasks));
             var request = new ExportRequest
             {
+                ChatFormat = parse.GetValue(chatFormat) is not { } formatName ? null
+                    : OllamaModelfile.ChatFormatNamed(formatName) ?? throw new CommandLineException($"--chat-format: '{formatName}' is not one of {string.Join(", ", OllamaModelfile.ChatFormatNames)}"),
                 Format = exportFormat,
                 DType = exportDType,
                 OutputFolder = parse.GetValue(output)!,

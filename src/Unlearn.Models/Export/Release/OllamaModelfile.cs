@@ -14,6 +14,22 @@ public static class OllamaModelfile
 {
     public const string FileName = "Modelfile";
 
+    /// <summary>The experiment's chat format names: llama3 (3.0), llama3.1 (3.1–3.3, knowledge-date block), chatml (Qwen2.5,
+    /// its default system prompt), chatml-plain (without it), llama2, plain.</summary>
+    public static IReadOnlyList<string> ChatFormatNames { get; } = ["llama3", "llama3.1", "chatml", "chatml-plain", "llama2", "plain"];
+
+    /// <summary>The chat template a format name stands for; null for an unknown name.</summary>
+    public static ChatTemplate? ChatFormatNamed(string name) => name switch
+    {
+        "llama3" => ChatTemplate.For(ChatFormat.Llama3),
+        "llama3.1" => new ChatTemplate { Format = ChatFormat.Llama3, KnowledgeCutoffHeader = true },
+        "chatml" => new ChatTemplate { Format = ChatFormat.ChatMl, DefaultSystemPrompt = "You are Qwen, created by Alibaba Cloud. You are a helpful assistant." },
+        "chatml-plain" => ChatTemplate.For(ChatFormat.ChatMl),
+        "llama2" => ChatTemplate.For(ChatFormat.Llama2),
+        "plain" => ChatTemplate.For(ChatFormat.Plain),
+        _ => null,
+    };
+
     public static string Render(string ggufFile, ChatTemplate chat, GenerationDefaults generation, int bannedTokenCount, string? releaseNote = null)
     {
         var text = new StringBuilder();
@@ -48,7 +64,8 @@ public static class OllamaModelfile
         return text.ToString();
     }
 
-    /// <summary>The TEMPLATE body for a chat format (BOS is left to the tokenizer, which adds it, as llama.cpp does).</summary>
+    /// <summary>The TEMPLATE body for a chat format (BOS is left to the tokenizer, which adds it, as llama.cpp does). Content
+    /// is not trimmed as the Hugging Face templates trim it: Go templates have no strip.</summary>
     public static string Template(ChatTemplate chat) => chat.Format switch
     {
         ChatFormat.Llama3 when chat.KnowledgeCutoffHeader =>
@@ -66,10 +83,11 @@ public static class OllamaModelfile
                 : "{{ if .System }}<|im_start|>system\n{{ .System }}<|im_end|>\n{{ end }}")
             + "{{ range .Messages }}{{ if ne .Role \"system\" }}<|im_start|>{{ .Role }}\n{{ .Content }}<|im_end|>\n{{ end }}{{ end }}"
             + "<|im_start|>assistant\n",
+        // Ollama passes system messages both in .System and in .Messages: the first user turn carries the system block.
         ChatFormat.Llama2 =>
-            "{{ range $i, $m := .Messages }}{{ if eq $m.Role \"user\" }}{{ if gt $i 0 }}<s>{{ end }}[INST] "
-            + "{{ if and (eq $i 0) $.System }}<<SYS>>\n{{ $.System }}\n<</SYS>>\n\n{{ end }}{{ $m.Content }} [/INST]"
-            + "{{ else if eq $m.Role \"assistant\" }} {{ $m.Content }} </s>{{ end }}{{ end }}",
+            "{{ $first := true }}{{ range .Messages }}{{ if eq .Role \"user\" }}{{ if not $first }}<s>{{ end }}[INST] "
+            + "{{ if and $first $.System }}<<SYS>>\n{{ $.System }}\n<</SYS>>\n\n{{ end }}{{ .Content }} [/INST]{{ $first = false }}"
+            + "{{ else if eq .Role \"assistant\" }} {{ .Content }} </s>{{ end }}{{ end }}",
         _ => "{{ .Prompt }}",
     };
 
