@@ -35,7 +35,7 @@ internal static class CommandErrors
             error.WriteLine($"unlearn: {exception.Message}");
             return ExitCodes.UsageError;
         }
-        catch (Exception exception) when (exception is ModelFormatException or TokenizerFormatException or SeedConfigException
+        catch (Exception exception) when (exception is BadInputException or ModelFormatException or TokenizerFormatException or SeedConfigException
             or StageNotAvailableException or ExternalInputException or FileNotFoundException or DirectoryNotFoundException
             or Unlearn.Methods.Probing.ProbeDataException or Unlearn.Models.Export.ExportRefusedException)
         {
@@ -53,3 +53,6 @@ internal static class CommandErrors
 
 /// <summary>A command line that parsed but makes no sense (conflicting or missing options).</summary>
 internal sealed class CommandLineException(string message) : Exception(message);
+
+/// <summary>An input the command was given (a file's content, an option's value) cannot be used.</summary>
+internal sealed class BadInputException(string message) : Exception(message);

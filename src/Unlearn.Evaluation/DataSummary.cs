@@ -7,6 +7,9 @@ namespace Unlearn.Evaluation;
 
 public sealed record DomainSummary(string Name, string Group, int Pairs);
 
+/// <summary>A perplexity text: its name (metric prefix), where it comes from, documents, tokens and scored tokens.</summary>
+public sealed record TextSummary(string Name, string Description, int Documents, int Tokens, int ScoredTokens);
+
 public sealed record DataSummary
 {
     public required IReadOnlyList<string> TargetTerms { get; init; }
@@ -33,6 +36,12 @@ public sealed record DataSummary
 
     public required int BackgroundScoredTokens { get; init; }
 
+    /// <summary>Where the background documents come from.</summary>
+    public string BackgroundDescription { get; init; } = "";
+
+    /// <summary>The further perplexity texts (EvaluationData.Texts).</summary>
+    public IReadOnlyList<TextSummary> Texts { get; init; } = [];
+
     /// <summary>The window and stride actually used (the window is clamped to the model's positions).</summary>
     public required int PerplexityWindow { get; init; }
 
@@ -55,6 +64,8 @@ public sealed record DataSummary
         BackgroundDocuments = data.BackgroundDocuments.Count,
         BackgroundTokens = workload.Background.Stream.Length,
         BackgroundScoredTokens = workload.Background.ScoredTokens,
+        BackgroundDescription = data.BackgroundDescription,
+        Texts = data.Texts.Select((t, i) => new TextSummary(t.Name, t.Description, t.Documents.Count, workload.Texts[i].Stream.Length, workload.Texts[i].ScoredTokens)).ToArray(),
         PerplexityWindow = workload.Background.Window,
         PerplexityStride = workload.Background.Stride,
         MultipleChoiceItems = data.MultipleChoice.Count,

@@ -79,6 +79,7 @@ public sealed partial class Evaluator
             }
         }
         var table = new MetricTable(variants.Select(v => v.Name).ToList(), entries);
+        table = new MetricTable(table.Variants, entries) { Comparisons = ComparisonTable.Build(table, _settings.Confidence) };
         return new EvaluationResult
         {
             Settings = _settings,
@@ -159,6 +160,7 @@ public sealed partial class Evaluator
             Domains = workload.DomainScores(scores, floor),
             MultipleChoice = judgements,
             Background = workload.BackgroundLosses(scores, floor),
+            Texts = workload.TextLosses(scores, floor),
         };
         Done("scoring");
         return observation;

@@ -4,6 +4,7 @@
 // replicate, and the reference's own shift is exactly 0 (ratio exactly 1) with a zero-width interval.
 using Unlearn.Evaluation.Data;
 using Unlearn.Evaluation.Metrics;
+using Unlearn.Evaluation.Scoring;
 using Unlearn.Evaluation.Statistics;
 
 namespace Unlearn.Evaluation;
@@ -19,6 +20,7 @@ internal sealed class MetricsBuilder
     private readonly BootstrapPlan[] _domainPlans;
     private readonly Dictionary<DomainGroup, BootstrapPlan> _groupPlans = [];
     private readonly BootstrapPlan _backgroundPlan;
+    private readonly BootstrapPlan[] _textPlans;
     private readonly BootstrapPlan _choicePlan;
 
     public MetricsBuilder(EvaluationData data, ConceptSpec concept, EvaluationSettings settings)
@@ -42,6 +44,7 @@ internal sealed class MetricsBuilder
             }
         }
         _backgroundPlan = BootstrapPlan.ForItems(data.BackgroundDocuments.Count, replicates, StableHash.Mix(seed, "background"));
+        _textPlans = data.Texts.Select(t => BootstrapPlan.ForItems(t.Documents.Count, replicates, StableHash.Mix(seed, $"text:{t.Name}"))).ToArray();
         _choicePlan = BootstrapPlan.ForItems(data.MultipleChoice.Count, replicates, StableHash.Mix(seed, "multiple-choice"));
     }
 
@@ -59,8 +62,14 @@ internal sealed class MetricsBuilder
         yield return (MetricNames.ConceptLogProbShift, Shift(conceptMeans, referenceConceptMeans, _conceptProbePlan, conceptNote));
         yield return (MetricNames.LeakRate, LeakRate(v));
 
-        yield return (MetricNames.Perplexity, Perplexity(v));
-        yield return (MetricNames.PerplexityRatio, PerplexityRatio(v, reference));
+        yield return (MetricNames.Perplexity, Perplexity(v.Background, _backgroundPlan, "background"));
+        yield return (MetricNames.PerplexityRatio, PerplexityRatio(v.Background, reference.Background, _backgroundPlan));
+        for (int t = 0; t < _data.Texts.Count; t++)
+        {
+            string name = _data.Texts[t].Name;
+            yield return (MetricNames.TextPerplexity(name), Perplexity(v.Texts[t], _textPlans[t], $"'{name}' text"));
+            yield return (MetricNames.TextPerplexityRatio(name), PerplexityRatio(v.Texts[t], reference.Texts[t], _textPlans[t]));
+        }
         foreach (var group in _groupPlans.Keys.Order())
         {
             var (means, referenceMeans, floored, tokens) = GroupMeans(v, reference, group);
@@ -108,14 +117,16 @@ internal sealed class MetricsBuilder
             }
             cells[c] = sum / n;
         }
-        var interval = plan.MeanInterval(cells, Confidence);
-        return MetricEstimate.Of(cells.Average(), interval.Low, interval.High, values.Length, note);
+        return MetricEstimate.FromReplicates(cells.Average(), plan.Replicate(draw => BootstrapPlan.MeanOf(cells, draw)), Confidence, values.Length, note);
     }
 
     private MetricEstimate ItemMean(double[] values, BootstrapPlan plan, string? note)
     {
-        var interval = plan.MeanInterval(values, Confidence);
-        return MetricEstimate.Of(values.Average(), interval.Low, interval.High, values.Length, note);
+        if (values.Length != plan.CellCount)
+        {
+            throw new ArgumentException($"The plan covers {plan.CellCount} items but {values.Length} values were given.");
+        }
+        return MetricEstimate.FromReplicates(values.Average(), plan.Replicate(draw => BootstrapPlan.MeanOf(values, draw)), Confidence, values.Length, note);
     }
 
     private MetricEstimate Shift(double[] values, double[] reference, BootstrapPlan plan, string? note)
@@ -146,20 +157,16 @@ internal sealed class MetricsBuilder
         return CellMean(v.Leaks.Select(l => l ? 1.0 : 0.0).ToArray(), _leakPlan, null);
     }
 
-    private MetricEstimate Perplexity(VariantObservations v)
+    private MetricEstimate Perplexity(DocumentLosses losses, BootstrapPlan plan, string what)
     {
-        var losses = v.Background;
-        var interval = _backgroundPlan.Interval(draw => losses.PerplexityOf(draw), Confidence);
-        string? note = FlooredNote(losses.FlooredTokens, losses.Tokens.Sum(), "background");
-        return MetricEstimate.Of(losses.Perplexity, interval.Low, interval.High, losses.Nll.Length, note);
+        string? note = FlooredNote(losses.FlooredTokens, losses.Tokens.Sum(), what);
+        return MetricEstimate.FromReplicates(losses.Perplexity, plan.Replicate(draw => losses.PerplexityOf(draw)), Confidence, losses.Nll.Length, note);
     }
 
-    private MetricEstimate PerplexityRatio(VariantObservations v, VariantObservations reference)
+    private MetricEstimate PerplexityRatio(DocumentLosses losses, DocumentLosses referenceLosses, BootstrapPlan plan)
     {
-        var losses = v.Background;
-        var referenceLosses = reference.Background;
-        var interval = _backgroundPlan.Interval(draw => losses.PerplexityOf(draw) / referenceLosses.PerplexityOf(draw), Confidence);
-        return MetricEstimate.Of(losses.Perplexity / referenceLosses.Perplexity, interval.Low, interval.High, losses.Nll.Length, null);
+        var replicates = plan.Replicate(draw => losses.PerplexityOf(draw) / referenceLosses.PerplexityOf(draw));
+        return MetricEstimate.FromReplicates(losses.Perplexity / referenceLosses.Perplexity, replicates, Confidence, losses.Nll.Length, null);
     }
 
     private (double[] Means, double[] ReferenceMeans, int Floored, int Tokens) GroupMeans(VariantObservations v, VariantObservations reference, DomainGroup group)

@@ -12,6 +12,7 @@ internal sealed class ScoringWorkload
     private readonly int _domainsStart;
     private readonly int _choicesStart;
     private readonly int _windowsStart;
+    private readonly int[] _textsStart;
 
     public ScoringWorkload(Tokenizer tokenizer, EvaluationData data, EvaluationSettings settings, int maxPositions)
     {
@@ -26,6 +27,7 @@ internal sealed class ScoringWorkload
             .Select(q => q.Choices.Select(c => System.Text.Encoding.UTF8.GetByteCount(c)).ToArray())
             .ToArray();
         Background = PerplexityPlan.Build(tokenizer, data.BackgroundDocuments, settings.PerplexityWindow, settings.PerplexityStride, maxPositions);
+        Texts = data.Texts.Select(t => PerplexityPlan.Build(tokenizer, t.Documents, settings.PerplexityWindow, settings.PerplexityStride, maxPositions, $"perplexity text '{t.Name}'")).ToArray();
 
         var items = new List<ScoringItem>();
         items.AddRange(ConceptProbes.Select(p => p.ToScoringItem()));
@@ -35,6 +37,12 @@ internal sealed class ScoringWorkload
         items.AddRange(Choices.SelectMany(c => c).Select(p => p.ToScoringItem()));
         _windowsStart = items.Count;
         items.AddRange(Background.Windows);
+        _textsStart = new int[Texts.Length];
+        for (int t = 0; t < Texts.Length; t++)
+        {
+            _textsStart[t] = items.Count;
+            items.AddRange(Texts[t].Windows);
+        }
         Items = items;
         foreach (var item in items)
         {
@@ -57,6 +65,9 @@ internal sealed class ScoringWorkload
     public int[][] ChoiceBytes { get; }
 
     public PerplexityPlan Background { get; }
+
+    /// <summary>One plan per further perplexity text, in data order.</summary>
+    public PerplexityPlan[] Texts { get; }
 
     public IReadOnlyList<ScoringItem> Items { get; }
 
@@ -94,5 +105,8 @@ internal sealed class ScoringWorkload
     }
 
     public DocumentLosses BackgroundLosses(IReadOnlyList<RowScores> scores, double floor) =>
-        Background.Collect(scores.Skip(_windowsStart).ToList(), floor);
+        Background.Collect(scores.Skip(_windowsStart).Take(Background.Windows.Count).ToList(), floor);
+
+    public DocumentLosses[] TextLosses(IReadOnlyList<RowScores> scores, double floor) =>
+        Texts.Select((plan, t) => plan.Collect(scores.Skip(_textsStart[t]).Take(plan.Windows.Count).ToList(), floor)).ToArray();
 }

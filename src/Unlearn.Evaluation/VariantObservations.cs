@@ -30,4 +30,7 @@ internal sealed class VariantObservations
     public required MultipleChoiceJudgement[] MultipleChoice { get; init; }
 
     public required DocumentLosses Background { get; init; }
+
+    /// <summary>Per further perplexity text (EvaluationData.Texts order).</summary>
+    public required DocumentLosses[] Texts { get; init; }
 }

@@ -1,7 +1,7 @@
 // Tokenizer, loading: a model folder or a single file. In a folder the best file present wins:
 // tokenizer.json > tokenizer.model (SentencePiece or tiktoken, told apart by content) > vocab.json + merges.txt >
 // tokenizer.bin / tok*.bin (llama2.c). tokenizer_config.json (with special_tokens_map.json and added_tokens.json)
-// beside it supplies special tokens, BOS/EOS handling and the chat template.
+// beside it supplies special tokens, BOS/EOS handling and the chat template (chat_template.jinja wins when present).
 using Unlearn.Tokenizers.Loading;
 using Unlearn.Tokenizers.PostProcessors;
 
@@ -129,7 +129,7 @@ public sealed partial class Tokenizer
         var eos = hasConfig ? config.EosToken : NameOf(components.EosId) ?? FirstKnown("</s>", "<|end_of_text|>", "<|endoftext|>", "<eos>");
         var unk = hasConfig ? config.UnknownToken : NameOf(components.UnknownId) ?? FirstKnown("<unk>");
         var pad = hasConfig ? config.PadToken : NameOf(components.PadId);
-        return new TokenizerMetadata(bos, eos, unk, pad, config.ChatTemplate, config.CleanUpTokenizationSpaces);
+        return new TokenizerMetadata(bos, eos, unk, pad, config.ChatTemplate, config.ChatTemplatePath, config.CleanUpTokenizationSpaces);
     }
 
     /// <summary>Decides which special tokens encode adds. tokenizer.json's post-processor is used as written, except

@@ -44,6 +44,7 @@ public sealed partial class Tokenizer
         UnkId = metadata.UnkToken is { } unk ? TokenToId(unk) : null;
         PadId = metadata.PadToken is { } pad ? TokenToId(pad) : null;
         ChatTemplateSource = metadata.ChatTemplate;
+        ChatTemplatePath = metadata.ChatTemplatePath;
         CleanUpTokenizationSpaces = metadata.CleanUpTokenizationSpaces;
         var template = FindTemplate(_postProcessor);
         AddBos = template is not null && BosId is { } b && template.Prefix.Contains(b);
@@ -83,10 +84,15 @@ public sealed partial class Tokenizer
     /// <summary>True when encoding with special tokens puts EOS last.</summary>
     public bool AddEos { get; }
 
-    /// <summary>The Jinja chat template from tokenizer_config.json, if any (not executed; see <see cref="ChatFormat"/>).</summary>
+    /// <summary>The Jinja chat template from chat_template.jinja or tokenizer_config.json, if any (not executed; see
+    /// <see cref="ChatFormat"/>).</summary>
     public string? ChatTemplateSource { get; }
 
-    /// <summary>The chat format recognised from <see cref="ChatTemplateSource"/>; Plain when there is none.</summary>
+    /// <summary>The file <see cref="ChatTemplateSource"/> came from.</summary>
+    public string? ChatTemplatePath { get; }
+
+    /// <summary>The chat format recognised from <see cref="ChatTemplateSource"/>; Plain when there is none or it is not
+    /// recognised (<see cref="ResolveChatTemplate"/> refuses the latter).</summary>
     public Chat.ChatFormat ChatFormat { get; }
 
     /// <summary>transformers' clean_up_tokenization_spaces setting from the config (Decode applies it only when asked).</summary>

@@ -91,6 +91,10 @@ public sealed class EvaluationComparison : ISideBySide
             w.WriteStartObject();
             w.WriteString("folder", model.Folder);
             w.WriteNumber("floor", settings.LogProbFloor);
+            if (tokenizer.BosId is int bos)
+            {
+                w.WriteNumber("bos", bos);
+            }
             w.WriteStartArray("background");
             foreach (var window in plan.Windows)
             {

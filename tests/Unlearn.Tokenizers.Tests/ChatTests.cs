@@ -1,20 +1,25 @@
-// Chat rendering. Expected texts are derived by reading the Jinja templates: Qwen2.5's from
-// Data/qwen2.5-hf/tokenizer_config.json, Llama 3.2's (knowledge cut-off header, date fallback "26 Jul 2024") and
-// Llama 2 chat's as published by Meta; Meta's own Llama 3 chat vectors are in ReferenceVectorTests.
+// Chat formats: detection from real templates (Data/chat-templates, see PROVENANCE.md), chat_template.jinja loading,
+// dates, refusals, and assistant spans. The rendered texts themselves are checked against Jinja renders of the real
+// templates in ChatTemplateGoldenTests; Meta's own Llama 3 chat vectors are in ReferenceVectorTests.
 using Unlearn.Tokenizers.Chat;
 
 namespace Unlearn.Tokenizers.Tests;
 
 public sealed class ChatTests
 {
-    private const string QwenSystem = "You are Qwen, created by Alibaba Cloud. You are a helpful assistant.";
+    // mistralai/Mistral-7B-Instruct-v0.2, as quoted in llama.cpp's tests/test-chat-template.cpp: [INST] without <<SYS>>.
+    private const string MistralTemplate =
+        "{{ bos_token }}{% for message in messages %}{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}{% if message['role'] == 'user' %}{{ '[INST] ' + message['content'] + ' [/INST]' }}{% elif message['role'] == 'assistant' %}{{ message['content'] + eos_token}}{% else %}{{ raise_exception('Only user and assistant roles are supported!') }}{% endif %}{% endfor %}";
+
+    private static string Template(string name) => File.ReadAllText(TestData.File("chat-templates", name));
 
     [Fact]
     public void Detect_QwenConfigTemplate_IsChatMlWithQwenDefaultSystemPrompt()
     {
         var tokenizer = TestData.QwenJson();
         Assert.Equal(ChatFormat.ChatMl, tokenizer.ChatFormat);
-        Assert.Equal(QwenSystem, tokenizer.DetectedChatTemplate.DefaultSystemPrompt);
+        Assert.Equal(ChatTemplate.For(ChatFormat.ChatMl), tokenizer.DetectedChatTemplate);
+        Assert.Equal(ChatTemplate.QwenSystemPrompt, tokenizer.DetectedChatTemplate.DefaultSystemPrompt);
     }
 
     [Fact]
@@ -25,24 +30,100 @@ public sealed class ChatTests
         Assert.Equal(ChatFormat.Plain, TestData.StoriesJson().ChatFormat);
     }
 
-    [Fact]
-    public void Detect_TemplateMarkers_PickTheFamily()
+    [Theory]
+    [InlineData("llama3.2-instruct.jinja", ChatFormat.Llama31)]
+    [InlineData("llama3.3-instruct.jinja", ChatFormat.Llama31)]
+    [InlineData("llama3-instruct.jinja", ChatFormat.Llama3)]
+    [InlineData("llama2-chat.jinja", ChatFormat.Llama2)]
+    [InlineData("chatml-openhermes.jinja", ChatFormat.ChatMlPlain)]
+    public void TryDetect_RealTemplate_PicksTheFormatThatRendersIt(string file, ChatFormat expected)
     {
-        Assert.Equal(new ChatTemplate { Format = ChatFormat.Llama3, KnowledgeCutoffHeader = true },
-            ChatTemplate.Detect("{{- bos_token }}{{- \"<|start_header_id|>system<|end_header_id|>\\n\\n\" }}{{- \"Cutting Knowledge Date: December 2023\\n\" }}"));
-        Assert.Equal(ChatTemplate.For(ChatFormat.Llama3),
-            ChatTemplate.Detect("{% set content = '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n' %}"));
-        Assert.Equal(ChatTemplate.For(ChatFormat.Llama2), ChatTemplate.Detect("{{ bos_token + '[INST] ' + content.strip() + ' [/INST]' }}"));
-        Assert.Equal(ChatTemplate.For(ChatFormat.ChatMl), ChatTemplate.Detect("{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>'}}"));
-        Assert.Equal(ChatTemplate.For(ChatFormat.Plain), ChatTemplate.Detect("{{ messages[0]['content'] }}"));
+        Assert.True(ChatTemplate.TryDetect(Template(file), out var template));
+        Assert.Equal(ChatTemplate.For(expected), template);
     }
 
     [Fact]
-    public void RenderChat_QwenWithoutSystem_UsesDefaultSystemAndGenerationPrompt()
+    public void TryDetect_MistralInstTemplate_IsNotMistakenForLlama2()
     {
-        var rendering = TestData.QwenJson().RenderChat([ChatMessage.User("Hi")], addGenerationPrompt: true);
-        Assert.Equal($"<|im_start|>system\n{QwenSystem}<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n", rendering.Text);
-        Assert.Empty(rendering.AssistantSpans);
+        Assert.False(ChatTemplate.TryDetect(MistralTemplate, out var template));
+        Assert.Equal(ChatFormat.Plain, template.Format);
+    }
+
+    [Fact]
+    public void Load_FolderWithChatTemplateJinja_DetectsLlama31FromTheFile()
+    {
+        // transformers 4.47+ writes the template to chat_template.jinja; Llama-3.2's tokenizer_config.json here has none.
+        using var folder = new TempFolder();
+        File.Copy(TestData.File("llama3", "tokenizer.model"), Path.Combine(folder.Path, "tokenizer.model"));
+        File.Copy(TestData.File("llama3.2-1b", "tokenizer_config.json"), Path.Combine(folder.Path, "tokenizer_config.json"));
+        File.Copy(TestData.File("llama3.2-1b", "special_tokens_map.json"), Path.Combine(folder.Path, "special_tokens_map.json"));
+        var withoutTemplate = Tokenizer.Load(folder.Path);
+        var jinja = folder.Write("chat_template.jinja", Template("llama3.2-instruct.jinja"));
+
+        var tokenizer = Tokenizer.Load(folder.Path);
+
+        Assert.Equal(ChatFormat.Plain, withoutTemplate.ChatFormat);
+        Assert.Equal(ChatFormat.Llama31, tokenizer.ChatFormat);
+        Assert.Equal(jinja, tokenizer.ChatTemplatePath);
+        Assert.Equal(withoutTemplate.BosToken, tokenizer.BosToken);
+    }
+
+    [Fact]
+    public void ResolveChatTemplate_UnrecognisedTemplate_FailsNamingTheFile()
+    {
+        using var folder = new TempFolder();
+        File.Copy(TestData.File("stories260K-hf", "tokenizer.json"), Path.Combine(folder.Path, "tokenizer.json"));
+        var jinja = folder.Write("chat_template.jinja", MistralTemplate);
+        var tokenizer = Tokenizer.Load(folder.Path);
+
+        var error = Assert.Throws<TokenizerFormatException>(() => tokenizer.ResolveChatTemplate());
+
+        Assert.Equal(jinja, error.FilePath);
+        Assert.Contains("llama3.1", error.Message);
+        Assert.Equal(ChatFormat.Llama2, tokenizer.ResolveChatTemplate(ChatFormat.Llama2).Format);
+    }
+
+    [Fact]
+    public void ResolveChatTemplate_Date_ReachesTheLlama31Header()
+    {
+        var template = TestData.Llama3Json().ResolveChatTemplate(ChatFormat.Llama31, "03 Feb 2025");
+        var rendering = TestData.Llama3Json().RenderChat([ChatMessage.User("Hi")], addGenerationPrompt: true, template);
+        Assert.Contains("\nToday Date: 03 Feb 2025\n\n<|eot_id|>", rendering.Text);
+    }
+
+    [Theory]
+    [InlineData("26 Jul 2024", true)]
+    [InlineData("01 Jan 2025", true)]
+    [InlineData("1 Jan 2025", false)]
+    [InlineData("26 jul 2024", false)]
+    [InlineData("31 Feb 2025", false)]
+    [InlineData("2024-07-26", false)]
+    [InlineData("26 July 2024", false)]
+    [InlineData("", false)]
+    public void IsValidDate_StrftimeDayMonthYear_OnlyThatForm(string date, bool valid)
+    {
+        Assert.Equal(valid, ChatTemplate.IsValidDate(date));
+        if (!valid)
+        {
+            Assert.Throws<ArgumentException>(() => ChatTemplate.For(ChatFormat.Llama31, date));
+        }
+    }
+
+    [Theory]
+    [InlineData(ChatFormat.Llama31, "tool")]
+    [InlineData(ChatFormat.Llama31, "ipython")]
+    [InlineData(ChatFormat.Llama3, "tool")]
+    [InlineData(ChatFormat.ChatMlPlain, "tool")]
+    [InlineData(ChatFormat.ChatMl, "ipython")]
+    [InlineData(ChatFormat.Plain, "tool")]
+    [InlineData(ChatFormat.Llama31, "User")]
+    public void RenderChat_RoleTheFormatDoesNotRender_IsRefusedNamingTheMessage(ChatFormat format, string role)
+    {
+        var tokenizer = format is ChatFormat.ChatMl or ChatFormat.ChatMlPlain ? TestData.QwenJson() : TestData.Llama3Json();
+        var error = Assert.Throws<ArgumentException>(() => tokenizer.RenderChat(
+            [ChatMessage.User("What is 6 times 7?"), new ChatMessage(role, "42")], addGenerationPrompt: true, ChatTemplate.For(format)));
+        Assert.Contains($"message 1 has the role '{role}'", error.Message);
+        Assert.Contains(format.Name(), error.Message);
     }
 
     [Fact]
@@ -52,52 +133,11 @@ public sealed class ChatTests
         var rendering = tokenizer.RenderChat(
             [ChatMessage.System("Be brief."), ChatMessage.User("Hi"), ChatMessage.Assistant("Hello there!"), ChatMessage.User("Bye")],
             addGenerationPrompt: false);
-        Assert.Equal("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello there!<|im_end|>\n<|im_start|>user\nBye<|im_end|>\n",
-            rendering.Text);
         var span = Assert.Single(rendering.AssistantSpans);
         var ids = rendering.Ids.Skip(span.Start).Take(span.Length).ToArray();
         Assert.Equal("Hello there!<|im_end|>", tokenizer.Decode(ids));
         Assert.Equal(tokenizer.TokenToId("<|im_end|>"), ids[^1]);
         Assert.Equal(tokenizer.Encode(rendering.Text), rendering.Ids);
-    }
-
-    [Fact]
-    public void RenderChat_Llama32Template_WritesKnowledgeCutoffHeader()
-    {
-        var template = new ChatTemplate { Format = ChatFormat.Llama3, KnowledgeCutoffHeader = true };
-        var rendering = TestData.Llama3Json().RenderChat(
-            [ChatMessage.System("  Be brief. "), ChatMessage.User("Hi\n")], addGenerationPrompt: true, template);
-        Assert.Equal("<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nCutting Knowledge Date: December 2023\n" +
-            "Today Date: 26 Jul 2024\n\nBe brief.<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>" +
-            "<|start_header_id|>assistant<|end_header_id|>\n\n", rendering.Text);
-    }
-
-    [Fact]
-    public void RenderChat_Llama32TemplateWithoutSystem_StillWritesTheHeader()
-    {
-        var template = new ChatTemplate { Format = ChatFormat.Llama3, KnowledgeCutoffHeader = true, DateString = "01 Jan 2025" };
-        var rendering = TestData.Llama3Json().RenderChat([ChatMessage.User("Hi")], addGenerationPrompt: false, template);
-        Assert.Equal("<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nCutting Knowledge Date: December 2023\n" +
-            "Today Date: 01 Jan 2025\n\n<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>", rendering.Text);
-    }
-
-    [Fact]
-    public void RenderChat_Llama30TemplateWithoutMessages_HasNoBos()
-    {
-        // Llama 3.0's template adds bos_token in front of the first message only.
-        var rendering = TestData.Llama3Json().RenderChat([], addGenerationPrompt: true, ChatTemplate.For(ChatFormat.Llama3));
-        Assert.Equal("<|start_header_id|>assistant<|end_header_id|>\n\n", rendering.Text);
-    }
-
-    [Fact]
-    public void RenderChat_ToolRole_IsIpythonUntrimmedOnlyInLlama31Template()
-    {
-        var tokenizer = TestData.Llama3Json();
-        ChatMessage[] messages = [new("tool", " 42 ")];
-        var v30 = tokenizer.RenderChat(messages, addGenerationPrompt: false, ChatTemplate.For(ChatFormat.Llama3));
-        var v31 = tokenizer.RenderChat(messages, addGenerationPrompt: false, new ChatTemplate { Format = ChatFormat.Llama3, KnowledgeCutoffHeader = true });
-        Assert.EndsWith("<|start_header_id|>tool<|end_header_id|>\n\n42<|eot_id|>", v30.Text);
-        Assert.EndsWith("<|start_header_id|>ipython<|end_header_id|>\n\n 42 <|eot_id|>", v31.Text);
     }
 
     [Fact]
@@ -117,23 +157,15 @@ public sealed class ChatTests
     }
 
     [Fact]
-    public void RenderChat_Llama2ChatTemplate_WritesInstAndSysBlocks()
+    public void RenderChat_Llama2AssistantTurn_SpanEndsWithEos()
     {
         var tokenizer = TestData.Llama2Json();
         var rendering = tokenizer.RenderChat(
             [ChatMessage.System("S"), ChatMessage.User("U1"), ChatMessage.Assistant("A1"), ChatMessage.User("U2")],
             addGenerationPrompt: true, ChatTemplate.For(ChatFormat.Llama2));
-        Assert.Equal("<s>[INST] <<SYS>>\nS\n<</SYS>>\n\nU1 [/INST] A1 </s><s>[INST] U2 [/INST]", rendering.Text);
         var span = Assert.Single(rendering.AssistantSpans);
         Assert.Equal(tokenizer.EosId, rendering.Ids[span.End - 1]);
         Assert.Equal("A1 </s>", tokenizer.Decode(rendering.Ids.Skip(span.Start).Take(span.Length).ToArray()));
-    }
-
-    [Fact]
-    public void RenderChat_Llama2RolesNotAlternating_Throws()
-    {
-        Assert.Throws<ArgumentException>(() => TestData.Llama2Json().RenderChat(
-            [ChatMessage.User("a"), ChatMessage.User("b")], addGenerationPrompt: false, ChatTemplate.For(ChatFormat.Llama2)));
     }
 
     [Fact]
@@ -155,5 +187,17 @@ public sealed class ChatTests
         var rendering = tokenizer.RenderChat([ChatMessage.User("Hi"), ChatMessage.Assistant("\nX")], addGenerationPrompt: false);
         var span = Assert.Single(rendering.AssistantSpans);
         Assert.Equal("\n\nX<|im_end|>", tokenizer.Decode(rendering.Ids.Skip(span.Start).Take(span.Length).ToArray()));
+    }
+
+    [Fact]
+    public void ChatFormats_EveryName_ParsesBackToItsFormat()
+    {
+        foreach (var format in Enum.GetValues<ChatFormat>())
+        {
+            Assert.True(ChatFormats.TryParse(format.Name(), out var parsed));
+            Assert.Equal(format, parsed);
+        }
+        Assert.Equal(["plain", "llama3", "llama3.1", "llama2", "chatml", "chatml-plain"], ChatFormats.Names);
+        Assert.False(ChatFormats.TryParse("llama3.2", out _));
     }
 }

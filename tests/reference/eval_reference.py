@@ -5,7 +5,7 @@ Reads a JSON file written by `compare evaluate` (tests/Unlearn.Benchmarks/Evalua
 token ids the C# evaluator scores for the base model — perplexity windows, concept probe pairs, multiple-choice
 options — loads the model folder's safetensors with numpy, runs each sequence through the plain-PyTorch Llama of
 torch_llama.py with the real weights, and computes the same metrics independently:
-  perplexity     exp(sum of NLL over the scored tokens / their count)
+  perplexity     exp(sum of NLL over the scored tokens / their count); a token equal to "bos" is never a target
   concept_logprob mean over pairs of the mean continuation-token log-probability (clamped below at the floor)
   mc_accuracy    share of questions whose answer has the strictly highest summed log-probability
   mc_accuracy_norm  the same with each sum divided by the choice's UTF-8 byte length
@@ -89,10 +89,14 @@ def main():
     floor = spec["floor"]
     t0 = time.perf_counter()
     nll, count = 0.0, 0
+    bos = spec.get("bos")
     for w in spec["background"]:
-        lps = next_token_logprobs(m, w["ids"])[w["first_row"]:w["first_row"] + w["row_count"]]
-        nll -= sum(max(lp, floor) for lp in lps)
-        count += len(lps)
+        first = w["first_row"]
+        lps = next_token_logprobs(m, w["ids"])[first:first + w["row_count"]]
+        targets = w["ids"][first + 1:first + 1 + w["row_count"]]
+        kept = [lp for lp, t in zip(lps, targets) if t != bos]
+        nll -= sum(max(lp, floor) for lp in kept)
+        count += len(kept)
     concept = []
     for p in spec["concept_probes"]:
         lps = next_token_logprobs(m, p["ids"])[p["start"] - 1:]

@@ -1,5 +1,6 @@
 // `unlearn generate`: continue a prompt with a model folder, streaming text (or printing ids as JSON).
-//   unlearn generate --model DIR --prompt TEXT [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--chat]
+//   unlearn generate --model DIR --prompt TEXT [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S]
+//                    [--chat [--chat-format F] [--date D]]
 //   unlearn generate --model DIR --prompt-ids 1,5,9 --max-tokens N --temperature 0 --json
 using System.CommandLine;
 using System.Text.Json;
@@ -24,10 +25,12 @@ internal static class GenerateCommand
         var repetition = new Option<float?>("--repetition-penalty") { Description = "transformers-style repetition penalty (default 1)" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the sampling stream (xoshiro256**; same seed, same text)", DefaultValueFactory = _ => 0 };
         var chat = new Option<bool>("--chat") { Description = "Wrap the prompt as a user turn in the model's chat format and print only the reply" };
+        var chatFormat = ChatOptions.Format();
+        var date = ChatOptions.Date();
         var json = new Option<bool>("--json") { Description = "Print {\"ids\": [...]} (prompt ids then new ids; the ending stop id is not included)" };
         var command = new Command("generate", "Continue a prompt with a model, streaming the text.")
         {
-            model, prompt, promptIds, maxTokens, temperature, topK, topP, repetition, seed, chat, json,
+            model, prompt, promptIds, maxTokens, temperature, topK, topP, repetition, seed, chat, chatFormat, date, json,
         };
         command.SetAction(parse => CommandErrors.Run(() =>
         {
@@ -42,9 +45,14 @@ internal static class GenerateCommand
             {
                 throw new CommandLineException("--chat needs --prompt TEXT (a chat turn is text)");
             }
+            if (!asChat && (parse.GetResult(chatFormat) is { Implicit: false } || parse.GetResult(date) is { Implicit: false }))
+            {
+                throw new CommandLineException("--chat-format and --date apply to --chat");
+            }
             bool asJson = parse.GetValue(json);
             using var loaded = PretrainedModel.Load(parse.GetValue(model)!, new ModelLoadOptions { LoadTokenizer = idsText is null || !asJson });
-            int[] ids = idsText is not null ? IdList.Parse(idsText, "--prompt-ids") : Encode(loaded, text!, asChat);
+            int[] ids = idsText is not null ? IdList.Parse(idsText, "--prompt-ids")
+                : Encode(loaded, text!, asChat ? (parse.GetValue(chatFormat), parse.GetValue(date)!) : null);
             int limit = loaded.Model.Shape.MaxPositions - ids.Length;
             if (limit <= 0)
             {
@@ -69,14 +77,15 @@ internal static class GenerateCommand
         return command;
     }
 
-    private static int[] Encode(PretrainedModel loaded, string text, bool asChat)
+    private static int[] Encode(PretrainedModel loaded, string text, (string? Format, string Date)? chat)
     {
         var tokenizer = loaded.RequireTokenizer();
-        if (!asChat)
+        if (chat is not { } settings)
         {
             return tokenizer.Encode(text).ToArray();
         }
-        return tokenizer.RenderChat([new ChatMessage("user", text)], addGenerationPrompt: true).Ids.ToArray();
+        var template = ChatOptions.Resolve(tokenizer, settings.Format, settings.Date);
+        return tokenizer.RenderChat([ChatMessage.User(text)], addGenerationPrompt: true, template).Ids.ToArray();
     }
 
     private static SamplingSettings Sampling(GenerationDefaults defaults, float? temperature, int? topK, float? topP, float? repetition)

@@ -1,16 +1,19 @@
 // `unlearn tokenize`: encode text (or decode ids) with a model's tokenizer, for people and for scripts.
 //   unlearn tokenize --tokenizer PATH [--no-special] [--json] [TEXT]     TEXT, or all of standard input
 //   unlearn tokenize --tokenizer PATH --jsonl [--no-special] < lines      {"text": ...} or {"ids": [...]} per line
+//   unlearn tokenize --tokenizer PATH --chat MESSAGES.json [--generation-prompt] [--chat-format F] [--date D] --json
+//                                                                        a conversation rendered (TokenizeCommand.Chat.cs)
 // Parses arguments, calls Unlearn.Tokenizers, maps failures to exit codes; the tokenizing itself is the library's.
 using System.CommandLine;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Unlearn.Tokenizers;
+using Unlearn.Tokenizers.Chat;
 
 namespace Unlearn.Cli.Commands;
 
-internal static class TokenizeCommand
+internal static partial class TokenizeCommand
 {
     /// <summary>Lines of --jsonl input encoded together on all cores; output order is input order.</summary>
     private const int BatchLines = 1024;
@@ -39,9 +42,11 @@ internal static class TokenizeCommand
             Description = "Text to encode; standard input when omitted.",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var command = new Command("tokenize", "Encode text to token ids (or decode ids) with a model's tokenizer.")
+        var chat = new ChatArguments();
+        var command = new Command("tokenize", "Encode text to token ids (or decode ids) with a model's tokenizer, or render a conversation.")
         {
-            tokenizerOption, noSpecialOption, jsonOption, jsonlOption, textArgument,
+            tokenizerOption, noSpecialOption, jsonOption, jsonlOption, chat.Messages, chat.GenerationPrompt, chat.Format, chat.Date,
+            textArgument,
         };
         command.SetAction(parseResult =>
         {
@@ -56,7 +61,8 @@ internal static class TokenizeCommand
                     parseResult.GetValue(noSpecialOption),
                     parseResult.GetValue(jsonOption),
                     parseResult.GetValue(jsonlOption),
-                    parseResult.GetValue(textArgument)), standardInput ?? (() => Console.In), output, configuration.Error);
+                    parseResult.GetValue(textArgument),
+                    chat.Read(parseResult)), standardInput ?? (() => Console.In), output, configuration.Error);
             }
             finally
             {
@@ -66,7 +72,7 @@ internal static class TokenizeCommand
         return command;
     }
 
-    private sealed record Request(string TokenizerPath, bool NoSpecial, bool Json, bool JsonLines, string? Text);
+    private sealed record Request(string TokenizerPath, bool NoSpecial, bool Json, bool JsonLines, string? Text, ChatRequest Chat);
 
     private static int Run(Request request, Func<TextReader> input, TextWriter output, TextWriter error)
     {
@@ -74,6 +80,17 @@ internal static class TokenizeCommand
         {
             error.WriteLine("unlearn tokenize: error: --jsonl reads standard input; it takes neither TEXT nor --json.");
             return ExitCodes.UsageError;
+        }
+        if (UsageProblem(request) is { } problem)
+        {
+            error.WriteLine($"unlearn tokenize: error: {problem}");
+            return ExitCodes.UsageError;
+        }
+        // A conversation file is read before the tokenizer is loaded: its problems are reported without that wait.
+        List<ChatMessage>? messages = null;
+        if (request.Chat.MessagesPath is { } messagesPath && !TryReadMessages(messagesPath, error, out messages))
+        {
+            return ExitCodes.BadInput;
         }
         Tokenizer tokenizer;
         try
@@ -88,6 +105,10 @@ internal static class TokenizeCommand
         }
         try
         {
+            if (messages is not null)
+            {
+                return RunChat(tokenizer, request, messages, output, error);
+            }
             return request.JsonLines
                 ? RunJsonLines(tokenizer, !request.NoSpecial, input(), output, error)
                 : RunText(tokenizer, request, request.Text ?? input().ReadToEnd(), output);

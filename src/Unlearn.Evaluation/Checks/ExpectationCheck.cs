@@ -1,6 +1,7 @@
-// The Check target's logic: every `expect:` entry ("variant.metric" → {min, max}) is resolved against the
-// metrics (variant names may contain '+' and '-' but never '.', so the key splits at its first dot), compared,
-// and reported as a row: expectation, value, interval, bound, pass/fail. A metric that does not apply (no value)
+// The Check target's logic: every `expect:` entry ("variant.metric" or "A-minus-B.metric" → {min, max, on}) is resolved
+// against the metrics (variant names may contain '+' and '-' but never '.', so the key splits at its first dot; a
+// comparison is the paired difference A − B of the metric, see ComparisonTable), compared, and reported as a row:
+// expectation, value, interval, bound, pass/fail. A metric that does not apply (no value)
 // fails its expectation with the reason. Unknown variants and metrics are errors that name the key and suggest
 // the nearest known name; they are never silently skipped.
 using Unlearn.Evaluation.Metrics;
@@ -56,13 +57,26 @@ public static class ExpectationCheck
             }
             string variant = key[..dot];
             string metric = key[(dot + 1)..];
-            if (!metrics.HasVariant(variant))
+            string? baseline = null;
+            if (ComparisonTable.TryParse(variant, out string a, out string b))
             {
-                throw new ExpectationException(key, $"no variant '{variant}' in the metrics (variants: {string.Join(", ", metrics.Variants)}){Suggest(variant, metrics.Variants)}.");
+                variant = a;
+                baseline = b;
             }
-            if (!metrics.TryGet(variant, metric, out _))
+            foreach (var name in baseline is null ? [variant] : new[] { variant, baseline })
             {
-                throw new ExpectationException(key, $"variant '{variant}' has no metric '{metric}'{Suggest(metric, metrics.MetricNames)} (docs/metrics.md lists them).");
+                if (!metrics.HasVariant(name))
+                {
+                    throw new ExpectationException(key, $"no variant '{name}' in the metrics (variants: {string.Join(", ", metrics.Variants)}){Suggest(name, metrics.Variants)}.");
+                }
+                if (!metrics.TryGet(name, metric, out _))
+                {
+                    throw new ExpectationException(key, $"variant '{name}' has no metric '{metric}'{Suggest(metric, metrics.MetricNames)} (docs/metrics.md lists them).");
+                }
+            }
+            if (baseline is not null && !metrics.Comparisons.TryGet(variant, baseline, metric, out _))
+            {
+                throw new ExpectationException(key, $"the metrics hold no paired difference {variant} − {baseline} of '{metric}' (metrics.json of an older Evaluate? rerun it).");
             }
             if (bounds.Min is null && bounds.Max is null)
             {
@@ -76,7 +90,7 @@ public static class ExpectationCheck
             {
                 throw new ExpectationException(key, $"min {lo} is above max {hi}.");
             }
-            resolved.Add(new Expectation(key, variant, metric, bounds.Min, bounds.Max));
+            resolved.Add(new Expectation(key, variant, metric, bounds.Min, bounds.Max, baseline, bounds.On));
         }
         return resolved;
     }
@@ -86,13 +100,15 @@ public static class ExpectationCheck
         var rows = new List<CheckRow>();
         foreach (var expectation in Resolve(expect, metrics))
         {
-            var estimate = metrics.Get(expectation.Variant, expectation.Metric);
-            if (estimate.Value is not double value)
+            var estimate = expectation.Baseline is { } baseline
+                ? Difference(metrics, expectation.Variant, baseline, expectation.Metric)
+                : metrics.Get(expectation.Variant, expectation.Metric);
+            if (estimate.Value is null)
             {
                 rows.Add(new CheckRow(expectation, estimate, false, $"not applicable: {estimate.NotApplicable}"));
                 continue;
             }
-            rows.Add(new CheckRow(expectation, estimate, expectation.Admits(value), null));
+            rows.Add(new CheckRow(expectation, estimate, expectation.Admits(estimate), null));
         }
         return new CheckReport(rows);
     }
@@ -100,6 +116,10 @@ public static class ExpectationCheck
     /// <summary>Checks a metrics.json file.</summary>
     public static CheckReport Check(string metricsJsonPath, IEnumerable<KeyValuePair<string, ExpectationBounds>> expect) =>
         Check(MetricsJson.Read(metricsJsonPath).Metrics, expect);
+
+    private static MetricEstimate Difference(MetricTable metrics, string a, string b, string metric) =>
+        metrics.Comparisons.TryGet(a, b, metric, out var estimate) ? estimate
+            : throw new KeyNotFoundException($"No paired difference {a} − {b} of '{metric}'.");
 
     private static string Suggest(string name, IEnumerable<string> known) =>
         NameSuggestions.Hint(name, known, Math.Max(2, name.Length / 3));

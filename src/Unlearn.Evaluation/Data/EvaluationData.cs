@@ -27,6 +27,11 @@ public sealed record MultipleChoiceItem(string Context, IReadOnlyList<string> Ch
 /// <summary>Prompts whose answers must not reveal the concept, and the word-bounded regular expressions that count as a leak.</summary>
 public sealed record LeakProbeSet(IReadOnlyList<string> Prompts, IReadOnlyList<string> Patterns);
 
+/// <summary>Further text scored for perplexity beside the background documents: the held-out split of the examples, or
+/// text no model wrote. Its metrics are "{Name}_perplexity" and "{Name}_perplexity_ratio".</summary>
+/// <param name="Description">Where the text comes from, for the report ("BuildExamples' held-out sentences with the concept").</param>
+public sealed record PerplexityText(string Name, string Description, IReadOnlyList<string> Documents);
+
 public sealed record EvaluationData
 {
     /// <summary>Prompts that make the base model write about the concept (target rate, target mass, side effects).</summary>
@@ -46,6 +51,12 @@ public sealed record EvaluationData
 
     /// <summary>Optional; without it the leak rate is reported as not applicable.</summary>
     public LeakProbeSet? LeakProbes { get; init; }
+
+    /// <summary>What the background documents are, for the report (e.g. "background.jsonl: the base model's own concept-free stories").</summary>
+    public string BackgroundDescription { get; init; } = "background documents without the concept";
+
+    /// <summary>Further perplexity texts, each with its own metrics (none by default).</summary>
+    public IReadOnlyList<PerplexityText> Texts { get; init; } = [];
 
     /// <summary>Names the metric set reserves; a domain may not use them.</summary>
     public static IReadOnlyList<string> ReservedDomainNames { get; } = ["concept", "adjacent", "unrelated"];
@@ -70,6 +81,16 @@ public sealed record EvaluationData
             ValidatePairs(domain.Pairs, $"domain '{domain.Name}'");
         }
         Require(BackgroundDocuments.Count > 0, "background documents", "none given; perplexity needs held-out text.");
+        foreach (var text in Texts)
+        {
+            Require(Regex.IsMatch(text.Name, "^[a-z0-9]+(_[a-z0-9]+)*$"), $"perplexity text '{text.Name}'", "the name must be lower-case words joined by '_' (it names metrics).");
+            Require(Texts.Count(t => t.Name == text.Name) == 1, $"perplexity text '{text.Name}'", "given twice.");
+            Require(text.Documents.Count > 0, $"perplexity text '{text.Name}'", "no documents.");
+            for (int i = 0; i < text.Documents.Count; i++)
+            {
+                Require(!string.IsNullOrWhiteSpace(text.Documents[i]), $"perplexity text '{text.Name}'[{i}]", "empty document.");
+            }
+        }
         for (int i = 0; i < BackgroundDocuments.Count; i++)
         {
             Require(!string.IsNullOrWhiteSpace(BackgroundDocuments[i]), $"background documents[{i}]", "empty document.");

@@ -7,6 +7,8 @@
 //   adjacent-terms.json      {"terms": [words]}
 //   multiple-choice.jsonl    {"context", "choices": [texts], "answer": index} per line
 //   leak-probes.json         {"patterns": [regex], "prompts": [prompts]}                   (optional)
+//   independent.jsonl        {"text"} per line: text no model wrote, scored for perplexity  (optional; metrics
+//                            independent_perplexity[_ratio]; the folder's README says where it comes from)
 using System.Text.Json;
 
 namespace Unlearn.Evaluation.Data;
@@ -19,6 +21,10 @@ public static class EvaluationDataFolder
     public const string AdjacentTermsFile = "adjacent-terms.json";
     public const string MultipleChoiceFile = "multiple-choice.jsonl";
     public const string LeakProbesFile = "leak-probes.json";
+    public const string IndependentTextFile = "independent.jsonl";
+
+    /// <summary>The perplexity text independent.jsonl becomes.</summary>
+    public const string IndependentTextName = "independent";
 
     /// <summary>The files <see cref="Load"/> reads that must exist (leak-probes.json is optional).</summary>
     public static IReadOnlyList<string> RequiredFiles { get; } =
@@ -52,6 +58,11 @@ public static class EvaluationDataFolder
             AdjacentTerms = JsonFields.StringArray(JsonFields.ReadDocument(Path(AdjacentTermsFile)), "terms", Path(AdjacentTermsFile)),
             MultipleChoice = ReadMultipleChoice(Path(MultipleChoiceFile)),
             LeakProbes = File.Exists(Path(LeakProbesFile)) ? ReadLeakProbes(Path(LeakProbesFile)) : null,
+            BackgroundDescription = $"{BackgroundFile} of the evaluation data",
+            Texts = File.Exists(Path(IndependentTextFile))
+                ? [new PerplexityText(IndependentTextName, $"{IndependentTextFile} of the evaluation data: text no model wrote (see the folder's README)",
+                    JsonFields.ReadLines(Path(IndependentTextFile)).Select(l => JsonFields.String(l.Row, "text", l.Where)).ToList())]
+                : [],
         };
         data.Validate();
         return data;

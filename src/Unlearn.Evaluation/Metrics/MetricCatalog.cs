@@ -36,7 +36,7 @@ public static class MetricCatalog
         new(MetricNames.LeakRate, MetricGroup.Suppression, "Leak rate", Better.Lower,
             "Share of sampled answers to the leak probes that match a leak pattern (word-bounded, case-insensitive)."),
         new(MetricNames.Perplexity, MetricGroup.Retention, "Perplexity", Better.Lower,
-            "exp(mean NLL) of the held-out background text, sliding window."),
+            "exp(mean NLL) of the background documents (text without the concept), sliding window; BOS is never a target."),
         new(MetricNames.PerplexityRatio, MetricGroup.Retention, "Perplexity ratio", Better.Lower,
             "perplexity divided by the reference variant's, paired by document.", Baseline: 1),
         new(MetricNames.AdjacentLogProb, MetricGroup.Retention, "Adjacent log-prob", Better.Neutral,
@@ -76,6 +76,20 @@ public static class MetricCatalog
             {
                 return info;
             }
+        }
+        const string RatioSuffix = "_perplexity_ratio";
+        const string PerplexitySuffix = "_perplexity";
+        if (name.EndsWith(RatioSuffix, StringComparison.Ordinal))
+        {
+            string text = name[..^RatioSuffix.Length];
+            return new MetricInfo(name, MetricGroup.Retention, $"{Capitalize(text)} perplexity ratio", Better.Lower,
+                $"{text}_perplexity divided by the reference variant's, paired by document.", Baseline: 1);
+        }
+        if (name.EndsWith(PerplexitySuffix, StringComparison.Ordinal))
+        {
+            string text = name[..^PerplexitySuffix.Length];
+            return new MetricInfo(name, MetricGroup.Retention, $"{Capitalize(text)} perplexity", Better.Lower,
+                $"exp(mean NLL) of the '{text}' text (metrics.json data.texts says where it comes from), sliding window; BOS is never a target.");
         }
         const string ShiftSuffix = "_logprob_shift";
         const string LogProbSuffix = "_logprob";

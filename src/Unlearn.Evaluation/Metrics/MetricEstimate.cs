@@ -25,6 +25,10 @@ public sealed record MetricEstimate
 
     public bool IsApplicable => Value is not null;
 
+    /// <summary>The bootstrap replicate statistics behind the interval (one per replicate of the design's plan), kept in
+    /// memory so that two variants' estimates can be differenced replicate by replicate (paired); never written.</summary>
+    public double[]? Replicates { get; init; }
+
     public static MetricEstimate Of(double value, double low, double high, int count, string? note = null)
     {
         if (!double.IsFinite(value) || !double.IsFinite(low) || !double.IsFinite(high))
@@ -34,5 +38,19 @@ public sealed record MetricEstimate
         return new MetricEstimate { Value = value, Low = low, High = high, Count = count, Note = note };
     }
 
+    /// <summary>An estimate whose interval is the percentile interval of <paramref name="replicates"/>.</summary>
+    public static MetricEstimate FromReplicates(double value, double[] replicates, double confidence, int count, string? note = null)
+    {
+        var interval = Statistics.BootstrapPlan.PercentileInterval(replicates, confidence);
+        return Of(value, interval.Low, interval.High, count, note) with { Replicates = replicates };
+    }
+
     public static MetricEstimate NotApplicableBecause(string reason) => new() { NotApplicable = reason };
+
+    // Equality is that of what metrics.json holds: the replicates are working memory, not part of the estimate.
+    public bool Equals(MetricEstimate? other) =>
+        other is not null && Value == other.Value && Low == other.Low && High == other.High && Count == other.Count
+        && NotApplicable == other.NotApplicable && Note == other.Note;
+
+    public override int GetHashCode() => HashCode.Combine(Value, Low, High, Count, NotApplicable, Note);
 }

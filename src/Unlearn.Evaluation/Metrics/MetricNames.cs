@@ -31,6 +31,10 @@ public static class MetricNames
     public const string SubstitutionRate = "substitution_rate";
     public const string CompletionTokens = "completion_tokens";
 
+    public static string TextPerplexity(string text) => $"{text}_perplexity";
+
+    public static string TextPerplexityRatio(string text) => $"{text}_perplexity_ratio";
+
     public static string DomainLogProb(string domain) => $"{domain}_logprob";
 
     public static string DomainLogProbShift(string domain) => $"{domain}_logprob_shift";

@@ -32,6 +32,9 @@ public sealed class MetricTable
 
     public IReadOnlyList<string> Variants { get; }
 
+    /// <summary>Paired differences between the variants (A − B with intervals); empty when none were computed.</summary>
+    public ComparisonTable Comparisons { get; init; } = ComparisonTable.Empty;
+
     /// <summary>Every metric name any variant has, in first-seen order.</summary>
     public IReadOnlyList<string> MetricNames { get; }
 

@@ -45,9 +45,9 @@ public static partial class MetricsJson
         {
             Fail("$.schema", $"must be \"{Schema}\" (this is not an Unlearn metrics file).");
         }
-        if (!root.TryGetProperty("version", out var version) || version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out int v) || v != Version)
+        if (!root.TryGetProperty("version", out var version) || version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out int v) || v is < 1 or > Version)
         {
-            Fail("$.version", $"must be {Version}; this build reads version {Version} only (re-run Evaluate to rewrite the file).");
+            Fail("$.version", $"must be 1 to {Version}; this build reads versions up to {Version} (re-run Evaluate to rewrite the file).");
         }
         if (!root.TryGetProperty("reference_variant", out var reference) || reference.ValueKind != JsonValueKind.String)
         {
@@ -86,7 +86,30 @@ public static partial class MetricsJson
                 entries.Add((variant.Name, metric.Name, ParseEstimate(metric.Value, $"$.metrics.{variant.Name}.{metric.Name}", Fail)));
             }
         }
-        return new MetricsDocument(reference.GetString()!, new MetricTable(variants, entries));
+        var comparisons = new List<(string, string, string, MetricEstimate)>();
+        if (root.TryGetProperty("comparisons", out var pairs))
+        {
+            if (pairs.ValueKind != JsonValueKind.Object)
+            {
+                Fail("$.comparisons", "must be an object keyed by \"A-minus-B\".");
+            }
+            foreach (var pair in pairs.EnumerateObject())
+            {
+                if (!ComparisonTable.TryParse(pair.Name, out string a, out string b) || !variants.Contains(a) || !variants.Contains(b))
+                {
+                    Fail($"$.comparisons.{pair.Name}", "must name two variants of $.variants as \"A-minus-B\".");
+                }
+                if (pair.Value.ValueKind != JsonValueKind.Object)
+                {
+                    Fail($"$.comparisons.{pair.Name}", "must be an object keyed by metric.");
+                }
+                foreach (var metric in pair.Value.EnumerateObject())
+                {
+                    comparisons.Add((a, b, metric.Name, ParseEstimate(metric.Value, $"$.comparisons.{pair.Name}.{metric.Name}", Fail)));
+                }
+            }
+        }
+        return new MetricsDocument(reference.GetString()!, new MetricTable(variants, entries) { Comparisons = new ComparisonTable(comparisons) });
     }
 
     private static MetricEstimate ParseEstimate(JsonElement e, string path, Func<string, string, string> fail)

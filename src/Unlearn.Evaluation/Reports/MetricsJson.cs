@@ -1,4 +1,5 @@
-// metrics.json, schema "unlearn-metrics" version 1 (docs/metrics.md documents every field). Written with sorted,
+// metrics.json, schema "unlearn-metrics" version 2 (docs/metrics.md documents every field; version 2 added
+// "comparisons", the paired differences between variants). Written with sorted,
 // fixed key order, "\n" line ends and shortest round-trip numbers, so the same result gives the same bytes.
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -9,7 +10,7 @@ namespace Unlearn.Evaluation.Reports;
 public static partial class MetricsJson
 {
     public const string Schema = "unlearn-metrics";
-    public const int Version = 1;
+    public const int Version = 2;
 
     internal static readonly JsonWriterOptions WriterOptions = new()
     {
@@ -54,6 +55,17 @@ public static partial class MetricsJson
         {
             w.WriteStartObject(variant);
             foreach (var (name, estimate) in result.Metrics.Of(variant))
+            {
+                WriteEstimate(w, name, estimate);
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+        w.WriteStartObject("comparisons");
+        foreach (var (a, b) in result.Metrics.Comparisons.Pairs)
+        {
+            w.WriteStartObject(ComparisonTable.Name(a, b));
+            foreach (var (name, estimate) in result.Metrics.Comparisons.Of(a, b))
             {
                 WriteEstimate(w, name, estimate);
             }
@@ -159,7 +171,20 @@ public static partial class MetricsJson
         w.WriteNumber("scored_tokens", d.BackgroundScoredTokens);
         w.WriteNumber("window", d.PerplexityWindow);
         w.WriteNumber("stride", d.PerplexityStride);
+        w.WriteString("source", d.BackgroundDescription);
         w.WriteEndObject();
+        w.WriteStartArray("texts");
+        foreach (var text in d.Texts)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", text.Name);
+            w.WriteString("source", text.Description);
+            w.WriteNumber("documents", text.Documents);
+            w.WriteNumber("tokens", text.Tokens);
+            w.WriteNumber("scored_tokens", text.ScoredTokens);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
         w.WriteStartObject("multiple_choice");
         w.WriteNumber("items", d.MultipleChoiceItems);
         w.WriteNumber("chance", d.MultipleChoiceChance);

@@ -50,11 +50,12 @@ internal sealed class ReportContent
         var c = CultureInfo.InvariantCulture;
         int completions = d.ConceptPrompts * s.Seeds.Count * s.SamplesPerPrompt;
         string topK = s.Sampling.TopK > 0 ? s.Sampling.TopK.ToString(c) : "off";
+        string texts = string.Concat(d.Texts.Select(t => string.Create(c, $"; `{t.Name}_perplexity` on {t.Documents} documents, {t.ScoredTokens} scored tokens ({t.Description})")));
         return string.Create(c,
             $"Sampling: {d.ConceptPrompts} concept prompts × {s.Seeds.Count} seeds ({string.Join(", ", s.Seeds)}) × {s.SamplesPerPrompt} samples = {completions} completions per variant, " +
             $"at most {s.MaxNewTokens} new tokens, temperature {ValueFormat.Invariant(s.Sampling.Temperature)}, top-k {topK}, top-p {ValueFormat.Invariant(s.Sampling.TopP)}. " +
             $"Probes: {d.ConceptProbes} concept pairs, {d.Domains.Sum(x => x.Pairs)} domain pairs in {d.Domains.Count} domains, {d.MultipleChoiceItems} multiple-choice questions (chance {d.MultipleChoiceChance:0.000}). " +
-            $"Perplexity: {d.BackgroundDocuments} documents, {d.BackgroundScoredTokens} scored tokens, window {d.PerplexityWindow}, stride {d.PerplexityStride}. " +
+            $"Perplexity (window {d.PerplexityWindow}, stride {d.PerplexityStride}, BOS never a target): `perplexity` on {d.BackgroundDocuments} documents, {d.BackgroundScoredTokens} scored tokens ({d.BackgroundDescription}){texts}. " +
             $"Intervals: {ValueFormat.Invariant(s.Confidence * 100)} % percentile bootstrap, {s.BootstrapReplicates} replicates, seed {s.BootstrapSeed}; prompts resampled, then seeds within each prompt. " +
             $"Reference variant: {s.ReferenceVariant}.");
     }

@@ -5,17 +5,20 @@
 // only the tokens the previous window did not (the last end − previousEnd of them), so every token but the
 // stream's first is scored exactly once and, past the first window, with at least W − S tokens of context
 // (with S = W the windows do not overlap and each window's first token goes unscored).
-// Positions restart at 0 in every window. Each scored token is charged to the document it belongs to (the BOS
-// that opens a document belongs to that document: predicting it is predicting where the previous one ends), so
-// the bootstrap can resample documents. Perplexity = exp(Σ NLL / Σ scored tokens).
+// Positions restart at 0 in every window. A BOS is context, never a prediction target: the BOS that opens a
+// document is not scored (it is where the previous document's scoring stops; a model that learned to end stories
+// with BOS would otherwise be rewarded or punished for guessing document boundaries the data does not define).
+// Each scored token is charged to the document it belongs to, so the bootstrap can resample documents.
+// Perplexity = exp(Σ NLL / Σ scored tokens).
 using Unlearn.Tokenizers;
 
 namespace Unlearn.Evaluation.Scoring;
 
 public sealed class PerplexityPlan
 {
-    private PerplexityPlan(int[] stream, int[] documentOfToken, int documentCount, List<ScoringItem> windows, List<int> firstTargets, int window, int stride)
+    private PerplexityPlan(int[] stream, int[] documentOfToken, int documentCount, List<ScoringItem> windows, List<int> firstTargets, int window, int stride, bool[] counted)
     {
+        Counted = counted;
         Stream = stream;
         DocumentOfToken = documentOfToken;
         DocumentCount = documentCount;
@@ -43,10 +46,28 @@ public sealed class PerplexityPlan
 
     public int Stride { get; }
 
-    /// <summary>Tokens scored: all but the stream's first when stride &lt; window.</summary>
-    public int ScoredTokens => Windows.Sum(w => w.RowCount);
+    /// <summary>[tokenCount] whether the token counts as a prediction target (false for every BOS).</summary>
+    public bool[] Counted { get; }
 
-    public static PerplexityPlan Build(Tokenizer tokenizer, IReadOnlyList<string> documents, int window, int stride, int maxPositions)
+    /// <summary>Tokens scored: the windows' targets that are not BOS (all but the stream's first when stride &lt; window).</summary>
+    public int ScoredTokens
+    {
+        get
+        {
+            int count = 0;
+            for (int w = 0; w < Windows.Count; w++)
+            {
+                for (int i = 0; i < Windows[w].RowCount; i++)
+                {
+                    count += Counted[FirstTargets[w] + i] ? 1 : 0;
+                }
+            }
+            return count;
+        }
+    }
+
+    /// <param name="what">Names the text in errors ("background documents").</param>
+    public static PerplexityPlan Build(Tokenizer tokenizer, IReadOnlyList<string> documents, int window, int stride, int maxPositions, string what = "background documents")
     {
         window = Math.Min(window, maxPositions);
         stride = Math.Min(stride, window);
@@ -62,11 +83,12 @@ public sealed class PerplexityPlan
             stream.AddRange(ids);
             owner.AddRange(Enumerable.Repeat(d, ids.Count));
         }
-        if (stream.Count < 2)
-        {
-            throw new EvaluationDataException("background documents", "fewer than two tokens in all: nothing to score.");
-        }
         var tokens = stream.ToArray();
+        var counted = tokens.Select(t => tokenizer.BosId is not int b || t != b).ToArray();
+        if (stream.Count < 2 || counted.Skip(1).All(c => !c))
+        {
+            throw new EvaluationDataException(what, "no token to score (every document is empty or only BOS).");
+        }
         var windows = new List<ScoringItem>();
         var firstTargets = new List<int>();
         int previousEnd = 0;
@@ -80,7 +102,7 @@ public sealed class PerplexityPlan
             firstTargets.Add(firstTarget);
             previousEnd = end;
         }
-        return new PerplexityPlan(tokens, owner.ToArray(), documents.Count, windows, firstTargets, window, stride);
+        return new PerplexityPlan(tokens, owner.ToArray(), documents.Count, windows, firstTargets, window, stride, counted);
     }
 
     /// <summary>Per-document negative log-likelihood sums and token counts from the windows' scores.</summary>
@@ -94,6 +116,10 @@ public sealed class PerplexityPlan
             var logProbs = scores[w].LogProbs;
             for (int i = 0; i < logProbs.Length; i++)
             {
+                if (!Counted[FirstTargets[w] + i])
+                {
+                    continue;
+                }
                 int document = DocumentOfToken[FirstTargets[w] + i];
                 double lp = logProbs[i];
                 if (lp < floor)

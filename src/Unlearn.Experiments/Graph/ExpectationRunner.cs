@@ -19,7 +19,8 @@ public static class ExpectationRunner
             throw new GraphUsageException(
                 $"{graph.Config.Name}: no metrics for the current configuration (Evaluate {key[..12]} has not run); run the Check target, which runs Evaluate first.");
         }
-        var expectations = graph.Config.Expect.Select(p => KeyValuePair.Create(p.Key, new ExpectationBounds(p.Value.Min, p.Value.Max)));
+        var expectations = graph.Config.Expect.Select(p => KeyValuePair.Create(p.Key, new ExpectationBounds(p.Value.Min, p.Value.Max,
+            p.Value.On == Schema.BoundTarget.Interval ? Evaluation.Checks.BoundTarget.Interval : Evaluation.Checks.BoundTarget.Estimate)));
         return ExpectationCheck.Check(metrics, expectations);
     }
 }

@@ -62,7 +62,7 @@ public sealed partial class ExperimentGraph
             ? catalog.ChainTo(target).Select(s => s.Name).ToHashSet(StringComparer.Ordinal)
             : null;
         var (root, yaml) = ExperimentLocation.Resolve(options.Experiment, options.RepositoryRoot);
-        var loaded = ExperimentLoader.Load(yaml, new LoadOptions { RepositoryRoot = root, AllowOutside = options.AllowOutside, Stages = scope });
+        var loaded = ExperimentLoader.Load(yaml, new LoadOptions { RepositoryRoot = root, AllowOutside = options.AllowOutside, Stages = scope, Overrides = options.Overrides });
         return new ExperimentGraph(options, loaded, catalog, root);
     }
 

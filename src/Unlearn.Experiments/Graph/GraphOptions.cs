@@ -10,6 +10,9 @@ public sealed record GraphOptions
     /// <summary>Repository root; null finds it from the current folder upward.</summary>
     public string? RepositoryRoot { get; init; }
 
+    /// <summary>Values set on top of the experiment file (--set KEY=VALUE; a sweep's points).</summary>
+    public IReadOnlyList<Loading.ExperimentOverride> Overrides { get; init; } = [];
+
     /// <summary>Accept experiment paths that leave the repository.</summary>
     public bool AllowOutside { get; init; }
 

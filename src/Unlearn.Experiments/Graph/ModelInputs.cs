@@ -9,7 +9,7 @@ public static class ModelInputs
     private static readonly string[] TokenizerFileNames =
     [
         "tokenizer.json", "tokenizer.model", "tokenizer.tiktoken", "tokenizer_config.json",
-        "special_tokens_map.json", "added_tokens.json", "vocab.json", "merges.txt",
+        "special_tokens_map.json", "added_tokens.json", "vocab.json", "merges.txt", "chat_template.jinja",
     ];
 
     /// <summary>Every *.safetensors file and the shard index of the model folder.</summary>

@@ -35,6 +35,10 @@ public static class ExperimentLoader
         {
             throw new ExperimentException(diagnostics.Items);
         }
+        if (options.Overrides.Count > 0)
+        {
+            OverrideApplier.Apply((YamlMappingNode)document, options.Overrides, diagnostics);
+        }
         var sources = new SourceMap(yamlPath);
         var binder = new YamlBinder(diagnostics, sources, new PathResolver(Path.GetDirectoryName(fullPath)!, root, options.AllowOutside));
         var config = (ExperimentConfig)binder.BindSection(document, ExperimentSchema.Root, "");

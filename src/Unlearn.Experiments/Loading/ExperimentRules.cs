@@ -24,6 +24,11 @@ internal static partial class ExperimentRules
             diagnostics.Error(DiagnosticCodes.OutOfRange, "name", sources.Locate("name"),
                 $"'name' = '{config.Name}' is reserved (artifacts/{config.Name}/ belongs to the store); choose another name.");
         }
+        if (!Unlearn.Tokenizers.Chat.ChatTemplate.IsValidDate(config.ChatDate))
+        {
+            diagnostics.Error(DiagnosticCodes.OutOfRange, "chat_date", sources.Locate("chat_date"),
+                $"'chat_date' = {Unlearn.Tokenizers.Chat.ChatTemplate.DateProblem(config.ChatDate)}");
+        }
         config = config with { Examples = CheckExamples(config, sources, diagnostics) };
         CheckConcept(config, sources, diagnostics, filesRead);
         CheckActivations(config, sources, diagnostics);
@@ -182,18 +187,26 @@ internal static partial class ExperimentRules
             var path = "expect." + key;
             var position = sources.Locate(path);
             var dot = key.IndexOf('.');
-            var variantName = dot > 0 ? key[..dot] : "";
+            var subject = dot > 0 ? key[..dot] : "";
             var metric = dot > 0 ? key[(dot + 1)..] : key;
-            var variant = variants.FirstOrDefault(v => v.Name == variantName);
-            if (variant is null)
+            var names = Evaluation.Metrics.ComparisonTable.TryParse(subject, out var a, out var b) ? new[] { a, b } : [subject];
+            if (names.Length == 2 && a == b)
             {
-                diagnostics.Error(DiagnosticCodes.UnknownKey, path, position,
-                    $"'{key}' must be \"variant.metric\" with a variant of {string.Join(", ", variants.Select(v => v.Name))}.{Suggestions.DidYouMean(variantName, variants.Select(v => v.Name))}");
+                diagnostics.Error(DiagnosticCodes.InvalidCombination, path, position, $"'{key}' compares variant '{a}' with itself; name two different variants.");
             }
-            else if (!config.Evaluate.Variants.Contains((EvaluationVariant)variant.Value))
+            foreach (var variantName in names)
             {
-                diagnostics.Error(DiagnosticCodes.InvalidCombination, path, position,
-                    $"'{key}' expects something of variant '{variant.Name}', which 'evaluate.variants' does not list.");
+                var variant = variants.FirstOrDefault(v => v.Name == variantName);
+                if (variant is null)
+                {
+                    diagnostics.Error(DiagnosticCodes.UnknownKey, path, position,
+                        $"'{key}' must be \"variant.metric\" or \"A-minus-B.metric\" (the paired difference A − B) with variants of {string.Join(", ", variants.Select(v => v.Name))}; '{variantName}' is none of them.{Suggestions.DidYouMean(variantName, variants.Select(v => v.Name))}");
+                }
+                else if (!config.Evaluate.Variants.Contains((EvaluationVariant)variant.Value))
+                {
+                    diagnostics.Error(DiagnosticCodes.InvalidCombination, path, position,
+                        $"'{key}' expects something of variant '{variant.Name}', which 'evaluate.variants' does not list.");
+                }
             }
             if (!EvaluationMetrics.IsKnown(metric))
             {

@@ -15,6 +15,9 @@ public sealed record LoadOptions
     /// </summary>
     public IReadOnlySet<string>? Stages { get; init; }
 
+    /// <summary>Values set on top of the file (--set KEY=VALUE, sweep points), applied in order before validation.</summary>
+    public IReadOnlyList<ExperimentOverride> Overrides { get; init; } = [];
+
     /// <summary>Check files on disk and the model's config.json (false: the schema only).</summary>
     public bool CheckFiles { get; init; } = true;
 }

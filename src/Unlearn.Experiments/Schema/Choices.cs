@@ -3,10 +3,12 @@ namespace Unlearn.Experiments.Schema;
 
 public enum ChatFormat
 {
-    [Choice("auto", Doc = "chosen from the model's tokenizer_config.json chat template")] Auto,
-    [Choice("llama3")] Llama3,
-    [Choice("llama2")] Llama2,
-    [Choice("chatml")] ChatMl,
+    [Choice("auto", Doc = "recognised from the tokenizer's chat template (chat_template.jinja or tokenizer_config.json); plain when it has none, an error when it is none of these")] Auto,
+    [Choice("llama3", Doc = "Meta-Llama-3 Instruct (3.0): no system block unless a system message is given")] Llama3,
+    [Choice("llama3.1", Doc = "Llama 3.1 / 3.2 / 3.3 Instruct: always a system block 'Cutting Knowledge Date: December 2023 / Today Date: <chat_date>'; contents trimmed")] Llama31,
+    [Choice("llama2", Doc = "Llama 2 chat: [INST] ... [/INST], system message in <<SYS>>")] Llama2,
+    [Choice("chatml", Doc = "ChatML as Qwen2.5 writes it: its default system prompt when the conversation has none")] ChatMl,
+    [Choice("chatml-plain", Doc = "ChatML without a default system prompt")] ChatMlPlain,
     [Choice("plain", Doc = "no template: prompts are fed as raw text")] Plain,
 }
 
@@ -46,6 +48,12 @@ public enum VocabMatch
 {
     [Choice("word", Doc = "the stripped, lower-cased token equals a term or an inflection")] Word,
     [Choice("substring", Doc = "the token contains a term (the seed's behaviour; 'sit' matches 'position')")] Substring,
+}
+
+public enum BoundTarget
+{
+    [Choice("estimate", Doc = "the point estimate must lie within the bounds")] Estimate,
+    [Choice("interval", Doc = "the whole bootstrap interval must lie within the bounds")] Interval,
 }
 
 public enum LogitMask
@@ -91,6 +99,7 @@ public enum EvaluationVariant
 {
     [Choice("base", Doc = "the unedited model")] Base,
     [Choice("concept", Doc = "Saliency row masks only")] Concept,
+    [Choice("random", Doc = "the random-rows control: as many rows as concept, drawn uniformly (seeded) from the same sites and layers")] Random,
     [Choice("vocab", Doc = "PruneVocab edits only")] Vocab,
     [Choice("hybrid", Doc = "Saliency masks + PruneVocab edits")] Hybrid,
     [Choice("hybrid+repair", Doc = "hybrid + the Repair adapter (masks re-applied)")] HybridRepair,

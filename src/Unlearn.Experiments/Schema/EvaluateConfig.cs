@@ -8,7 +8,7 @@ public sealed record EvaluateConfig
 {
     [Key("variants", Doc = "Variants to score.")]
     public IReadOnlyList<EvaluationVariant> Variants { get; init; } =
-        [EvaluationVariant.Base, EvaluationVariant.Concept, EvaluationVariant.Vocab, EvaluationVariant.Hybrid, EvaluationVariant.HybridRepair];
+        [EvaluationVariant.Base, EvaluationVariant.Concept, EvaluationVariant.Random, EvaluationVariant.Vocab, EvaluationVariant.Hybrid, EvaluationVariant.HybridRepair];
 
     [Key("data", PathKind = PathKind.Directory, DefaultText = "none (required to run Evaluate)",
         Doc = "Evaluation data folder: concept-probes.jsonl, domain-probes.jsonl, background.jsonl, adjacent-terms.json, multiple-choice.jsonl, optional leak-probes.json (layout: data/play/README.md).")]
@@ -66,8 +66,9 @@ public static class EvaluationMetrics
     /// <summary>The metrics every evaluation reports; per-domain shifts ("toys_logprob_shift") come on top, named by the data.</summary>
     public static IReadOnlyList<string> Names { get; } = MetricCatalog.FixedMetrics.Select(m => m.Name).ToArray();
 
-    /// <summary>Whether an expectation may name <paramref name="metric"/>: a fixed metric, or a domain's "NAME_logprob[_shift]".</summary>
+    /// <summary>Whether an expectation may name <paramref name="metric"/>: a fixed metric, a domain's "NAME_logprob[_shift]" or
+    /// a perplexity text's "NAME_perplexity[_ratio]".</summary>
     public static bool IsKnown(string metric) =>
         Names.Contains(metric)
-        || System.Text.RegularExpressions.Regex.IsMatch(metric, "^[a-z0-9]+(_[a-z0-9]+)*_logprob(_shift)?$");
+        || System.Text.RegularExpressions.Regex.IsMatch(metric, "^[a-z0-9]+(_[a-z0-9]+)*_(logprob(_shift)?|perplexity(_ratio)?)$");
 }

@@ -19,8 +19,11 @@ public sealed record ExperimentConfig
         Doc = "Tokenizer folder or file (tokenizer.json, tokenizer.model, ...), when it is not in the model folder.")]
     public ResolvedPath? Tokenizer { get; init; }
 
-    [Key("chat_format", Doc = "Chat template used wherever prompts are rendered as conversations.")]
+    [Key("chat_format", Doc = "Chat template used wherever prompts are rendered as conversations (examples, repair data and forget targets, evaluation prompts); each renders exactly as the named model family's template.")]
     public ChatFormat ChatFormat { get; init; } = ChatFormat.Auto;
+
+    [Key("chat_date", Doc = "The 'Today Date' of llama3.1 system blocks, written as strftime '%d %b %Y' writes it. The default is the templates' own fallback; there is no 'today', so a render never changes by the day. Part of the content keys of BuildExamples, Repair and Evaluate only when chat_format is llama3.1 or auto.")]
+    public string ChatDate { get; init; } = Unlearn.Tokenizers.Chat.ChatTemplate.DefaultDate;
 
     [Key("seed", Min = 0, Max = int.MaxValue, Doc = "Seed of every random choice (sampling, shuffles, splits, LoRA initialisation).")]
     public int Seed { get; init; }

@@ -38,6 +38,6 @@ public sealed record SaliencyConfig
     [Key("max_iterations", Min = 1, Unit = "iterations", Doc = "Solver iteration limit.")]
     public int MaxIterations { get; init; } = 1000;
 
-    [Key("tolerance", Min = 0, MinExclusive = true, Doc = "Solver stopping tolerance (liblinear's eps).")]
-    public double Tolerance { get; init; } = 0.01;
+    [Key("tolerance", Min = 0, MinExclusive = true, Doc = "Solver stopping tolerance, scikit-learn's tol for solver='liblinear' (its default, 1e-4, is the default here too).")]
+    public double Tolerance { get; init; } = 1e-4;
 }

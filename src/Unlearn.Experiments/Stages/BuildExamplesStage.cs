@@ -15,13 +15,13 @@ public sealed class BuildExamplesStage : IStage
 {
     public string Name => "BuildExamples";
 
-    public string Version => "1";
+    public string Version => "2";
 
     public IReadOnlyList<string> Upstream => [];
 
     public JsonNode KeySection(ExperimentConfig config)
     {
-        var section = KeyJson.Of(config, "examples", "chat_format");
+        var section = StageModel.ChatKeySection(config, "examples");
         section["concept"] = new JsonObject { ["forms"] = new JsonArray(config.Concept.AllForms.Select(f => (JsonNode)f).ToArray()) };
         if (UsesGeneration(config) && config.Examples.Generate is null)
         {
@@ -57,11 +57,13 @@ public sealed class BuildExamplesStage : IStage
         var sets = new List<CandidateSet>();
         if (examples.Supplied is { } supplied)
         {
-            sets.Add(SuppliedExamples.Read(supplied.FullPath, matcher));
+            // Named by content, not path, so the entry's bytes do not depend on where the clone lives.
+            sets.Add(SuppliedExamples.Read(supplied.FullPath, matcher, StageModel.ContentLabel(context, "supplied examples", "file")));
         }
         if (examples.Corpus.Count > 0)
         {
-            sets.Add(CorpusExamples.Read(examples.Corpus.Select(c => c.FullPath).ToList(), matcher));
+            var labels = examples.Corpus.Select((_, i) => StageModel.ContentLabel(context, "corpus", i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
+            sets.Add(CorpusExamples.Read(examples.Corpus.Select(c => c.FullPath).ToList(), matcher, labels));
         }
         if (UsesGeneration(config))
         {

@@ -9,6 +9,8 @@ using Unlearn.Evaluation.Reports;
 using Unlearn.Experiments.Graph;
 using Unlearn.Experiments.Keys;
 using Unlearn.Experiments.Schema;
+using Unlearn.Experiments.Variants;
+using Unlearn.Methods.Examples;
 using Unlearn.Methods.FineTuning;
 using Unlearn.Methods.Saliency;
 using Unlearn.Methods.Vocabulary;
@@ -24,13 +26,13 @@ public sealed class EvaluateStage : IStage
 {
     public string Name => "Evaluate";
 
-    public string Version => "1";
+    public string Version => "2";
 
-    public IReadOnlyList<string> Upstream => ["Saliency", "PruneVocab", "Repair"];
+    public IReadOnlyList<string> Upstream => ["BuildExamples", "Saliency", "PruneVocab", "Repair"];
 
     public JsonNode KeySection(ExperimentConfig config)
     {
-        var section = KeyJson.Of(config, "evaluate", "chat_format");
+        var section = StageModel.ChatKeySection(config, "evaluate");
         section["evaluate"]!["prompts"] = new JsonArray(Prompts(config).Select(p => (JsonNode)p).ToArray());
         section["concept"] = new JsonObject { ["forms"] = new JsonArray(config.Concept.AllForms.Select(f => (JsonNode)f).ToArray()) };
         section["vocab"] = KeyJson.Select(config.Vocab, "match", "include_encodings");
@@ -61,7 +63,7 @@ public sealed class EvaluateStage : IStage
         }
         using var model = StageModel.Load(config);
         var tokenizer = model.RequireTokenizer();
-        var data = EvaluationDataFolder.Load(dataFolder.FullPath, Prompts(config));
+        var data = WithHeldOutText(EvaluationDataFolder.Load(dataFolder.FullPath, Prompts(config)), context.Upstream("BuildExamples"));
         var conceptTokens = VocabularyPruning.Compute(tokenizer, model.Model.Shape.VocabSize, new VocabularyOptions
         {
             Terms = config.Concept.AllForms,
@@ -84,10 +86,18 @@ public sealed class EvaluateStage : IStage
             EncodePrompt = settings.UseChatFormat ? p => StageModel.ChatPrompt(config, tokenizer, p) : null,
         };
         var repair = RepairArtefacts.Open(context.Upstream("Repair"), model.Model.Shape);
-        var variants = Variants(context, repair, model.Model, out var baked);
-        using var bakedModel = baked;
-        var progress = new ProgressReporter(p => context.Progress.Report(p.VariantNumber - 1, p.VariantCount, $"variants done ({p.Variant}: {p.Phase})"));
-        var result = Evaluator.For(model, evaluation).Evaluate(data, concept, variants, progress, context.CancellationToken);
+        var resolved = Variants(context, model.Model);
+        EvaluationResult result;
+        try
+        {
+            var variants = resolved.Select(v => new EvaluationVariant(v.Name, v.Options) { Model = v.Model }).ToList();
+            var progress = new ProgressReporter(p => context.Progress.Report(p.VariantNumber - 1, p.VariantCount, $"variants done ({p.Variant}: {p.Phase})"));
+            result = Evaluator.For(model, evaluation).Evaluate(data, concept, variants, progress, context.CancellationToken);
+        }
+        finally
+        {
+            resolved.ForEach(v => v.Dispose());
+        }
 
         var scores = SaliencyArtefacts.ReadScores(context.Upstream("Saliency")).ToDictionary(p => p.Key.Name, p => p.Value);
         EvaluationOutputs.Write(result, context.OutputDirectory, new ReportInputs
@@ -98,7 +108,7 @@ public sealed class EvaluateStage : IStage
                 new("experiment", config.Name),
                 new("model", Path.GetRelativePath(config.RepositoryRoot, config.Model.FullPath)),
                 new("concept", string.Join(", ", config.Concept.AllForms)),
-                new("variants", string.Join(", ", variants.Select(v => v.Name))),
+                new("variants", string.Join(", ", resolved.Select(v => v.Name))),
             ],
             SaliencyScores = scores,
             RepairLoss = repair?.LossCurve,
@@ -112,47 +122,39 @@ public sealed class EvaluateStage : IStage
     }
 
     /// <summary>The variants in the order the experiment lists them, each a set of edits on the same weights.</summary>
-    /// <remarks>hybrid+repair runs as it was trained: under the row masks (keep_masks, the default), on weights whose
-    /// pruned rows are zeroed under the adapter (keep_masks: false, the seed's way; <paramref name="baked"/> holds that
-    /// copy), or with only the vocabulary edits (objective forget, whose adapter is confined to the salient rows).</remarks>
-    private static List<EvaluationVariant> Variants(StageContext context, RepairArtefacts? repair, LlamaModel model, out LlamaModel? baked)
+    private static List<ResolvedVariant> Variants(StageContext context, LlamaModel model)
     {
-        baked = null;
-        var masks = SaliencyArtefacts.LoadEdits(context.Upstream("Saliency"));
-        var vocabulary = VocabularyArtefacts.LoadEdits(context.Upstream("PruneVocab"));
-        var hybrid = masks.Combine(vocabulary);
-        var variants = new List<EvaluationVariant>();
-        foreach (var choice in context.Config.Evaluate.Variants)
+        var variants = new List<ResolvedVariant>();
+        try
         {
-            variants.Add(choice switch
+            foreach (var choice in context.Config.Evaluate.Variants)
             {
-                VariantChoice.Base => new EvaluationVariant("base", ForwardOptions.Default),
-                VariantChoice.Concept => new EvaluationVariant("concept", new ForwardOptions { Edits = masks }),
-                VariantChoice.Vocab => new EvaluationVariant("vocab", new ForwardOptions { Edits = vocabulary }),
-                VariantChoice.Hybrid => new EvaluationVariant("hybrid", new ForwardOptions { Edits = hybrid }),
-                VariantChoice.HybridRepair => RepairVariant(
-                    repair ?? throw new InvalidOperationException("'evaluate.variants' lists hybrid+repair, but the Repair stage produced no adapter (repair.enabled is false)."),
-                    model, hybrid, vocabulary, ref baked),
-                _ => throw new ArgumentOutOfRangeException(nameof(choice), choice, null),
-            });
+                variants.Add(VariantResolver.Resolve(choice, context.Config, context.Upstream, model));
+            }
+            return variants;
         }
-        return variants;
+        catch
+        {
+            variants.ForEach(v => v.Dispose());
+            throw;
+        }
     }
 
-    private static EvaluationVariant RepairVariant(RepairArtefacts repair, LlamaModel model, ModelEdits hybrid, ModelEdits vocabulary, ref LlamaModel? baked)
+    /// <summary>The evaluation data plus BuildExamples' held-out split as two perplexity texts: sentences without the
+    /// concept (retention on text the probe never saw) and with it (what the edits cost on text that uses the concept).</summary>
+    private static EvaluationData WithHeldOutText(EvaluationData data, string examplesEntry)
     {
-        var adapters = repair.Adapters.Adapters;
-        if (!repair.RowMasks)
+        var heldOut = ExampleFile.Read(Path.Combine(examplesEntry, ExampleSet.HeldOutFile));
+        var texts = new List<PerplexityText>();
+        if (heldOut.Background.Count > 0)
         {
-            return new EvaluationVariant("hybrid+repair", new ForwardOptions { Edits = vocabulary, Adapters = adapters });
+            texts.Add(new PerplexityText("heldout", $"BuildExamples' held-out split: {heldOut.Background.Count} sentences without the concept, never trained or probed on", heldOut.Background));
         }
-        if (repair.KeepMasks)
+        if (heldOut.Concept.Count > 0)
         {
-            return new EvaluationVariant("hybrid+repair", new ForwardOptions { Edits = hybrid, Adapters = adapters });
+            texts.Add(new PerplexityText("heldout_concept", $"BuildExamples' held-out split: {heldOut.Concept.Count} sentences with the concept, never trained or probed on", heldOut.Concept));
         }
-        var (zeroed, remaining) = RepairedModel.BakeRows(model, hybrid);
-        baked = zeroed;
-        return new EvaluationVariant("hybrid+repair", new ForwardOptions { Edits = remaining, Adapters = adapters }) { Model = zeroed };
+        return data with { Texts = [.. texts, .. data.Texts] };
     }
 
     private static IReadOnlyList<string> Prompts(ExperimentConfig config) =>

@@ -38,7 +38,7 @@ public sealed class RepairStage : IStage
         {
             return new JsonObject { ["repair"] = new JsonObject { ["enabled"] = false } };
         }
-        var section = KeyJson.Of(config, "repair", "chat_format");
+        var section = StageModel.ChatKeySection(config, "repair");
         section["concept"] = new JsonObject { ["forms"] = new JsonArray(config.Concept.AllForms.Select(f => (JsonNode)f).ToArray()) };
         return section;
     }
@@ -95,6 +95,7 @@ public sealed class RepairStage : IStage
         {
             Objective = forget ? MethodsObjective.Forget : MethodsObjective.Repair,
             DatasetPath = settings.Dataset?.FullPath,
+            DatasetLabel = settings.Dataset is null ? null : StageModel.ContentLabel(context, "repair dataset", "file"),
             DatasetFormat = settings.DatasetFormat switch
             {
                 Schema.DatasetFormat.ShareGpt => MethodsFormat.ShareGpt,

@@ -1,7 +1,7 @@
 // Saliency: per site and layer, an L1-logistic probe (or difference of means) scores every dimension; scores map
 // to the weight rows that write them (attn.out → o_proj, mlp.out → down_proj, mlp.act → gate_proj and up_proj) and
 // a global budget of rows is masked (METHODS.md "Saliency"). Outputs: scores.safetensors, selection.json,
-// masks.safetensors, probe.json.
+// masks.safetensors, probe.json, and the random-rows control (random-selection.json, random-masks.safetensors).
 using System.Text.Json.Nodes;
 using Unlearn.Experiments.Graph;
 using Unlearn.Experiments.Keys;
@@ -20,7 +20,7 @@ public sealed class SaliencyStage : IStage
 {
     public string Name => "Saliency";
 
-    public string Version => "1";
+    public string Version => "2";
 
     public IReadOnlyList<string> Upstream => ["CacheActivations"];
 
@@ -57,6 +57,7 @@ public sealed class SaliencyStage : IStage
             PruneFraction = settings.PruneFraction,
             NormalizePerSite = settings.PerSiteNormalise,
             Compat = settings.Compat == SaliencyCompat.Seed ? MappingCompat.Seed : MappingCompat.Corrected,
+            RandomControlSeed = StageModel.Seed(config.Seed, "saliency.random"),
         };
         int sites = cache.Sites.Count;
         var progress = new Reporter(context, sites);

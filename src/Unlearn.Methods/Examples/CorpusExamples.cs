@@ -8,22 +8,28 @@ namespace Unlearn.Methods.Examples;
 public static class CorpusExamples
 {
     /// <param name="paths">Files in the order they are read; ".jsonl" files are JSON lines, anything else is plain text.</param>
+    /// <param name="labels">How stats.json names each file (e.g. its content digest), one per path; the paths when null.</param>
     /// <exception cref="ExamplesException">A file is missing, or a JSONL line is not an object with a "text" string.</exception>
-    public static CandidateSet Read(IReadOnlyList<string> paths, Text.TermMatcher matcher)
+    public static CandidateSet Read(IReadOnlyList<string> paths, Text.TermMatcher matcher, IReadOnlyList<string>? labels = null)
     {
+        if (labels is not null && labels.Count != paths.Count)
+        {
+            throw new ArgumentException($"{labels.Count} labels for {paths.Count} corpus files.", nameof(labels));
+        }
         if (paths.Count == 0)
         {
             throw new ExamplesException("The corpus source lists no files; give at least one .txt or .jsonl file.");
         }
         var all = new List<ExampleCandidate>();
         var sources = new List<SourceSummary>();
-        foreach (string path in paths)
+        for (int i = 0; i < paths.Count; i++)
         {
+            string path = paths[i];
             if (!File.Exists(path))
             {
                 throw new ExamplesException($"Corpus file '{path}' does not exist; check the path (relative paths are resolved from the experiment file).");
             }
-            string source = "corpus:" + path;
+            string source = "corpus:" + (labels?[i] ?? path);
             var candidates = new List<ExampleCandidate>();
             int documents = path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)
                 ? ReadJsonLines(path, matcher, source, candidates)

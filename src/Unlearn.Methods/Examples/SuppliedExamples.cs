@@ -5,11 +5,13 @@ namespace Unlearn.Methods.Examples;
 
 public static class SuppliedExamples
 {
+    /// <param name="label">How stats.json names the file (e.g. its content digest); the path when null. Give a label that
+    /// does not depend on where the repository lives when the result is stored.</param>
     /// <exception cref="ExamplesException">The file is missing or not in the seed format.</exception>
-    public static CandidateSet Read(string path, Text.TermMatcher? matcher = null)
+    public static CandidateSet Read(string path, Text.TermMatcher? matcher = null, string? label = null)
     {
         var lists = ExampleFile.Read(path);
-        string source = "supplied:" + path;
+        string source = "supplied:" + (label ?? path);
         var candidates = new List<ExampleCandidate>(lists.Count);
         candidates.AddRange(lists.Concept.Select(t => new ExampleCandidate(t, ExampleLabel.Concept, source)));
         candidates.AddRange(lists.Background.Select(t => new ExampleCandidate(t, ExampleLabel.Background, source)));

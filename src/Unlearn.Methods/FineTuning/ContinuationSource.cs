@@ -70,7 +70,7 @@ public static class ContinuationSource
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
         var tokenizer = model.RequireTokenizer();
-        template ??= tokenizer.DetectedChatTemplate;
+        template ??= tokenizer.ResolveChatTemplate();
         var prompts = settings.Prompts.Select(p => PromptIds(tokenizer, template, p)).ToArray();
         var generator = new Generator(model.Model, forward);
         var conversations = new List<Conversation>(settings.Count);

@@ -14,7 +14,7 @@ public sealed record RenderSettings
     /// <summary>Default maximum sequence length in tokens (METHODS.md repair defaults).</summary>
     public const int DefaultMaxLength = 1024;
 
-    /// <summary>The chat format; null uses the one detected from the tokenizer's config (plain when it has none).</summary>
+    /// <summary>The chat format; null uses the one recognised from the tokenizer's config (plain when it has none).</summary>
     public ChatTemplate? Template { get; init; }
 
     public int MaxLength { get; init; } = DefaultMaxLength;
@@ -39,7 +39,7 @@ public static class ExampleRenderer
         {
             throw new FineTuningException($"max_length must be at least 2 tokens (got {settings.MaxLength}).");
         }
-        var template = settings.Template ?? tokenizer.DetectedChatTemplate;
+        var template = settings.Template ?? tokenizer.ResolveChatTemplate();
         var examples = new List<TrainingExample>();
         int truncated = 0, dropped = 0;
         foreach (var conversation in conversations)
@@ -84,7 +84,7 @@ public static class ExampleRenderer
         }
         catch (ArgumentException e)
         {
-            throw new FineTuningException($"Example '{conversation.Source}' cannot be rendered in the {template.Format} chat format: {e.Message} Fix or remove that row.", e);
+            throw new FineTuningException($"Example '{conversation.Source}' cannot be rendered in the {template.Name} chat format: {e.Message} Fix or remove that row.", e);
         }
         return ([.. rendering.Ids], rendering.AssistantMask());
     }

@@ -64,7 +64,7 @@ public static class ForgetTargets
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(settings);
         var tokenizer = model.RequireTokenizer();
-        template ??= tokenizer.DetectedChatTemplate;
+        template ??= tokenizer.ResolveChatTemplate();
         settings.Validate(template);
         bool plain = template.Format == ChatFormat.Plain;
         var stopIds = model.StopIds;

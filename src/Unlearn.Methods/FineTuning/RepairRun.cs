@@ -24,7 +24,7 @@ public static class RepairRun
         ArgumentNullException.ThrowIfNull(settings);
         options ??= new RepairRunOptions();
         var tokenizer = model.RequireTokenizer();
-        var template = settings.Template ?? tokenizer.DetectedChatTemplate;
+        var template = settings.Template ?? tokenizer.ResolveChatTemplate();
         Directory.CreateDirectory(outputFolder);
 
         var (source, conversations, modelMade) = Conversations(model, settings, template, options, cancellationToken);
@@ -37,7 +37,7 @@ public static class RepairRun
             source, loaded, filtered.Removed, filtered.RemovedByTerm, rendered.Examples.Count, rendered.Truncated, rendered.DroppedWithoutLabels,
             rendered.TokenCount, rendered.LabelCount,
             rendered.Examples.Count(e => e.Kind == ExampleKind.Forget), rendered.Examples.Count(e => e.Kind == ExampleKind.Retain));
-        var dataJson = DataJson(report, settings, template.Format.ToString().ToLowerInvariant());
+        var dataJson = DataJson(report, settings, template);
         File.WriteAllText(Path.Combine(outputFolder, DataFileName), dataJson.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         WriteTrainingSet(Path.Combine(outputFolder, TrainingSetFileName), rendered.Examples, modelMade ? filtered.Kept : null);
 
@@ -84,7 +84,7 @@ public static class RepairRun
         if (settings.DatasetPath is { } path)
         {
             options.Status?.Invoke($"loading {path}");
-            return (path, InstructionDataset.Load(path, settings.DatasetFormat), false);
+            return (settings.DatasetLabel ?? path, InstructionDataset.Load(path, settings.DatasetFormat), false);
         }
         var generate = settings.Generate!;
         options.Status?.Invoke($"sampling {generate.Count} continuations from the base model");
@@ -92,11 +92,12 @@ public static class RepairRun
         return ("generate", set.Conversations, true);
     }
 
-    private static JsonObject DataJson(RepairDataReport report, RepairSettings settings, string chatFormat) => new()
+    private static JsonObject DataJson(RepairDataReport report, RepairSettings settings, Tokenizers.Chat.ChatTemplate template) => new()
     {
         ["source"] = report.Source,
         ["objective"] = settings.Objective.ToString().ToLowerInvariant(),
-        ["chat_format"] = chatFormat,
+        ["chat_format"] = template.Name,
+        ["chat_date"] = template.UsesDate ? template.DateString : null,
         ["max_length"] = settings.MaxLength,
         ["target_terms"] = new JsonArray(settings.TargetTerms.Select(t => (JsonNode)t).ToArray()),
         ["filter"] = "whole-word, case-insensitive, any turn",

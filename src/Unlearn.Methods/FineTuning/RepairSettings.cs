@@ -22,6 +22,10 @@ public sealed record RepairSettings
     /// <summary>Repair: an instruction dataset (ShareGPT, messages or Alpaca; JSONL or JSON array).</summary>
     public string? DatasetPath { get; init; }
 
+    /// <summary>How data.json names the dataset (e.g. its content digest); the path when null. Give a label that does not
+    /// depend on where the repository lives when the result is stored.</summary>
+    public string? DatasetLabel { get; init; }
+
     public DatasetFormat DatasetFormat { get; init; } = DatasetFormat.Auto;
 
     /// <summary>Repair: sample the data from the base model instead of reading a file.</summary>

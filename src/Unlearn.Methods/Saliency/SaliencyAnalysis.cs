@@ -2,7 +2,9 @@
 // t-test weighted, or diff-means), zero the scores of zero-variance columns, then rank all units of all sites
 // together (optionally after dividing each site's scores by its maximum) and keep the top round(prune_fraction ×
 // candidate units) with a score above 0 — ties by site order (layer, then block order), then unit index — mapped
-// to weight rows. Writes scores.safetensors, selection.json, masks.safetensors and probe.json.
+// to weight rows. Writes scores.safetensors, selection.json, masks.safetensors and probe.json, and the random-rows
+// control: as many units as were selected, drawn uniformly without replacement (seeded) from the same candidate
+// units, in random-selection.json and random-masks.safetensors.
 using Unlearn.Methods.Activations;
 using Unlearn.Methods.Probing;
 using Unlearn.Models.Hooks;
@@ -16,6 +18,8 @@ public static class SaliencyAnalysis
     public const string SelectionFile = "selection.json";
     public const string MasksFile = "masks.safetensors";
     public const string ProbeFile = "probe.json";
+    public const string RandomSelectionFile = "random-selection.json";
+    public const string RandomMasksFile = "random-masks.safetensors";
 
     /// <summary>Scores the sites of an activation cache (<see cref="SaliencyOptions.Sites"/>, or all) and writes the artefacts.</summary>
     public static SaliencyResult Run(ActivationCache cache, TransformerShape shape, SaliencyOptions options, string outputFolder, IProgress<HookSite>? progress = null)
@@ -46,7 +50,16 @@ public static class SaliencyAnalysis
             ? SaliencyBudget.SeedRows(shape, ordered.Select(a => a.Site.Layer), options.PruneFraction)
             : SaliencyBudget.Units(options.PruneFraction, candidateUnits);
         var (selected, positive) = Select(sites, budget, options);
+        var random = RandomControl(sites, selected.Count, options);
+        var result = new SaliencyResult(options, sites, candidateUnits, budget, positive, selected, Rows(selected, shape, options), random, Rows(random, shape, options));
+        SaliencyArtefacts.Write(result, outputFolder);
+        return result;
+    }
 
+    /// <summary>The weight rows a selection zeroes (weight name → rows) and every edited weight's row count.</summary>
+    private static (IReadOnlyDictionary<string, int[]> Pruned, IReadOnlyDictionary<string, int> RowCounts) Rows(
+        IReadOnlyList<SelectedUnit> selected, TransformerShape shape, SaliencyOptions options)
+    {
         var pruned = new SortedDictionary<string, SortedSet<int>>(StringComparer.Ordinal);
         var rowCounts = new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var unit in selected)
@@ -64,11 +77,43 @@ public static class SaliencyAnalysis
                 rowCounts[WeightNames.Weight(unit.Site.Layer, projection)] = WeightRowMapping.RowCount(shape, projection);
             }
         }
-        var result = new SaliencyResult(
-            options, sites, candidateUnits, budget, positive, selected,
-            pruned.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal), rowCounts);
-        SaliencyArtefacts.Write(result, outputFolder);
-        return result;
+        return (pruned.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal), rowCounts);
+    }
+
+    /// <summary>
+    /// The random-rows control: <paramref name="count"/> units drawn uniformly without replacement from every candidate
+    /// unit of the scored sites (a partial Fisher–Yates shuffle of the units in site order), ranked in draw order.
+    /// </summary>
+    private static List<SelectedUnit> RandomControl(List<SiteSaliency> sites, int count, SaliencyOptions options)
+    {
+        var drawn = new List<SelectedUnit>(count);
+        foreach (var (s, unit) in DrawUnits(sites.Select(x => x.Scores.Count).ToArray(), count, options.RandomControlSeed))
+        {
+            var site = sites[s].Site;
+            double score = sites[s].Scores[unit];
+            drawn.Add(new SelectedUnit(drawn.Count + 1, site, unit, score, score, WeightRowMapping.Rows(site, unit, options.Compat).ToArray()));
+        }
+        return drawn;
+    }
+
+    /// <summary><paramref name="count"/> distinct (site, unit) pairs of sites of the given widths, uniformly at random.</summary>
+    internal static IEnumerable<(int Site, int Unit)> DrawUnits(IReadOnlyList<int> widths, int count, ulong seed)
+    {
+        var units = new List<(int Site, int Unit)>();
+        for (int s = 0; s < widths.Count; s++)
+        {
+            for (int j = 0; j < widths[s]; j++)
+            {
+                units.Add((s, j));
+            }
+        }
+        var random = new Numerics.SeededRandom(seed);
+        for (int i = 0; i < count; i++)
+        {
+            int pick = i + random.NextInt(units.Count - i);
+            (units[i], units[pick]) = (units[pick], units[i]);
+            yield return units[i];
+        }
     }
 
     private static void Check(SiteActivations[] sites, TransformerShape shape, SaliencyOptions options)

@@ -5,6 +5,8 @@
 //                       tensor, row}: an mlp.act neuron appears twice (gate_proj and up_proj row) with the same rank.
 //   masks.safetensors   one 0/1 row mask per edited weight (RowMaskFile), named by the HF weight name.
 //   probe.json          per site: method, rows, train and held-out accuracy, C, non-zero count, t-test, CV table.
+//   random-selection.json, random-masks.safetensors   the random-rows control in the same two layouts ("method":
+//                       "random", ranks in draw order, each unit's own score kept for comparison).
 using System.Text.Json;
 using Unlearn.Methods.Examples;
 using Unlearn.Models.Edits;
@@ -17,6 +19,9 @@ public static class SaliencyArtefacts
 {
     /// <summary>The row-mask edits a saliency folder's masks.safetensors stands for.</summary>
     public static ModelEdits LoadEdits(string folder) => RowMaskFile.Read(Path.Combine(folder, SaliencyAnalysis.MasksFile));
+
+    /// <summary>The row-mask edits of the random-rows control (random-masks.safetensors).</summary>
+    public static ModelEdits LoadRandomEdits(string folder) => RowMaskFile.Read(Path.Combine(folder, SaliencyAnalysis.RandomMasksFile));
 
     internal static void Write(SaliencyResult result, string folder)
     {
@@ -31,7 +36,9 @@ public static class SaliencyArtefacts
         }
         scores.Save(Path.Combine(folder, SaliencyAnalysis.ScoresFile));
         RowMaskFile.Write(Path.Combine(folder, SaliencyAnalysis.MasksFile), result.PrunedRows, result.RowCounts, options.MaskDType);
-        ArtefactJson.Write(Path.Combine(folder, SaliencyAnalysis.SelectionFile), writer => WriteSelection(writer, result));
+        ArtefactJson.Write(Path.Combine(folder, SaliencyAnalysis.SelectionFile), writer => WriteSelection(writer, result, result.Selected, result.PrunedRows, MethodName(options.Method)));
+        RowMaskFile.Write(Path.Combine(folder, SaliencyAnalysis.RandomMasksFile), result.RandomPrunedRows, result.RandomRowCounts, options.MaskDType);
+        ArtefactJson.Write(Path.Combine(folder, SaliencyAnalysis.RandomSelectionFile), writer => WriteSelection(writer, result, result.RandomSelected, result.RandomPrunedRows, "random"));
         ArtefactJson.Write(Path.Combine(folder, SaliencyAnalysis.ProbeFile), writer => WriteProbe(writer, result));
     }
 
@@ -39,33 +46,34 @@ public static class SaliencyArtefacts
 
     public static string CompatName(MappingCompat compat) => compat == MappingCompat.Seed ? "seed" : "corrected";
 
-    private static void WriteSelection(Utf8JsonWriter writer, SaliencyResult result)
+    private static void WriteSelection(
+        Utf8JsonWriter writer, SaliencyResult result, IReadOnlyList<SelectedUnit> selected, IReadOnlyDictionary<string, int[]> pruned, string method)
     {
         writer.WriteStartObject();
         writer.WriteString("format", "unlearn-saliency-selection");
         writer.WriteNumber("version", 1);
-        writer.WriteString("method", MethodName(result.Options.Method));
+        writer.WriteString("method", method);
         writer.WriteString("compat", CompatName(result.Options.Compat));
         writer.WriteNumber("prune_fraction", result.Options.PruneFraction);
         writer.WriteBoolean("normalize_per_site", result.Options.NormalizePerSite);
         writer.WriteNumber("candidate_units", result.CandidateUnits);
         writer.WriteNumber("budget", result.Budget);
         writer.WriteNumber("positive_units", result.PositiveUnits);
-        writer.WriteNumber("selected_units", result.Selected.Count);
-        writer.WriteNumber("selected_rows", result.PrunedRows.Values.Sum(r => r.Length));
+        writer.WriteNumber("selected_units", selected.Count);
+        writer.WriteNumber("selected_rows", pruned.Values.Sum(r => r.Length));
         writer.WriteStartObject("sites");
         foreach (var site in result.Sites)
         {
             writer.WriteStartObject(site.Site.Name);
             writer.WriteNumber("units", site.Scores.Count);
             writer.WriteNumber("positive_units", site.Scores.Count(s => s > 0));
-            writer.WriteNumber("selected_units", result.Selected.Count(u => u.Site == site.Site));
+            writer.WriteNumber("selected_units", selected.Count(u => u.Site == site.Site));
             writer.WriteNumber("max_score", site.MaxScore);
             writer.WriteEndObject();
         }
         writer.WriteEndObject();
         writer.WriteStartArray("selected");
-        foreach (var unit in result.Selected)
+        foreach (var unit in selected)
         {
             foreach (var row in unit.Rows)
             {

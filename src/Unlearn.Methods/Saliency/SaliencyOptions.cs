@@ -43,6 +43,10 @@ public sealed record SaliencyOptions
 
     public RowMaskDType MaskDType { get; init; } = RowMaskDType.UInt8;
 
+    /// <summary>Seed of the random-rows control: as many units as the scores selected, drawn uniformly without replacement
+    /// from the same candidate units (the seed's own random-pruning control, seeds-spec §A.5).</summary>
+    public ulong RandomControlSeed { get; init; }
+
     /// <summary>Sites to score; null: every site of the activation cache.</summary>
     public IReadOnlyList<HookSite>? Sites { get; init; }
 

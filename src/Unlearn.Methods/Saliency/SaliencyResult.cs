@@ -25,8 +25,13 @@ public sealed class SaliencyResult
 {
     internal SaliencyResult(
         SaliencyOptions options, IReadOnlyList<SiteSaliency> sites, long candidateUnits, int budget, int positiveUnits,
-        IReadOnlyList<SelectedUnit> selected, IReadOnlyDictionary<string, int[]> prunedRows, IReadOnlyDictionary<string, int> rowCounts)
+        IReadOnlyList<SelectedUnit> selected, (IReadOnlyDictionary<string, int[]> Pruned, IReadOnlyDictionary<string, int> RowCounts) rows,
+        IReadOnlyList<SelectedUnit> randomSelected, (IReadOnlyDictionary<string, int[]> Pruned, IReadOnlyDictionary<string, int> RowCounts) randomRows)
     {
+        var (prunedRows, rowCounts) = rows;
+        RandomSelected = randomSelected;
+        RandomPrunedRows = randomRows.Pruned;
+        RandomRowCounts = randomRows.RowCounts;
         Options = options;
         Sites = sites;
         CandidateUnits = candidateUnits;
@@ -56,6 +61,15 @@ public sealed class SaliencyResult
 
     /// <summary>Weight name → rows of that weight (mask length), for every weight in <see cref="PrunedRows"/>.</summary>
     public IReadOnlyDictionary<string, int> RowCounts { get; }
+
+    /// <summary>The random-rows control: as many units as <see cref="Selected"/>, drawn uniformly from the same candidates.</summary>
+    public IReadOnlyList<SelectedUnit> RandomSelected { get; }
+
+    /// <summary>Weight name → rows the random control zeroes, ascending.</summary>
+    public IReadOnlyDictionary<string, int[]> RandomPrunedRows { get; }
+
+    /// <summary>Weight name → rows of that weight, for every weight in <see cref="RandomPrunedRows"/>.</summary>
+    public IReadOnlyDictionary<string, int> RandomRowCounts { get; }
 
     public ModelEdits ToModelEdits() => new(PrunedRows, [], []);
 }

@@ -108,10 +108,9 @@ public sealed partial class LlamaModel
 
         // Only rows with a label reach the vocabulary head: response-only batches skip most of the V-wide work.
         var masked = new HashSet<int>(edits.MaskedLogits);
-        if (edits.ZeroLogits.Any(id => !masked.Contains(id)))
-        {
-            throw new NotSupportedException("Training with zeroed lm_head/tied-embedding rows needs those ids in the −∞ logit mask too (PruneVocab always adds both).");
-        }
+        // Logits forced to 0 (zeroed lm_head rows, zeroed rows of a tied embedding; vocab.logit_mask: zero) are pruned
+        // output rows of the head: constant 0, so no gradient flows through them. A −∞ mask overrides them below.
+        int[] zeroLogits = edits.ZeroLogits.Where(id => !masked.Contains(id)).ToArray();
         var counted = new List<int>();
         var targets = new List<int>();
         int maskedLabels = 0;
@@ -137,7 +136,7 @@ public sealed partial class LlamaModel
         var finalNormed = tape.RmsNorm(x, VectorOf(WeightNames.FinalNorm, Weights.FinalNorm, options), Shape.RmsNormEps);
         var selected = tape.SelectRows(finalNormed, [.. counted]);
         var head = Weights.LmHead is { } lmHead ? WeightOf(WeightNames.LmHead, lmHead, options) : embedding;
-        var logits = tape.Linear(selected, head, name: "logits");
+        var logits = tape.Linear(selected, head, prunedRows: zeroLogits.Length == 0 ? null : zeroLogits, name: "logits");
         foreach (var id in edits.MaskedLogits)
         {
             for (int row = 0; row < logits.Rows; row++)

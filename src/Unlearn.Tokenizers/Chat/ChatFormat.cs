@@ -1,23 +1,70 @@
-// The chat formats Unlearn renders, the message type, and the result of rendering a conversation.
+// The chat formats Unlearn renders (each named after the template it reproduces), their names, the message type,
+// and the result of rendering a conversation.
 namespace Unlearn.Tokenizers.Chat;
 
+/// <summary>A chat layout, rendered exactly as the named model family's Jinja template renders it (docs/tokenizers.md
+/// lists the roles each supports; tool calling is not rendered).</summary>
 public enum ChatFormat
 {
-    /// <summary>No chat markup: contents joined by newlines, BOS first, EOS after each assistant message.</summary>
+    /// <summary>"plain": no chat markup: contents joined by newlines, BOS first, EOS after each assistant message.</summary>
     Plain,
 
-    /// <summary>Llama 3.x: &lt;|start_header_id|&gt;role&lt;|end_header_id|&gt;\n\ncontent&lt;|eot_id|&gt;.</summary>
+    /// <summary>"llama3": Meta-Llama-3-*-Instruct (3.0): BOS before the first message, then
+    /// &lt;|start_header_id|&gt;role&lt;|end_header_id|&gt;\n\n + trimmed content + &lt;|eot_id|&gt; per message.</summary>
     Llama3,
 
-    /// <summary>Llama 2 chat: &lt;s&gt;[INST] &lt;&lt;SYS&gt;&gt;...&lt;&lt;/SYS&gt;&gt; user [/INST] answer &lt;/s&gt;.</summary>
+    /// <summary>"llama3.1": Llama 3.1 / 3.2 / 3.3 Instruct: always BOS and a system block starting
+    /// "Cutting Knowledge Date: December 2023\nToday Date: DATE\n\n" (also without a system message), then the
+    /// Llama 3 turns with trimmed contents.</summary>
+    Llama31,
+
+    /// <summary>"llama2": Llama 2 chat: &lt;s&gt;[INST] &lt;&lt;SYS&gt;&gt;...&lt;&lt;/SYS&gt;&gt; user [/INST] answer &lt;/s&gt;.</summary>
     Llama2,
 
-    /// <summary>ChatML (Qwen): &lt;|im_start|&gt;role\ncontent&lt;|im_end|&gt;\n.</summary>
+    /// <summary>"chatml": ChatML as Qwen2.5 writes it: &lt;|im_start|&gt;role\ncontent&lt;|im_end|&gt;\n, with the
+    /// default system prompt ("You are Qwen, created by Alibaba Cloud. You are a helpful assistant.") when the
+    /// conversation has none.</summary>
     ChatMl,
+
+    /// <summary>"chatml-plain": ChatML without a default system prompt (e.g. OpenHermes-2.5).</summary>
+    ChatMlPlain,
 }
 
-/// <summary>One turn of a conversation. Roles: "system", "user", "assistant" (and "tool"/"ipython" where the
-/// format has them).</summary>
+/// <summary>The names of the chat formats, as the experiment schema and the command line spell them.</summary>
+public static class ChatFormats
+{
+    private static readonly (ChatFormat Format, string Name)[] Table =
+    [
+        (ChatFormat.Plain, "plain"),
+        (ChatFormat.Llama3, "llama3"),
+        (ChatFormat.Llama31, "llama3.1"),
+        (ChatFormat.Llama2, "llama2"),
+        (ChatFormat.ChatMl, "chatml"),
+        (ChatFormat.ChatMlPlain, "chatml-plain"),
+    ];
+
+    public static IReadOnlyList<string> Names { get; } = Table.Select(t => t.Name).ToArray();
+
+    public static string Name(this ChatFormat format) =>
+        Table.First(t => t.Format == format).Name;
+
+    public static bool TryParse(string name, out ChatFormat format)
+    {
+        foreach (var (candidate, candidateName) in Table)
+        {
+            if (string.Equals(candidateName, name, StringComparison.Ordinal))
+            {
+                format = candidate;
+                return true;
+            }
+        }
+        format = default;
+        return false;
+    }
+}
+
+/// <summary>One turn of a conversation. Roles: "system", "user", "assistant", and "tool" in the chatml format
+/// (Qwen2.5's &lt;tool_response&gt; turns).</summary>
 public sealed record ChatMessage(string Role, string Content)
 {
     public static ChatMessage System(string content) => new("system", content);

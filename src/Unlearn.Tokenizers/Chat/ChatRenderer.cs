@@ -1,6 +1,9 @@
 // Renders a conversation to text in one chat format, remembering where each assistant message's content and
-// end-of-turn marker lie. The strings follow the real Jinja templates: Llama 3 (and 3.1+ with the knowledge
-// cut-off header), Llama 2 chat, ChatML as Qwen2.5 writes it. Roles a format cannot express are refused.
+// end-of-turn marker lie. The strings follow the real Jinja templates (goldens in
+// tests/Unlearn.Tokenizers.Tests/Data/chat-templates): Llama 3.0, Llama 3.1/3.2/3.3 (knowledge cut-off header),
+// Llama 2 chat, ChatML as Qwen2.5 writes it, plain ChatML. Input a template would render differently from what a
+// model was trained on, or would fail on, is refused with an ArgumentException: roles a format has no turn for
+// (tool calling is not rendered), an empty conversation where the template reads messages[0].
 using System.Text;
 
 namespace Unlearn.Tokenizers.Chat;
@@ -13,20 +16,26 @@ internal static class ChatRenderer
     public const string ChatMlStart = "<|im_start|>";
     public const string ChatMlEnd = "<|im_end|>";
 
+    private static readonly string[] ChatRoles = ["system", "user", "assistant"];
+    private static readonly string[] QwenRoles = ["system", "user", "assistant", "tool"];
+
     /// <summary>The rendered text and the [start, end) char ranges of assistant content + end-of-turn marker.</summary>
     public static (string Text, List<TokenOffset> AssistantRanges) Render(ChatTemplate template,
         IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt, string? bos, string? eos)
     {
+        Validate(template, messages);
         var output = new Output();
         switch (template.Format)
         {
             case ChatFormat.Llama3:
+            case ChatFormat.Llama31:
                 RenderLlama3(template, messages, addGenerationPrompt, bos, output);
                 break;
             case ChatFormat.Llama2:
                 RenderLlama2(messages, bos, eos, output);
                 break;
             case ChatFormat.ChatMl:
+            case ChatFormat.ChatMlPlain:
                 RenderChatMl(template, messages, addGenerationPrompt, output);
                 break;
             default:
@@ -36,19 +45,51 @@ internal static class ChatRenderer
         return (output.Text.ToString(), output.Ranges);
     }
 
+    /// <summary>The roles each format renders, and the templates that read messages[0] (transformers fails on an
+    /// empty conversation there).</summary>
+    private static void Validate(ChatTemplate template, IReadOnlyList<ChatMessage> messages)
+    {
+        var roles = template.Format == ChatFormat.ChatMl ? QwenRoles : ChatRoles;
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var message = messages[i] ?? throw new ArgumentException($"message {i} is null.", nameof(messages));
+            if (message.Role is null || message.Content is null)
+            {
+                throw new ArgumentException($"message {i} has no {(message.Role is null ? "role" : "content")}.", nameof(messages));
+            }
+            if (!roles.Contains(message.Role, StringComparer.Ordinal))
+            {
+                var toolNote = message.Role is "tool" or "ipython" ? " (tool calling is rendered only by chatml, Qwen2.5's tool responses)" : "";
+                throw new ArgumentException(
+                    $"message {i} has the role '{message.Role}', which the {template.Name} chat format does not render{toolNote}; roles: {string.Join(", ", roles)}.",
+                    nameof(messages));
+            }
+        }
+        if (template.UsesDate && !ChatTemplate.IsValidDate(template.DateString))
+        {
+            throw new ArgumentException(ChatTemplate.DateProblem(template.DateString), nameof(template));
+        }
+        if (messages.Count == 0 && template.Format is ChatFormat.Llama31 or ChatFormat.ChatMl or ChatFormat.Llama2)
+        {
+            throw new ArgumentException(
+                $"the conversation has no message; the {template.Name} template reads the first message and fails without one.", nameof(messages));
+        }
+    }
+
     private static void RenderLlama3(ChatTemplate template, IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt,
         string? bos, Output output)
     {
+        var cutoffHeader = template.Format == ChatFormat.Llama31;
         // Llama 3.1+ templates always start with bos_token; the 3.0 template puts it before the first message.
-        if (template.KnowledgeCutoffHeader || messages.Count > 0)
+        if (cutoffHeader || messages.Count > 0)
         {
             output.Append(bos);
         }
         var rest = messages.AsEnumerable();
-        if (template.KnowledgeCutoffHeader)
+        if (cutoffHeader)
         {
-            var system = messages.Count > 0 && messages[0].Role == "system" ? PythonStrip(messages[0].Content) : "";
-            if (messages.Count > 0 && messages[0].Role == "system")
+            var system = messages[0].Role == "system" ? PythonStrip(messages[0].Content) : "";
+            if (messages[0].Role == "system")
             {
                 rest = messages.Skip(1);
             }
@@ -60,12 +101,8 @@ internal static class ChatRenderer
         }
         foreach (var message in rest)
         {
-            // Only the 3.1+ template renders tool outputs under the "ipython" header; 3.0 writes any role as given.
-            var toolOutput = template.KnowledgeCutoffHeader && (message.Role is "tool" or "ipython");
-            output.Append($"{Llama3Header}{(toolOutput ? "ipython" : message.Role)}{Llama3HeaderEnd}\n\n");
-            // Tool outputs are not trimmed by the template; everything else is.
-            var content = toolOutput ? message.Content : PythonStrip(message.Content);
-            output.Append(content + Llama3EndOfTurn, assistant: message.Role == "assistant");
+            output.Append($"{Llama3Header}{message.Role}{Llama3HeaderEnd}\n\n");
+            output.Append(PythonStrip(message.Content) + Llama3EndOfTurn, assistant: message.Role == "assistant");
         }
         if (addGenerationPrompt)
         {
@@ -82,8 +119,10 @@ internal static class ChatRenderer
             var message = loop[i];
             if (message.Role is not ("user" or "assistant") || (message.Role == "user") != (i % 2 == 0))
             {
+                // The template raises for a broken alternation and silently drops a later system message; both refused.
+                var index = system is null ? i : i + 1;
                 throw new ArgumentException(
-                    "Llama 2 chat needs roles that alternate user/assistant/user/... after an optional first system message.",
+                    $"message {index} has the role '{message.Role}': Llama 2 chat needs roles that alternate user/assistant/user/... after an optional first system message.",
                     nameof(messages));
             }
             var content = i == 0 && system is not null
@@ -107,8 +146,9 @@ internal static class ChatRenderer
         {
             output.Append($"{ChatMlStart}system\n{messages[0].Content}{ChatMlEnd}\n");
         }
-        else if (template.DefaultSystemPrompt is { } prompt)
+        else if (template.Format == ChatFormat.ChatMl)
         {
+            var prompt = template.DefaultSystemPrompt ?? ChatTemplate.QwenSystemPrompt;
             output.Append($"{ChatMlStart}system\n{prompt}{ChatMlEnd}\n");
         }
         for (var i = 0; i < messages.Count; i++)
@@ -138,7 +178,7 @@ internal static class ChatRenderer
                     }
                     break;
                 default:
-                    throw new ArgumentException($"ChatML has no rendering for the role '{message.Role}'.", nameof(messages));
+                    throw new InvalidOperationException($"role '{message.Role}' passed validation but has no rendering.");
             }
         }
         if (addGenerationPrompt)

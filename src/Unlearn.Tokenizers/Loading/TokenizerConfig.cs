@@ -1,5 +1,5 @@
 // What transformers reads from tokenizer_config.json (and special_tokens_map.json / added_tokens.json beside it):
-// special token names, whether BOS/EOS are added, the chat template, extra added tokens and their flags.
+// special token names, whether BOS/EOS are added, the chat template (or chat_template.jinja), extra added tokens and flags.
 // Only the fields that change tokenization are read; unknown fields are ignored, as transformers does.
 using System.Text.Json;
 using Unlearn.Tokenizers.Json;
@@ -28,6 +28,9 @@ internal sealed class TokenizerConfig
 
     public string? ChatTemplate { get; private set; }
 
+    /// <summary>The file <see cref="ChatTemplate"/> was read from (tokenizer_config.json or chat_template.jinja).</summary>
+    public string? ChatTemplatePath { get; private set; }
+
     /// <summary>Added tokens declared by the config (added_tokens_decoder, then added_tokens.json), by id.</summary>
     public SortedDictionary<int, AddedToken> AddedTokens { get; } = [];
 
@@ -54,6 +57,13 @@ internal sealed class TokenizerConfig
         if (File.Exists(addedPath))
         {
             config.ReadAddedTokensJson(addedPath);
+        }
+        // transformers 4.47+ saves the template as chat_template.jinja beside the config and prefers that file.
+        var templatePath = Path.Combine(directory, "chat_template.jinja");
+        if (File.Exists(templatePath))
+        {
+            config.ChatTemplate = File.ReadAllText(templatePath);
+            config.ChatTemplatePath = templatePath;
         }
         return config;
     }
@@ -88,6 +98,7 @@ internal sealed class TokenizerConfig
         CleanUpTokenizationSpaces = root.OptionalBoolean("clean_up_tokenization_spaces", false);
         TokenizerClass = root.OptionalString("tokenizer_class");
         ChatTemplate = ReadChatTemplate(root.Optional("chat_template"));
+        ChatTemplatePath = ChatTemplate is null ? null : path;
         if (root.Optional("added_tokens_decoder") is { } decoder)
         {
             foreach (var (name, value) in decoder.Properties())

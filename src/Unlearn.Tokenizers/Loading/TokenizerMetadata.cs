@@ -7,4 +7,5 @@ internal sealed record TokenizerMetadata(
     string? UnkToken,
     string? PadToken,
     string? ChatTemplate,
+    string? ChatTemplatePath,
     bool CleanUpTokenizationSpaces);

@@ -79,9 +79,16 @@ public class EvaluatorTests(EvaluatedPlay play)
     }
 
     [Fact]
-    public void Evaluate_TargetRate_EqualsTheShareOfMatchingConceptSamples()
+    public void Evaluate_TargetRate_EqualsAnIndependentRecountOfTheCompletionTexts()
     {
+        // Recounted here from the completion texts with a regular expression written from the definition (a form of
+        // "play" as a whole word, any case), not with the evaluator's matcher or its per-sample flags.
+        var form = new System.Text.RegularExpressions.Regex(@"(?<![\p{L}\p{N}_])(play|plays|played|playing)(?![\p{L}\p{N}_])",
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
         var samples = play.Result.Samples.Where(s => s.Variant == "base" && s.Set == Evaluator.ConceptSet).ToList();
-        Assert.Equal(samples.Average(s => s.Match ? 1.0 : 0.0), Get("base", MetricNames.TargetRate).Value!.Value, 12);
+        double recount = samples.Average(s => form.IsMatch(s.Text) ? 1.0 : 0.0);
+
+        Assert.InRange(recount, 0.2, 0.95);
+        Assert.Equal(recount, Get("base", MetricNames.TargetRate).Value!.Value, 12);
     }
 }

@@ -90,7 +90,7 @@ public class ReportOutputTests(EvaluatedPlay play)
     [Fact]
     public void MetricsJson_OtherVersion_ThrowsNamingTheField()
     {
-        using var json = JsonDocument.Parse("""{"schema": "unlearn-metrics", "version": 2}""");
+        using var json = JsonDocument.Parse("""{"schema": "unlearn-metrics", "version": 3}""");
         var e = Assert.Throws<EvaluationException>(() => MetricsJson.Parse(json.RootElement, "out/metrics.json"));
         Assert.Contains("out/metrics.json: $.version", e.Message);
     }

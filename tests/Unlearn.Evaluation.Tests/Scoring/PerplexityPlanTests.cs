@@ -14,7 +14,7 @@ public class PerplexityPlanTests
     ];
 
     [Fact]
-    public void Build_SlidingWindows_ScoreEveryTokenButTheFirstExactlyOnce()
+    public void Build_SlidingWindows_ReachEveryTokenButTheFirstExactlyOnce()
     {
         var plan = PerplexityPlan.Build(TestData.Model.RequireTokenizer(), Documents, window: 16, stride: 8, maxPositions: 512);
         var scored = new List<int>();
@@ -24,7 +24,19 @@ public class PerplexityPlanTests
             Assert.True(plan.Windows[w].Ids.Length <= 16);
         }
         Assert.Equal(Enumerable.Range(1, plan.Stream.Length - 1), scored);
-        Assert.Equal(plan.Stream.Length - 1, plan.ScoredTokens);
+    }
+
+    [Fact]
+    public void Build_BosIsNeverATarget()
+    {
+        // Three documents, each opened by BOS: the stream's first BOS is context only anyway, the other two would be
+        // predictions of where a document ends, which the data does not define.
+        var tokenizer = TestData.Model.RequireTokenizer();
+        int bos = tokenizer.BosId!.Value;
+        var plan = PerplexityPlan.Build(tokenizer, Documents, window: 16, stride: 8, maxPositions: 512);
+        Assert.Equal(3, plan.Stream.Count(t => t == bos));
+        Assert.Equal(plan.Stream.Length - 3, plan.ScoredTokens);
+        Assert.All(Enumerable.Range(0, plan.Stream.Length), i => Assert.Equal(plan.Stream[i] != bos, plan.Counted[i]));
     }
 
     [Fact]
@@ -34,7 +46,10 @@ public class PerplexityPlanTests
         Assert.Single(plan.Windows);
         var scores = new SequenceScorer(TestData.Model.Model, 4096).Score(plan.Windows, ForwardOptions.Default);
         double perplexity = plan.Collect(scores, -30).Perplexity;
-        double expected = Math.Exp(-PlainForward.NextTokenLogProbs(plan.Stream).Average());
+        // Row t of a plain forward predicts token t + 1; the rows whose target is BOS do not count.
+        int bos = TestData.Model.RequireTokenizer().BosId!.Value;
+        var logProbs = PlainForward.NextTokenLogProbs(plan.Stream);
+        double expected = Math.Exp(-logProbs.Where((_, t) => plan.Stream[t + 1] != bos).Average());
         Assert.True(Math.Abs(perplexity - expected) / expected < 1e-5, $"perplexity {perplexity}, plain forward {expected}");
     }
 
@@ -61,8 +76,8 @@ public class PerplexityPlanTests
         var plan = PerplexityPlan.Build(tokenizer, Documents, window: 24, stride: 12, maxPositions: 512);
         var losses = plan.Collect(new SequenceScorer(TestData.Model.Model, 4096).Score(plan.Windows, ForwardOptions.Default), -30);
         var lengths = Documents.Select(d => tokenizer.Encode(d).Count).ToArray();
-        // The stream's first token (document 0's BOS) is never predicted.
-        Assert.Equal([lengths[0] - 1, lengths[1], lengths[2]], losses.Tokens);
+        // Every document's BOS is context, never predicted.
+        Assert.Equal([lengths[0] - 1, lengths[1] - 1, lengths[2] - 1], losses.Tokens);
         Assert.Equal(losses.Perplexity, losses.PerplexityOf([0, 1, 2]), 12);
     }
 }

@@ -21,6 +21,13 @@ public sealed class SchemaValidationTests : LoaderTestBase
     }
 
     [Fact]
+    public void Load_WithoutTolerance_UsesScikitLearnsDefaultTol()
+    {
+        // scikit-learn's LogisticRegression(solver='liblinear') defaults to tol = 1e-4, what the seed's probe ran with.
+        Assert.Equal(1e-4, Load(TestRepository.Yaml()).Config.Saliency.Tolerance);
+    }
+
+    [Fact]
     public void Load_UnknownKey_ReportsLineColumnAndNearestKey()
     {
         var yaml = TestRepository.Yaml(saliency: "prune_fracton: 0.2");

@@ -14,9 +14,11 @@ public sealed class TestRepository : IDisposable
                                  "he read a book about ships", "the cat slept on the mat", "it rained all night long"]}
         """;
 
-    public TestRepository()
+    /// <param name="nesting">Folders between the temporary folder and the repository root (a clone somewhere else).</param>
+    public TestRepository(string? nesting = null)
     {
-        Root = Path.Combine(Path.GetTempPath(), "unlearn-tests", Guid.NewGuid().ToString("N"));
+        _top = Path.Combine(Path.GetTempPath(), "unlearn-tests", Guid.NewGuid().ToString("N"));
+        Root = nesting is null ? _top : Path.Combine(_top, nesting);
         Directory.CreateDirectory(Path.Combine(Root, ".git"));
         Directory.CreateDirectory(Path.Combine(Root, "experiments"));
         var model = Path.Combine(Root, "models", "stories260K");
@@ -33,7 +35,17 @@ public sealed class TestRepository : IDisposable
         {
             File.Copy(file, Path.Combine(play, Path.GetFileName(file)));
         }
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Data", "play-concept-def.json"), Path.Combine(Root, "data", "play-concept-def.json"));
     }
+
+    private readonly string _top;
+
+    /// <summary>The name of the default experiment, as committed in experiments/.</summary>
+    public const string DefaultExperiment = "play-stories260K";
+
+    /// <summary>Copies the committed default experiment (experiments/play-stories260K.yaml) into this repository.</summary>
+    public string WriteDefaultExperiment() =>
+        WriteExperiment(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Data", "experiments", DefaultExperiment + ".yaml")), DefaultExperiment);
 
     public string Root { get; }
 
@@ -122,7 +134,7 @@ public sealed class TestRepository : IDisposable
     {
         try
         {
-            Directory.Delete(Root, recursive: true);
+            Directory.Delete(_top, recursive: true);
         }
         catch (IOException)
         {

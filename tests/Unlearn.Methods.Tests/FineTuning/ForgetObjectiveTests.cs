@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Unlearn.Methods.FineTuning;
 using Unlearn.Models.Generation;
+using Unlearn.Models.Hooks;
 using Unlearn.Models.Lora;
 using Unlearn.Models.Transformer;
 using Unlearn.Tokenizers.Chat;
@@ -88,8 +89,11 @@ public class ForgetObjectiveTests
     }
 
     [Fact]
-    public void Run_ForgetObjectiveWithNeuronMask_TrainsOnlyTheDownProjectionAdapterOnTheSalientNeurons()
+    public void Run_ForgetObjectiveWithNeuronMask_AdapterActsThroughTheSalientNeuronsOnly()
     {
+        // The adapter sits on layer 4's down_proj with its input masked to three neurons. What it learned must change the
+        // model's logits; silencing those three neurons (an intervention at layers.4.mlp.act, the down_proj input) must
+        // make the adapted model bit-identical to the base model under the same intervention: no other neuron reaches it.
         var model = FineTuningFixtures.Stories260K;
         int[] salient = [3, 17, 40];
         using var folder = FineTuningFixtures.TemporaryFolder();
@@ -103,12 +107,75 @@ public class ForgetObjectiveTests
 
         var outcome = RepairRun.Run(model, settings, folder.Path, options);
 
-        var adapter = Assert.Single(outcome.Training.Adapters.Adapters);
-        Assert.Equal(WeightNames.Module(4, Projection.Down), adapter.Key);
-        Assert.Equal(4 * (model.Model.Shape.IntermediateSize + model.Model.Shape.HiddenSize), outcome.Training.Adapters.ParameterCount);
-        var saved = AdapterSet.LoadPeft(outcome.Training.AdapterFolder, model.Model.Shape).Adapters[adapter.Key].A;
-        var trainedColumns = Enumerable.Range(0, saved.Columns).Where(c => Enumerable.Range(0, saved.Rows).Any(r => saved.Value[r * saved.Columns + c] != 0f));
-        Assert.Equal(salient, trainedColumns);
+        var adapters = AdapterSet.LoadPeft(outcome.Training.AdapterFolder, model.Model.Shape).Adapters;
+        Assert.Equal([WeightNames.Module(4, Projection.Down)], adapters.Keys);
+        var batch = ForwardBatch.RightPadded([model.RequireTokenizer().Encode("Tom liked to play with his ball in the park.").ToArray()]);
+        var silenced = new SilenceNeurons(new HookSite(4, SiteKind.MlpActivation), salient);
+        float[] Logits(bool adapted, bool silence) => model.Model.Forward(batch, options: new ForwardOptions
+        {
+            Adapters = adapted ? adapters : new Dictionary<string, Unlearn.Numerics.Autograd.LoraAdapter>(),
+            Hooks = silence ? [silenced] : [],
+        }).Logits;
+
+        double change = Logits(true, false).Zip(Logits(false, false), (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(change > 1e-3, $"the trained adapter moved no logit (max |Δ| {change:E2})");
+        Assert.Equal(Logits(false, true), Logits(true, true));
+    }
+
+    [Fact]
+    public void Run_ForgetObjectiveWithNeuronMask_TrainsOnlyTheSalientColumnsOfA()
+    {
+        // The in-memory adapter (before the save-time mask is baked in): A's columns for non-salient neurons must keep
+        // their initial values bit for bit — no gradient reaches them — while the salient columns move. Runs of 1 and 3
+        // steps start from the same seeded initialisation, so the non-salient columns must agree exactly between them.
+        var model = FineTuningFixtures.Stories260K;
+        int[] salient = [3, 17, 40];
+        float[] TrainedA(int steps)
+        {
+            using var folder = FineTuningFixtures.TemporaryFolder();
+            var settings = new RepairSettings
+            {
+                Objective = RepairObjective.Forget,
+                Forget = Prompts,
+                // No weight decay: decoupled decay would shrink every entry of A, masked or not.
+                Training = new LoraTrainingSettings { Lora = new LoraSettings { Rank = 4, Alpha = 8 }, LearningRate = 1e-2, WeightDecay = 0, MaxSteps = steps },
+            };
+            var options = new RepairRunOptions { Masks = AdapterMasks.FromMlpNeurons(model.Model.Shape, new Dictionary<int, IReadOnlyCollection<int>> { [4] = salient }) };
+            return RepairRun.Run(model, settings, folder.Path, options).Training.Adapters.Adapters[WeightNames.Module(4, Projection.Down)].A.Value.ToArray();
+        }
+
+        var once = TrainedA(1);
+        var thrice = TrainedA(3);
+        int columns = model.Model.Shape.IntermediateSize;
+        for (int c = 0; c < columns; c++)
+        {
+            var column1 = Enumerable.Range(0, 4).Select(r => once[r * columns + c]).ToArray();
+            var column3 = Enumerable.Range(0, 4).Select(r => thrice[r * columns + c]).ToArray();
+            if (salient.Contains(c))
+            {
+                Assert.False(column1.SequenceEqual(column3), $"salient column {c} of A did not train");
+            }
+            else
+            {
+                Assert.True(column1.SequenceEqual(column3), $"non-salient column {c} of A changed: [{string.Join(", ", column1)}] vs [{string.Join(", ", column3)}]");
+            }
+        }
+    }
+
+    private sealed class SilenceNeurons(HookSite target, int[] neurons) : IActivationHook
+    {
+        public bool Wants(HookSite site) => site == target;
+
+        public void OnActivation(HookSite site, Span<float> activations, in HookContext context)
+        {
+            for (int row = 0; row < activations.Length / context.Width; row++)
+            {
+                foreach (int neuron in neurons)
+                {
+                    activations[row * context.Width + neuron] = 0f;
+                }
+            }
+        }
     }
 
     [Fact]

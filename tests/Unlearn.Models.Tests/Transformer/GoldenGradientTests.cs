@@ -14,7 +14,8 @@ public class GoldenGradientTests
     private const int FirstCountedPosition = 4;
 
     [Theory]
-    [MemberData(nameof(GoldenModelTests.Cases), MemberType = typeof(GoldenModelTests))]
+    [MemberData(nameof(GoldenModelTests.Cases), "managed", MemberType = typeof(GoldenModelTests))]
+    [OpenBlasMemberData(nameof(GoldenModelTests.Cases), "openblas", MemberType = typeof(GoldenModelTests))]
     public void TrainingForward_GoldenModel_LossAndEveryWeightGradientMatchPyTorch(string name, string provider)
     {
         var gemm = Gemm.Create(provider);

@@ -1,20 +1,16 @@
-// Helpers shared by the transformer tests: the GEMM providers present on this machine and a tolerance check
+// Helpers shared by the transformer tests: the GEMM providers present on this machine, a data attribute whose OpenBLAS
+// rows show as skipped (with the reason) instead of vanishing where the library is missing, and a tolerance check
 // that reports the largest difference.
+using System.Reflection;
 using Unlearn.Numerics.Gemm;
+using Xunit.Sdk;
 
 namespace Unlearn.Models.Tests.Transformer;
 
 internal static class ModelTestSupport
 {
-    /// <summary>"managed" always; "openblas" when libopenblas.so.0 can be loaded here.</summary>
-    public static IEnumerable<string> Providers()
-    {
-        yield return "managed";
-        if (OpenBlasGemm.TryCreate(out _))
-        {
-            yield return "openblas";
-        }
-    }
+    public const string OpenBlasSkipReason =
+        "OpenBLAS is not installed (libopenblas.so.0 did not load); apt-get install libopenblas0-pthread to run the OpenBLAS cases.";
 
     public static void AssertClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, float absoluteTolerance, string what)
     {
@@ -32,4 +28,23 @@ internal static class ModelTestSupport
         }
         Assert.True(worst <= absoluteTolerance, $"{what}: max abs diff {worst} at {worstIndex} (expected {expected[worstIndex]}, got {actual[worstIndex]}), tolerance {absoluteTolerance}");
     }
+}
+
+/// <summary>
+/// Like MemberData, for the rows of the OpenBLAS provider: where OpenBLAS is not installed every row is reported as
+/// skipped with <see cref="ModelTestSupport.OpenBlasSkipReason"/>, so a machine without it shows the missing coverage.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
+public sealed class OpenBlasMemberDataAttribute : MemberDataAttributeBase
+{
+    public OpenBlasMemberDataAttribute(string memberName, params object[] parameters)
+        : base(memberName, parameters)
+    {
+        if (!OpenBlasGemm.IsAvailable)
+        {
+            Skip = ModelTestSupport.OpenBlasSkipReason;
+        }
+    }
+
+    protected override object[] ConvertDataItem(MethodInfo testMethod, object item) => (object[])item;
 }

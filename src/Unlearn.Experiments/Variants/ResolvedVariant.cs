@@ -1,0 +1,52 @@
+// A variant ready to run: the ForwardOptions that apply its edits at run time, the changed weights it needs where an
+// edit cannot be applied at run time (repair with keep_masks: false), and the list of its edits in application order
+// with where each came from — what reports show as the variant's definition and what export bakes into weights.
+using Unlearn.Models.Transformer;
+
+namespace Unlearn.Experiments.Variants;
+
+public enum VariantEditKind
+{
+    /// <summary>Weight rows forced to zero (Saliency's masks or the random control's).</summary>
+    RowMasks,
+
+    /// <summary>PruneVocab's logit mask and zeroed embedding rows.</summary>
+    Vocabulary,
+
+    /// <summary>A LoRA adapter (Repair).</summary>
+    Adapter,
+}
+
+/// <param name="Stage">The stage whose store entry holds the edit.</param>
+/// <param name="Summary">What it does, in a phrase ("19 weight rows zeroed: the scored rows").</param>
+public sealed record VariantEdit(VariantEditKind Kind, string Stage, string Summary);
+
+public sealed class ResolvedVariant : IDisposable
+{
+    internal ResolvedVariant(string name, ForwardOptions options, LlamaModel? model, IReadOnlyList<VariantEdit> edits)
+    {
+        Name = name;
+        Options = options;
+        Model = model;
+        Edits = edits;
+    }
+
+    public string Name { get; }
+
+    /// <summary>The edits applied at run time (row masks, vocabulary masks, adapters, hooks).</summary>
+    public ForwardOptions Options { get; }
+
+    /// <summary>Weights to run instead of the base model's, or null; owned by this variant (disposed with it).</summary>
+    public LlamaModel? Model { get; }
+
+    /// <summary>The edits in the order they apply, each with its source stage.</summary>
+    public IReadOnlyList<VariantEdit> Edits { get; }
+
+    /// <summary>"Saliency: 19 weight rows zeroed … + PruneVocab: 1 token at logit −∞ …", or "no edit".</summary>
+    public string Description => Edits.Count == 0 ? "the unedited model" : string.Join(" + ", Edits.Select(e => $"{e.Stage}: {e.Summary}"));
+
+    public void Dispose() => Model?.Dispose();
+}
+
+/// <summary>A variant cannot be built from the experiment's stage outputs.</summary>
+public sealed class VariantException(string message) : Exception(message);
