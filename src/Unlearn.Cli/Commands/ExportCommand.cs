@@ -12,7 +12,7 @@ using Unlearn.Models.Export.Checks;
 using Unlearn.Models.Export.Gguf;
 using Unlearn.Models.Formats.Gguf;
 using Unlearn.Models.Lora;
-using Unlearn.Models.Export.Release;
+using Unlearn.Tokenizers.Chat;
 
 namespace Unlearn.Cli.Commands;
 
@@ -60,7 +60,8 @@ internal static class ExportCommand
             var request = new ExportRequest
             {
                 ChatFormat = parse.GetValue(chatFormat) is not { } formatName ? null
-                    : OllamaModelfile.ChatFormatNamed(formatName) ?? throw new CommandLineException($"--chat-format: '{formatName}' is not one of {string.Join(", ", OllamaModelfile.ChatFormatNames)}"),
+                    : ChatFormats.TryParse(formatName, out var parsed) ? ChatTemplate.For(parsed)
+                    : throw new CommandLineException($"--chat-format: '{formatName}' is not one of {string.Join(", ", ChatFormats.Names)}"),
                 Format = exportFormat,
                 DType = exportDType,
                 OutputFolder = parse.GetValue(output)!,

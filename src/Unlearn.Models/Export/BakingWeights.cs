@@ -28,7 +28,9 @@ public sealed class BakingWeights
 
     public TransformerShape Shape => _source.Shape;
 
-    public IGemm Gemm => _source.Gemm;
+    /// <summary>The GEMM edits multiply with: the managed provider, whose bits depend neither on the thread count nor on
+    /// the machine's kernels (OpenBLAS's do), so the same edits always bake to the same bytes.</summary>
+    public IGemm Gemm => ManagedGemm.Instance;
 
     /// <summary>The weight as the edits so far left it (the source's until an edit wrote it).</summary>
     public DenseMatrix Current(int layer, Projection projection) =>

@@ -51,6 +51,7 @@ public static class ModelExporter
     {
         // Refusals (a dtype the format lacks, an architecture or tokenizer llama.cpp cannot run) before anything is written.
         var tokenizer = source.Tokenizer;
+        ChatTemplate? chat = null;
         if (request.Format == ExportFormat.HuggingFace)
         {
             _ = request.DType.ToSafetensors();
@@ -62,13 +63,14 @@ public static class ModelExporter
             {
                 throw new ExportRefusedException($"a GGUF file carries its tokenizer, but '{source.Folder}' has none (tokenizer.json or tokenizer.model).");
             }
+            chat = request.ChatFormat ?? ResolveChatFormat(tokenizer);
         }
         var files = new List<string>();
         ExportFiles.WriteFolder(request.OutputFolder, folder =>
         {
             files.AddRange(request.Format == ExportFormat.HuggingFace
                 ? WriteHuggingFace(source, baked, request, folder)
-                : WriteGguf(source, baked, request, folder));
+                : WriteGguf(source, baked, request, chat!, folder));
             files.AddRange(VocabularyRelease.WriteSidecars(folder, baked.BannedTokens, baked.Model.Shape.VocabSize, tokenizer));
             ExportFiles.WriteText(Path.Combine(folder, ModelCard.FileName), ModelCard.Render(request.Card, baked, request.Format, request.DType, files));
             files.Add(ModelCard.FileName);
@@ -114,7 +116,7 @@ public static class ModelExporter
         return files;
     }
 
-    private static List<string> WriteGguf(PretrainedModel source, BakedModel baked, ExportRequest request, string folder)
+    private static List<string> WriteGguf(PretrainedModel source, BakedModel baked, ExportRequest request, ChatTemplate chat, string folder)
     {
         var tokenizer = source.Tokenizer!;
         string file = GgufFileName(request.DType);
@@ -128,10 +130,21 @@ public static class ModelExporter
             ChatTemplate = request.ChatTemplateJinja ?? tokenizer.ChatTemplateSource,
         };
         GgufExporter.Write(baked.Model, options, Path.Combine(folder, file));
-        var chat = request.ChatFormat ?? tokenizer.DetectedChatTemplate;
         string? note = request.Card.ReleaseCost is { } cost ? $"Measured {cost.Metric}: {cost.ZeroRow} in this zero-row form, {cost.NegativeInfinity} with the ban (see README.md)." : null;
         ExportFiles.WriteText(Path.Combine(folder, OllamaModelfile.FileName), OllamaModelfile.Render(file, chat, source.Generation, baked.BannedTokens.Count, note));
         return [file, OllamaModelfile.FileName];
+    }
+
+    private static ChatTemplate ResolveChatFormat(Unlearn.Tokenizers.Tokenizer tokenizer)
+    {
+        try
+        {
+            return tokenizer.ResolveChatTemplate();
+        }
+        catch (Unlearn.Tokenizers.TokenizerFormatException e)
+        {
+            throw new ExportRefusedException($"the Ollama Modelfile needs the chat format, and the tokenizer's chat template is none this tool knows ({e.Message}); name the format (--chat-format {string.Join("|", ChatFormats.Names)}).");
+        }
     }
 
     private static string TokenizerFolder(PretrainedModel source) =>

@@ -9,7 +9,7 @@ namespace Unlearn.Models.Tests.Export;
 
 public class OllamaModelfileTests
 {
-    public static TheoryData<string> Formats => new(OllamaModelfile.ChatFormatNames);
+    public static TheoryData<string> Formats => new(ChatFormats.Names);
 
     [Theory]
     [MemberData(nameof(Formats))]
@@ -17,14 +17,14 @@ public class OllamaModelfileTests
     {
         var golden = Golden(format);
 
-        Assert.Equal(golden.GetProperty("template").GetString(), OllamaModelfile.Template(OllamaModelfile.ChatFormatNamed(format)!));
+        Assert.Equal(golden.GetProperty("template").GetString(), OllamaModelfile.Template(Named(format)));
     }
 
     [Theory]
     [MemberData(nameof(Formats))]
     public void Template_RenderedByGo_EqualsOurChatRendering(string format)
     {
-        var chat = OllamaModelfile.ChatFormatNamed(format)!;
+        var chat = Named(format);
         var tokenizer = Tokenizer.Load(TestData.Path("stories260K"));
         var renders = Golden(format).GetProperty("renders").EnumerateArray().Select(r => r.GetString()!).ToList();
         var conversations = Conversations();
@@ -42,12 +42,18 @@ public class OllamaModelfileTests
     [Fact]
     public void Render_WithBans_SaysOllamaCannotApplyThem()
     {
-        string modelfile = OllamaModelfile.Render("model-f16.gguf", OllamaModelfile.ChatFormatNamed("llama3.1")!, Models.Config.GenerationDefaults.Empty, 3);
+        string modelfile = OllamaModelfile.Render("model-f16.gguf", Named("llama3.1"), Models.Config.GenerationDefaults.Empty, 3);
 
         Assert.Contains("FROM ./model-f16.gguf", modelfile);
         Assert.Contains("Ollama has no logit bias: the 3 token(s)", modelfile);
         Assert.Contains("PARAMETER stop \"<|eot_id|>\"", modelfile);
         Assert.Contains("PARAMETER repeat_penalty 1", modelfile);
+    }
+
+    private static ChatTemplate Named(string format)
+    {
+        Assert.True(ChatFormats.TryParse(format, out var parsed), format);
+        return ChatTemplate.For(parsed);
     }
 
     private static JsonElement Golden(string format)

@@ -14,22 +14,6 @@ public static class OllamaModelfile
 {
     public const string FileName = "Modelfile";
 
-    /// <summary>The experiment's chat format names: llama3 (3.0), llama3.1 (3.1–3.3, knowledge-date block), chatml (Qwen2.5,
-    /// its default system prompt), chatml-plain (without it), llama2, plain.</summary>
-    public static IReadOnlyList<string> ChatFormatNames { get; } = ["llama3", "llama3.1", "chatml", "chatml-plain", "llama2", "plain"];
-
-    /// <summary>The chat template a format name stands for; null for an unknown name.</summary>
-    public static ChatTemplate? ChatFormatNamed(string name) => name switch
-    {
-        "llama3" => ChatTemplate.For(ChatFormat.Llama3),
-        "llama3.1" => new ChatTemplate { Format = ChatFormat.Llama3, KnowledgeCutoffHeader = true },
-        "chatml" => new ChatTemplate { Format = ChatFormat.ChatMl, DefaultSystemPrompt = "You are Qwen, created by Alibaba Cloud. You are a helpful assistant." },
-        "chatml-plain" => ChatTemplate.For(ChatFormat.ChatMl),
-        "llama2" => ChatTemplate.For(ChatFormat.Llama2),
-        "plain" => ChatTemplate.For(ChatFormat.Plain),
-        _ => null,
-    };
-
     public static string Render(string ggufFile, ChatTemplate chat, GenerationDefaults generation, int bannedTokenCount, string? releaseNote = null)
     {
         var text = new StringBuilder();
@@ -68,7 +52,7 @@ public static class OllamaModelfile
     /// is not trimmed as the Hugging Face templates trim it: Go templates have no strip.</summary>
     public static string Template(ChatTemplate chat) => chat.Format switch
     {
-        ChatFormat.Llama3 when chat.KnowledgeCutoffHeader =>
+        ChatFormat.Llama31 =>
             "<|start_header_id|>system<|end_header_id|>\n\n"
             + "Cutting Knowledge Date: December 2023\n"
             + $"Today Date: {chat.DateString}\n\n"
@@ -77,7 +61,7 @@ public static class OllamaModelfile
         ChatFormat.Llama3 =>
             "{{ if .System }}<|start_header_id|>system<|end_header_id|>\n\n{{ .System }}<|eot_id|>{{ end }}"
             + Llama3Turns,
-        ChatFormat.ChatMl =>
+        ChatFormat.ChatMl or ChatFormat.ChatMlPlain =>
             (chat.DefaultSystemPrompt is { } system
                 ? "<|im_start|>system\n{{ if .System }}{{ .System }}{{ else }}" + system + "{{ end }}<|im_end|>\n"
                 : "{{ if .System }}<|im_start|>system\n{{ .System }}<|im_end|>\n{{ end }}")
@@ -94,8 +78,8 @@ public static class OllamaModelfile
     /// <summary>Text at which Ollama stops a reply, per format (the end-of-turn markers and the next turn's header).</summary>
     public static IReadOnlyList<string> StopStrings(ChatFormat format) => format switch
     {
-        ChatFormat.Llama3 => ["<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>"],
-        ChatFormat.ChatMl => ["<|im_start|>", "<|im_end|>"],
+        ChatFormat.Llama3 or ChatFormat.Llama31 => ["<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>"],
+        ChatFormat.ChatMl or ChatFormat.ChatMlPlain => ["<|im_start|>", "<|im_end|>"],
         ChatFormat.Llama2 => ["[INST]", "[/INST]", "<<SYS>>", "<</SYS>>"],
         _ => [],
     };
