@@ -37,7 +37,7 @@ public sealed record ClientCheckSettings
         ExportDType.F32 => (1e-4, double.NegativeInfinity),
         ExportDType.F16 => (2e-2, Math.Log(1e-3)),
         ExportDType.BF16 => (8e-2, Math.Log(1e-3)),
-        _ => (0.3, Math.Log(1e-3)),
+        _ => (0.5, Math.Log(1e-3)),
     };
 }
 
