@@ -115,7 +115,7 @@ internal static class ExportCommand
         }
         if (adapterFolder is null)
         {
-            return [new MaskEdit(combined)];
+            return combined.IsEmpty ? [] : [new MaskEdit(combined)];
         }
         var adapters = AdapterSet.LoadPeft(adapterFolder, source.Model.Shape);
         return VariantEdits.Repaired(combined, adapters, keepMasks, Path.GetFileName(Path.GetFullPath(adapterFolder).TrimEnd(Path.DirectorySeparatorChar)));
