@@ -129,20 +129,8 @@ public sealed class BakingWeights
         for (int i = 0; i < shape.LayerCount; i++)
         {
             var layer = source.Layers[i];
-            LinearWeight Linear(Projection p) =>
-                _matrices[i, (int)p] is null && _biases[i, (int)p] is null ? layer[p] : new LinearWeight(Current(i, p), CurrentBias(i, p));
-            layers[i] = new LayerWeights
-            {
-                InputNorm = layer.InputNorm,
-                Query = Linear(Projection.Query),
-                Key = Linear(Projection.Key),
-                Value = Linear(Projection.Value),
-                Output = Linear(Projection.Output),
-                PostAttentionNorm = layer.PostAttentionNorm,
-                Gate = Linear(Projection.Gate),
-                Up = Linear(Projection.Up),
-                Down = Linear(Projection.Down),
-            };
+            layers[i] = layer.With(p =>
+                _matrices[i, (int)p] is null && _biases[i, (int)p] is null ? layer[p] : new LinearWeight(Current(i, p), CurrentBias(i, p)));
         }
         foreach (var matrix in _matrices)
         {

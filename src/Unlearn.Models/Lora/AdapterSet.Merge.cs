@@ -34,18 +34,7 @@ public sealed partial class AdapterSet
                 return new LinearWeight(merged, linear.Bias);
             }
 
-            layers[i] = new LayerWeights
-            {
-                InputNorm = layer.InputNorm,
-                Query = Merge(Projection.Query),
-                Key = Merge(Projection.Key),
-                Value = Merge(Projection.Value),
-                Output = Merge(Projection.Output),
-                PostAttentionNorm = layer.PostAttentionNorm,
-                Gate = Merge(Projection.Gate),
-                Up = Merge(Projection.Up),
-                Down = Merge(Projection.Down),
-            };
+            layers[i] = layer.With(Merge);
         }
         var weights = new ModelWeights(source.Embedding, source.LmHead, source.FinalNorm, layers, owned);
         return new LlamaModel(shape, weights, model.Gemm);

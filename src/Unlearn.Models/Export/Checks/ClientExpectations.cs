@@ -8,6 +8,7 @@ using System.Text.Json.Nodes;
 using Unlearn.Models.Edits;
 using Unlearn.Models.Generation;
 using Unlearn.Models.Transformer;
+using Unlearn.Numerics.Kernels;
 using Unlearn.Tokenizers;
 
 namespace Unlearn.Models.Export.Checks;
@@ -119,20 +120,10 @@ public static class ClientExpectations
         return margins;
     }
 
-    /// <summary>log-softmax in double with the maximum subtracted first; −∞ logits stay −∞.</summary>
+    /// <summary>log-softmax with the log-sum-exp taken in double, maximum subtracted first; −∞ logits stay −∞.</summary>
     private static void LogSoftmax(ReadOnlySpan<float> logits, Span<float> destination)
     {
-        double max = double.NegativeInfinity;
-        foreach (float v in logits)
-        {
-            max = Math.Max(max, v);
-        }
-        double sum = 0;
-        foreach (float v in logits)
-        {
-            sum += Math.Exp(v - max);
-        }
-        double logSum = max + Math.Log(sum);
+        double logSum = Softmax.LogSumExpReference(logits);
         for (int i = 0; i < logits.Length; i++)
         {
             destination[i] = (float)(logits[i] - logSum);
