@@ -36,6 +36,7 @@ public enum SaliencyMethod
     [Choice("gradient", Doc = "gradient x activation", Available = false)] Gradient,
     [Choice("fisher", Doc = "diagonal empirical Fisher", Available = false)] Fisher,
     [Choice("sae", Doc = "TopK sparse autoencoder latents", Available = false)] Sae,
+    [Choice("random", Doc = "uniform random scores (seeded): a negative control that must fail any bound saliency is meant to pass")] Random,
 }
 
 public enum SaliencyCompat

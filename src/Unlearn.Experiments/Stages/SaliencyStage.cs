@@ -42,6 +42,7 @@ public sealed class SaliencyStage : IStage
             {
                 SchemaMethod.L1Logistic => Methods.Saliency.SaliencyMethod.L1Logistic,
                 SchemaMethod.DiffMeans => Methods.Saliency.SaliencyMethod.DiffMeans,
+                SchemaMethod.Random => Methods.Saliency.SaliencyMethod.Random,
                 _ => throw new InvalidOperationException($"saliency.method '{settings.Method}' is not available in this build."),
             },
             Probe = new ProbeOptions

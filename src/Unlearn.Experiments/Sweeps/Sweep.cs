@@ -38,8 +38,9 @@ public sealed record SweepOptions
     public IReadOnlyList<string> Variants { get; init; } = ["base", "concept", "random"];
 }
 
-/// <summary>One grid point: its settings, the experiment name it ran under, and its Evaluate metrics.</summary>
-public sealed record SweepPoint(IReadOnlyList<ExperimentOverride> Settings, string Experiment, string EvaluateKey, MetricsDocument Metrics);
+/// <summary>One grid point: its settings, the experiment name it ran under, its Evaluate metrics and how many weight
+/// rows its saliency selection masks.</summary>
+public sealed record SweepPoint(IReadOnlyList<ExperimentOverride> Settings, string Experiment, string EvaluateKey, MetricsDocument Metrics, int MaskedRows);
 
 public static class Sweep
 {
@@ -84,11 +85,17 @@ public static class Sweep
             overrides.Add(new ExperimentOverride("name", name));
             overrides.Add(new ExperimentOverride("evaluate.variants", "[" + string.Join(", ", options.Variants) + "]"));
             overrides.Add(new ExperimentOverride("expect", "{}"));
+            if (!options.Variants.Contains("hybrid+repair"))
+            {
+                // No variant needs the adapter: do not train one per point.
+                overrides.Add(new ExperimentOverride("repair.enabled", "false"));
+            }
             var graph = ExperimentGraph.Open(options.Graph with { Overrides = overrides, Target = "Evaluate" });
             graph.Run("Evaluate", cancellationToken);
             string key = graph.KeyOf("Evaluate");
             var metrics = MetricsJson.Read(Path.Combine(graph.Layout.EntryDirectory(key), EvaluationOutputs.MetricsFile));
-            results.Add(new SweepPoint(points[i], name, key, metrics));
+            var masks = Methods.Saliency.SaliencyArtefacts.LoadEdits(graph.Layout.EntryDirectory(graph.KeyOf("Saliency")));
+            results.Add(new SweepPoint(points[i], name, key, metrics, masks.RowMasks.Values.Sum(r => r.Length)));
         }
         return results;
     }

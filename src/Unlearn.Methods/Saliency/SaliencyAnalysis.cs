@@ -157,7 +157,14 @@ public static class SaliencyAnalysis
         int zeroVariance = constant.Count(c => c);
         double[] scores;
         SiteProbeReport report;
-        if (options.Method == SaliencyMethod.DiffMeans)
+        if (options.Method == SaliencyMethod.Random)
+        {
+            // One stream per site (layer and kind), so a site's draws do not depend on which other sites are scored.
+            var random = new Numerics.SeededRandom(options.Probe.Seed ^ (ulong)((site.Site.Layer << 8) | (int)site.Site.Kind) * 0x9E3779B97F4A7C15UL);
+            scores = Enumerable.Range(0, width).Select(_ => 1.0 - random.NextDouble()).ToArray();
+            report = new SiteProbeReport("random", concept.Rows, background.Rows, 0, 0, double.NaN, double.NaN, null, width, false, false, zeroVariance, null);
+        }
+        else if (options.Method == SaliencyMethod.DiffMeans)
         {
             scores = DiffMeans.Scores(concept.Values, concept.Rows, background.Values, background.Rows, width);
             report = new SiteProbeReport("diff-means", concept.Rows, background.Rows, concept.Rows + background.Rows, 0, double.NaN, double.NaN, null,

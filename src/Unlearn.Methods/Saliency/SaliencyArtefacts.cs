@@ -42,7 +42,12 @@ public static class SaliencyArtefacts
         ArtefactJson.Write(Path.Combine(folder, SaliencyAnalysis.ProbeFile), writer => WriteProbe(writer, result));
     }
 
-    public static string MethodName(SaliencyMethod method) => method == SaliencyMethod.DiffMeans ? "diff-means" : "l1-logistic";
+    public static string MethodName(SaliencyMethod method) => method switch
+    {
+        SaliencyMethod.DiffMeans => "diff-means",
+        SaliencyMethod.Random => "random",
+        _ => "l1-logistic",
+    };
 
     public static string CompatName(MappingCompat compat) => compat == MappingCompat.Seed ? "seed" : "corrected";
 

@@ -13,6 +13,10 @@ public enum SaliencyMethod
 
     /// <summary>|mean_concept − mean_background| / pooled std.</summary>
     DiffMeans,
+
+    /// <summary>Uniform random scores in (0, 1], seeded from the probe seed: saliency replaced by chance, the negative
+    /// control for an experiment's bounds (its selection is a uniform random subset of the candidate units).</summary>
+    Random,
 }
 
 public enum MappingCompat

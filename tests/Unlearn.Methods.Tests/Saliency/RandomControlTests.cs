@@ -96,5 +96,25 @@ public class RandomControlTests
         Assert.Equal(result.RandomPrunedRows, SaliencyArtefacts.LoadRandomEdits(folder.Path).RowMasks);
     }
 
+    [Fact]
+    public void RandomMethod_SelectsTheBudgetFromUniformScores_ReproduciblyForASeed()
+    {
+        using var a = new TemporaryFolder();
+        using var b = new TemporaryFolder();
+        using var c = new TemporaryFolder();
+        SaliencyResult Random(TemporaryFolder folder, ulong seed) => SaliencyAnalysis.Run(Planted(), SyntheticActivations.Stories260K,
+            new SaliencyOptions { Method = SaliencyMethod.Random, PruneFraction = 0.05, Probe = new Unlearn.Methods.Probing.ProbeOptions { Seed = seed } }, folder.Path);
+
+        var first = Random(a, 1);
+        var again = Random(b, 1);
+        var other = Random(c, 2);
+
+        Assert.Equal(12, first.Selected.Count);
+        Assert.All(first.Sites, s => Assert.All(s.Scores, v => Assert.InRange(v, double.Epsilon, 1.0)));
+        Assert.Equal(first.PrunedRows, again.PrunedRows);
+        Assert.NotEqual(first.PrunedRows, other.PrunedRows);
+        Assert.Equal("random", first.Sites[0].Report.Method);
+    }
+
     private static (string, int)[] Units(SaliencyResult result) => result.RandomSelected.Select(u => (u.Site.Name, u.Unit)).Order().ToArray();
 }
