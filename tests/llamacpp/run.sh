@@ -5,6 +5,10 @@
 #   stories260K with row masks and a -inf vocabulary edit (SentencePiece "llama" vocabulary), f32 and q8_0;
 #   random-weight models with real vocabularies (`unlearn make-model`): Llama 3 (gpt2 BPE, llama-bpe, llama3 RoPE
 #   scaling, tied; and with q/k/v/o biases) and Qwen2.5 (gpt2 BPE, qwen2, biases, untied, padded vocabulary), f32.
+#   the default experiment's exported variant: ./build.sh --target Export publishes hybrid+repair as GGUF f32; llama.cpp
+#   runs that file against the run-time variant (`unlearn export --experiment play-stories260K --variant hybrid+repair
+#   --expectations`: VariantResolver's edits as ForwardOptions on the base model, the greedy ids `unlearn generate
+#   --temperature 0` of the variant gives), and the verb's own export of the variant must be byte-identical to it.
 # Each case counts as one test. The last line is "llamacpp: N passed, N failed", or "llamacpp: SKIPPED (reason)" when
 # Node.js/npm are missing or the install fails (the exit status is then 0: nothing was checked, and it says so).
 #   tests/llamacpp/run.sh [WORK_DIR]      (default artifacts/llamacpp-check; cache: $UNLEARN_NODE_CACHE)
@@ -79,6 +83,36 @@ make_model --like llama3 --attention-bias --tokenizer "$WORK/tokenizers/llama3" 
   && check llama3-bias-f32 "$WORK/models/llama3-bias" f32 "$prompt" ""
 make_model --like qwen2 --vocab-size 151936 --tokenizer "$TOKENIZERS/qwen2.5-0.5b-instruct" --seed 0 --out "$WORK/models/qwen2" \
   && check qwen2-f32 "$WORK/models/qwen2" f32 "$prompt" "$VECTORS/ggml-vocab-qwen2.gguf.inp"
+
+# The exported default variant (item 5 of issue 14): the Export target's own file, not one made for the check.
+export_default() {
+  local name="play-stories260K-hybrid-repair-f32"
+  local published="$ROOT/artifacts/play-stories260K/export/hybrid+repair/gguf/model-f32.gguf"
+  local started=$(date +%s)
+  if ! (cd "$ROOT" && ./build.sh --target Export) >"$WORK/$name.build.log" 2>&1; then
+    echo "FAIL $name: ./build.sh --target Export failed:"; tail -n 30 "$WORK/$name.build.log"
+    failed=$((failed + 1)); return
+  fi
+  echo "llamacpp: ./build.sh --target Export took $(( $(date +%s) - started )) s"
+  if ! "$UNLEARN" export --root "$ROOT" --experiment play-stories260K --variant hybrid+repair --format gguf --release-cost false \
+       --out "$WORK/$name" --expectations "$WORK/$name-expected" --check-prompt "$prompt" \
+       --check-strings "$VECTORS/ggml-vocab-llama-spm.gguf.inp" >"$WORK/$name.export.log" 2>&1; then
+    echo "FAIL $name: unlearn export --experiment failed:"; cat "$WORK/$name.export.log"
+    failed=$((failed + 1)); return
+  fi
+  if ! cmp -s "$published" "$WORK/$name/model-f32.gguf"; then
+    echo "FAIL $name: unlearn export --experiment wrote other bytes than the Export target ($published)"
+    failed=$((failed + 1)); return
+  fi
+  echo "PASS $name: unlearn export --experiment writes the Export target's bytes"
+  if (cd "$CACHE" && node check.mjs "$WORK/$name-expected" "$published"); then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+  fi
+}
+prompt="Once upon a time, there was a little girl who liked to"
+export_default
 
 echo "llamacpp: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,9 +1,11 @@
-// `unlearn export`: a model folder plus edit files → a Hugging Face folder or a GGUF file with the edits baked in.
+// `unlearn export`: a variant of an experiment, or a model folder plus edit files, → a Hugging Face folder or a GGUF
+// file with the edits baked in.
+//   unlearn export --experiment NAME --variant V --format hf|gguf [--dtype f32|f16|bf16|q8_0] --out DIR [--release-cost false]
 //   unlearn export --model DIR [--edits masks.safetensors|vocab-edits.json]... [--adapter DIR [--keep-masks false]]
 //                  --format hf|gguf [--dtype f32|f16|bf16|q8_0] --out DIR [--tokenizer DIR] [--name NAME]
-//                  [--expectations DIR --check-prompt TEXT [--check-strings FILE]]
-// The low-level verb: an experiment's variants export through the Export target (and --experiment/--variant) once
-// the shared variant resolver exists. --expectations writes what llama.cpp must reproduce (tests/llamacpp/check.mjs).
+//   either with [--expectations DIR --check-prompt TEXT [--check-strings FILE]] (gguf)
+// --experiment brings the variant's stages up to date and resolves it with VariantResolver (ExportCommand.Experiment.cs);
+// --expectations writes what llama.cpp must reproduce (tests/llamacpp/check.mjs).
 using System.CommandLine;
 using Unlearn.Models;
 using Unlearn.Models.Edits;
@@ -16,11 +18,15 @@ using Unlearn.Tokenizers.Chat;
 
 namespace Unlearn.Cli.Commands;
 
-internal static class ExportCommand
+internal static partial class ExportCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Hugging Face model folder (the base model)", Required = true };
+        var model = new Option<string?>("--model") { Description = "Hugging Face model folder (the base model); or --experiment" };
+        var experiment = new Option<string?>("--experiment") { Description = "Experiment name (experiments/NAME.yaml) or YAML path whose variant to export (with --variant)" };
+        var variant = new Option<string?>("--variant") { Description = "The experiment's variant: base, concept, random, vocab, hybrid, hybrid+repair" };
+        var releaseCost = new Option<bool>("--release-cost") { Description = "With --experiment: measure the zero-row weights against the -inf variant for the model card (default true)", DefaultValueFactory = _ => true };
+        var root = CommonOptions.Root();
         var edits = new Option<string[]>("--edits") { Description = "Edit files to bake in: masks.safetensors (row masks), vocab-edits.json (logit mask, zeroed embeddings); repeatable" };
         var adapter = new Option<string?>("--adapter") { Description = "PEFT LoRA folder to merge (adapter_config.json + adapter_model.safetensors)" };
         var keepMasks = new Option<bool>("--keep-masks") { Description = "Zero the masked rows again after merging the adapter (default true; false lets the adapter write into them, as the seed did)", DefaultValueFactory = _ => true };
@@ -35,7 +41,7 @@ internal static class ExportCommand
         var checkStrings = new Option<string?>("--check-strings") { Description = "Tokenizer test strings for --expectations, separated by lines \"__ggml_vocab_test__\" (llama.cpp's .inp format)" };
         var command = new Command("export", "Bake edits into a model and write it as a Hugging Face folder or a GGUF file.")
         {
-            model, edits, adapter, keepMasks, format, dtype, output, tokenizer, chatFormat, name, expectations, checkPrompt, checkStrings,
+            model, experiment, variant, releaseCost, root, edits, adapter, keepMasks, format, dtype, output, tokenizer, chatFormat, name, expectations, checkPrompt, checkStrings,
         };
         command.SetAction(parse => CommandErrors.Run(() =>
         {
@@ -54,7 +60,17 @@ internal static class ExportCommand
             {
                 throw new CommandLineException("--expectations needs --format gguf and --check-prompt TEXT");
             }
-            string folder = parse.GetValue(model)!;
+            var check = expectationsFolder is null ? null : CheckSettings(parse.GetValue(checkPrompt)!, parse.GetValue(checkStrings), exportDType);
+            if (parse.GetValue(experiment) is { } experimentName)
+            {
+                if (parse.GetValue(model) is not null || (parse.GetValue(edits)?.Length ?? 0) > 0 || parse.GetValue(adapter) is not null)
+                {
+                    throw new CommandLineException("--experiment exports a variant with the experiment's own model and edits; drop --model, --edits and --adapter");
+                }
+                return ExportVariant(new VariantExportOptions(experimentName, parse.GetValue(variant) ?? throw new CommandLineException("--experiment needs --variant NAME"),
+                    parse.GetValue(root), exportFormat, exportDType, parse.GetValue(output)!, parse.GetValue(releaseCost), expectationsFolder, check));
+            }
+            string folder = parse.GetValue(model) ?? throw new CommandLineException("give --model DIR (a model folder and edit files) or --experiment NAME --variant V");
             using var source = PretrainedModel.Load(folder, new ModelLoadOptions { TokenizerPath = parse.GetValue(tokenizer) });
             var exportEdits = Edits(source, parse.GetValue(edits) ?? [], parse.GetValue(adapter), parse.GetValue(keepMasks));
             var request = new ExportRequest
@@ -81,14 +97,7 @@ internal static class ExportCommand
             if (expectationsFolder is not null)
             {
                 Directory.CreateDirectory(expectationsFolder);
-                var (tolerance, floor) = ClientCheckSettings.TolerancesFor(exportDType);
-                var settings = new ClientCheckSettings
-                {
-                    Prompt = parse.GetValue(checkPrompt)!,
-                    TokenizerStrings = parse.GetValue(checkStrings) is { } file ? ReadTestStrings(file) : [],
-                    LogProbTolerance = tolerance,
-                    LogProbFloor = floor,
-                };
+                var settings = check!;
                 // f32: the baked model itself, the variant the file must reproduce exactly. f16/bf16/q8_0: the weights the file
                 // holds, read back with our GGUF reader (which reads an f32 export back to the baked logits exactly: ExportTests).
                 string gguf = ModelExporter.GgufFileName(exportDType);
@@ -119,6 +128,18 @@ internal static class ExportCommand
         }
         var adapters = AdapterSet.LoadPeft(adapterFolder, source.Model.Shape);
         return VariantEdits.Repaired(combined, adapters, keepMasks, Path.GetFileName(Path.GetFullPath(adapterFolder).TrimEnd(Path.DirectorySeparatorChar)));
+    }
+
+    private static ClientCheckSettings CheckSettings(string prompt, string? stringsFile, ExportDType dtype)
+    {
+        var (tolerance, floor) = ClientCheckSettings.TolerancesFor(dtype);
+        return new ClientCheckSettings
+        {
+            Prompt = prompt,
+            TokenizerStrings = stringsFile is { } file ? ReadTestStrings(file) : [],
+            LogProbTolerance = tolerance,
+            LogProbFloor = floor,
+        };
     }
 
     /// <summary>Strings of a llama.cpp vocab test input (.inp): each ends with a line "__ggml_vocab_test__".</summary>

@@ -12,7 +12,11 @@ public sealed record MetricValue(double Value, double? Low = null, double? High 
 {
     public override string ToString()
     {
-        string Format(double x) => x.ToString("0.####", CultureInfo.InvariantCulture);
+        // Negative zero (a paired difference of two zeros, negated) reads as 0.
+        // Small values (a zero-row token's probability mass) in scientific notation, so they do not read as 0.
+        string Format(double x) => x == 0 ? "0"
+            : Math.Abs(x) < 1e-3 ? x.ToString("0.##E+0", CultureInfo.InvariantCulture)
+            : x.ToString("0.####", CultureInfo.InvariantCulture);
         return Low is double low && High is double high ? $"{Format(Value)} [{Format(low)}, {Format(high)}]" : Format(Value);
     }
 }
@@ -21,7 +25,11 @@ public sealed record MetricValue(double Value, double? Low = null, double? High 
 public sealed record MetricRow(string Variant, string Metric, MetricValue Value);
 
 /// <summary>The target rate of the released weights (zero-row form, no ban list) next to the −∞ variant, same prompts and seeds.</summary>
-public sealed record ReleaseCost(MetricValue NegativeInfinity, MetricValue ZeroRow, string Metric = "target_rate");
+public sealed record ReleaseCost(MetricValue NegativeInfinity, MetricValue ZeroRow, string Metric = "target_rate")
+{
+    /// <summary>zero-row − (−∞), paired over the same prompts and seeds, with its interval; null when not measured.</summary>
+    public MetricValue? Difference { get; init; }
+}
 
 public sealed record ModelCardInfo
 {
@@ -43,6 +51,9 @@ public sealed record ModelCardInfo
     public IReadOnlyList<MetricRow> Metrics { get; init; } = [];
 
     public ReleaseCost? ReleaseCost { get; init; }
+
+    /// <summary>More metrics of the same release-cost measurement (target_mass, perplexity_ratio, …), shown after it.</summary>
+    public IReadOnlyList<ReleaseCost> FurtherReleaseCosts { get; init; } = [];
 
     public string? License { get; init; }
 }
@@ -135,12 +146,14 @@ public static class ModelCard
             text.AppendLine();
             if (info.ReleaseCost is { } cost)
             {
-                text.AppendLine($"What the release path costs, measured on the same prompts and seeds ({cost.Metric}):");
+                text.AppendLine("What the release path costs: the exported weights alone (the zero-row form, as Ollama runs them) against the variant with its ban list (−∞), scored by the experiment's evaluator on the same prompts and seeds (`release-cost.json` beside this folder holds every metric):");
                 text.AppendLine();
-                text.AppendLine("| form | " + cost.Metric + " |");
-                text.AppendLine("|---|---|");
-                text.AppendLine($"| −∞ (with the ban list) | {cost.NegativeInfinity} |");
-                text.AppendLine($"| zero-row (weights only) | {cost.ZeroRow} |");
+                text.AppendLine("| metric | −∞ (with the ban list) | zero-row (weights only) | zero-row − (−∞), paired |");
+                text.AppendLine("|---|---|---|---|");
+                foreach (var row in info.FurtherReleaseCosts.Prepend(cost))
+                {
+                    text.AppendLine($"| {row.Metric} | {row.NegativeInfinity} | {row.ZeroRow} | {(row.Difference is { } d ? d.ToString() : "")} |");
+                }
                 text.AppendLine();
             }
         }
@@ -164,6 +177,17 @@ public static class ModelCard
             text.AppendLine("```");
         }
         return text.ToString();
+    }
+
+    /// <summary>The card with an "experiment" row before its "variant" row: a store entry is shared by every experiment
+    /// with the same key, so the entry's card names none and each experiment's view adds its own.</summary>
+    public static string WithExperiment(string card, string experiment)
+    {
+        const string variantRow = "| variant | ";
+        int at = card.IndexOf("\n" + variantRow, StringComparison.Ordinal);
+        return at < 0 || card.Contains("\n| experiment | ", StringComparison.Ordinal)
+            ? card
+            : card.Insert(at + 1, $"| experiment | {experiment} |\n");
     }
 
     private static void Row(StringBuilder text, string name, string? value)

@@ -99,7 +99,8 @@ public class HuggingFaceExportTests
             Key = "abc123",
             Variant = "hybrid+repair",
             Metrics = [new MetricRow("hybrid+repair", "target_rate", new MetricValue(0.01, 0.0, 0.03))],
-            ReleaseCost = new ReleaseCost(new MetricValue(0.0), new MetricValue(0.12, 0.08, 0.16)),
+            ReleaseCost = new ReleaseCost(new MetricValue(0.0), new MetricValue(0.12, 0.08, 0.16)) { Difference = new MetricValue(0.12, 0.07, 0.17) },
+            FurtherReleaseCosts = [new ReleaseCost(new MetricValue(0.0), new MetricValue(0.004, 0.003, 0.005), "target_mass")],
         };
         var result = ModelExporter.Export(model, ExportCase.Llama3Mini.Edits(model), Request(folder.File("hf"), ExportDType.F32) with { Card = card, ChatTemplateJinja = "{{ messages }}" });
         string Read(string file) => File.ReadAllText(Path.Combine(folder.File("hf"), file));
@@ -115,7 +116,8 @@ public class HuggingFaceExportTests
         string readme = Read("README.md");
         Assert.Contains("`abc123`", readme);
         Assert.Contains("| hybrid+repair | target_rate | 0.01 [0, 0.03] |", readme);
-        Assert.Contains("| zero-row (weights only) | 0.12 [0.08, 0.16] |", readme);
+        Assert.Contains("| target_rate | 0 | 0.12 [0.08, 0.16] | 0.12 [0.07, 0.17] |", readme);
+        Assert.Contains("| target_mass | 0 | 0.004 [0.003, 0.005] |  |", readme);
         Assert.Contains("merged 12 LoRA adapters", readme);
         Assert.Contains("tie_word_embeddings: false", readme);
         Assert.DoesNotContain(Path.GetTempPath(), readme);

@@ -48,11 +48,21 @@ public static class ClientExpectations
     public const string LogProbFileName = "expected-logprobs.f32";
 
     /// <summary>Writes expectations.json and expected-logprobs.f32 into <paramref name="folder"/>.</summary>
-    public static void Write(string folder, string ggufFile, LlamaModel baked, IReadOnlyList<int> bannedTokens, Tokenizer tokenizer, ClientCheckSettings settings)
+    public static void Write(string folder, string ggufFile, LlamaModel baked, IReadOnlyList<int> bannedTokens, Tokenizer tokenizer, ClientCheckSettings settings) =>
+        Write(folder, ggufFile, baked, ForwardOptions.Default, new ForwardOptions { Edits = new ModelEdits(new Dictionary<string, int[]>(), bannedTokens, []) },
+            bannedTokens, tokenizer, settings);
+
+    /// <summary>
+    /// The same from a model run with edits: <paramref name="released"/> must behave as the file's weights alone (the
+    /// zero-row form) and <paramref name="banned"/> as the file with the ban list applied (the −∞ variant). An
+    /// experiment's variant checks its export this way against the run-time variant itself, as `unlearn generate` runs it.
+    /// </summary>
+    public static void Write(string folder, string ggufFile, LlamaModel model, ForwardOptions released, ForwardOptions banned,
+        IReadOnlyList<int> bannedTokens, Tokenizer tokenizer, ClientCheckSettings settings)
     {
         var prompt = tokenizer.Encode(settings.Prompt).ToArray();
-        int vocab = baked.Shape.VocabSize;
-        var logits = baked.Forward(ForwardBatch.RightPadded([prompt])).Logits;
+        int vocab = model.Shape.VocabSize;
+        var logits = model.Forward(ForwardBatch.RightPadded([prompt]), options: released).Logits;
         var logProbs = new float[logits.Length];
         for (int t = 0; t < prompt.Length; t++)
         {
@@ -61,9 +71,8 @@ public static class ClientExpectations
         ExportFiles.WriteBytes(Path.Combine(folder, LogProbFileName), MemoryMarshal.AsBytes(logProbs.AsSpan()).ToArray());
 
         var request = new GenerationRequest { MaxNewTokens = settings.NewTokens, Sampling = new SamplingSettings { Temperature = 0f }, StopIds = [] };
-        var greedy = new Generator(baked).Generate([prompt], request)[0].NewIds;
-        var bans = new ForwardOptions { Edits = new ModelEdits(new Dictionary<string, int[]>(), bannedTokens, []) };
-        var greedyBanned = new Generator(baked, bans).Generate([prompt], request)[0].NewIds;
+        var greedy = new Generator(model, released).Generate([prompt], request)[0].NewIds;
+        var greedyBanned = new Generator(model, banned).Generate([prompt], request)[0].NewIds;
 
         JsonArray Ids(IEnumerable<int> ids) => new(ids.Select(i => (JsonNode)i).ToArray());
         var json = new JsonObject
@@ -78,10 +87,10 @@ public static class ClientExpectations
             ["logprob_tolerance"] = settings.LogProbTolerance,
             ["logprob_floor"] = double.IsNegativeInfinity(settings.LogProbFloor) ? null : settings.LogProbFloor,
             ["greedy_ids"] = Ids(greedy),
-            ["greedy_margins"] = Margins(baked, ForwardOptions.Default, prompt, greedy),
+            ["greedy_margins"] = Margins(model, released, prompt, greedy),
             ["banned_ids"] = Ids(bannedTokens),
             ["greedy_banned_ids"] = Ids(greedyBanned),
-            ["greedy_banned_margins"] = Margins(baked, bans, prompt, greedyBanned),
+            ["greedy_banned_margins"] = Margins(model, banned, prompt, greedyBanned),
             ["tokenizer"] = new JsonArray(settings.TokenizerStrings.Select(s => (JsonNode)new JsonObject
             {
                 ["text"] = s,

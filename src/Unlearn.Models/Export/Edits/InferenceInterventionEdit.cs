@@ -18,7 +18,8 @@ public sealed class InferenceInterventionEdit(string variant, string what, strin
 
     public void Bake(BakingWeights weights) => Refuse();
 
-    internal void Refuse()
+    /// <exception cref="ExportRefusedException">Always: says why and what to run instead.</exception>
+    public void Refuse()
     {
         string run = Experiment is null ? $"unlearn generate --variant {Variant}" : $"unlearn generate --experiment {Experiment} --variant {Variant}";
         throw new ExportRefusedException(
