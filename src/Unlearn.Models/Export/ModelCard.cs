@@ -148,12 +148,7 @@ public static class ModelCard
             {
                 text.AppendLine("What the release path costs: the exported weights alone (the zero-row form, as Ollama runs them) against the variant with its ban list (−∞), scored by the experiment's evaluator on the same prompts and seeds (`release-cost.json` beside this folder holds every metric):");
                 text.AppendLine();
-                text.AppendLine("| metric | −∞ (with the ban list) | zero-row (weights only) | zero-row − (−∞), paired |");
-                text.AppendLine("|---|---|---|---|");
-                foreach (var row in info.FurtherReleaseCosts.Prepend(cost))
-                {
-                    text.AppendLine($"| {row.Metric} | {row.NegativeInfinity} | {row.ZeroRow} | {(row.Difference is { } d ? d.ToString() : "")} |");
-                }
+                text.Append(ReleaseCostTable(info.FurtherReleaseCosts.Prepend(cost)));
                 text.AppendLine();
             }
         }
@@ -175,6 +170,21 @@ public static class ModelCard
             text.AppendLine($"llama-cli -m {gguf}{(baked.BannedTokens.Count > 0 ? " $(cat llama.cpp.args)" : "")} -p \"...\"");
             text.AppendLine("ollama create NAME -f Modelfile && ollama run NAME");
             text.AppendLine("```");
+        }
+        return text.ToString();
+    }
+
+    /// <summary>The release-cost table: one row per metric, the −∞ variant, the zero-row weights and their paired
+    /// difference (with a variant column when <paramref name="variant"/> is given, as the README shows it).</summary>
+    public static string ReleaseCostTable(IEnumerable<ReleaseCost> costs, string? variant = null)
+    {
+        var text = new StringBuilder();
+        string first = variant is null ? "" : "| variant ";
+        text.AppendLine($"{first}| metric | −∞ (with the ban list) | zero-row (weights only) | zero-row − (−∞), paired |");
+        text.AppendLine($"{(variant is null ? "" : "|---")}|---|---|---|---|");
+        foreach (var row in costs)
+        {
+            text.AppendLine($"{(variant is null ? "" : $"| {variant} ")}| {row.Metric} | {row.NegativeInfinity} | {row.ZeroRow} | {(row.Difference is { } d ? d.ToString() : "")} |");
         }
         return text.ToString();
     }
