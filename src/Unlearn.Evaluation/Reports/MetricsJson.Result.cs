@@ -70,6 +70,10 @@ public static partial class MetricsJson
                 MultipleChoiceChance = field.Number(choice, "chance"),
             },
             Metrics = metrics.Metrics,
+            Guard = root.TryGetProperty("guard", out var guard)
+                ? guard.EnumerateObject().Select(v => new Metrics.GuardVerdict(v.Name,
+                    v.Value.TryGetProperty("reasons", out var reasons) ? reasons.EnumerateArray().Select(r => r.GetString() ?? "").ToArray() : [])).ToArray()
+                : [],
             Samples = SamplesJsonl.Read(samplesPath),
         };
     }

@@ -1,5 +1,6 @@
 // What a generated block of the README is made from (GeneratedBlocks): "report EXPERIMENT --markdown-table
-// [--metrics a,b]" is the results table of the experiment's current Evaluate result (ResultsTable), "file PATH" the
+// [--metrics a,b]" is the results table of the experiment's current Evaluate result (ResultsTable), "report EXPERIMENT
+// --markdown-comparisons A-minus-B,… [--metrics a,b]" its paired differences, "file PATH" the
 // content of a file a benchmark wrote, relative to the repository root, "export EXPERIMENT --release-cost" the release
 // cost the experiment's current Export entry measured (release-cost.json of each exported variant).
 using Unlearn.Evaluation.Reports;
@@ -30,11 +31,21 @@ public static class GeneratedSources
             }
             return MarkdownTable(new GraphOptions { Experiment = experiment, RepositoryRoot = repositoryRoot, Target = "Evaluate" }, metrics);
         }
+        if (words is ["report", var compared, "--markdown-comparisons", var list2, .. var rest2])
+        {
+            IReadOnlyList<string>? metrics = rest2 is ["--metrics", var rows] ? rows.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null;
+            if (rest2.Length > 0 && metrics is null)
+            {
+                throw new FormatException($"'{source}': after --markdown-comparisons A-minus-B,… only '--metrics a,b,c' is understood.");
+            }
+            return ComparisonsTable(new GraphOptions { Experiment = compared, RepositoryRoot = repositoryRoot, Target = "Evaluate" },
+                list2.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), metrics);
+        }
         if (words is ["export", var exported, "--release-cost"])
         {
             return ReleaseCostTable(new GraphOptions { Experiment = exported, RepositoryRoot = repositoryRoot, Target = "Export" });
         }
-        throw new FormatException($"'{source}' names no generator; use 'report EXPERIMENT --markdown-table [--metrics a,b]', 'export EXPERIMENT --release-cost' or 'file PATH'.");
+        throw new FormatException($"'{source}' names no generator; use 'report EXPERIMENT --markdown-table [--metrics a,b]', 'report EXPERIMENT --markdown-comparisons A-minus-B,… [--metrics a,b]', 'export EXPERIMENT --release-cost' or 'file PATH'.");
     }
 
     /// <summary>The release cost of every variant the experiment's current Export entry measured, as the model card shows it.</summary>
@@ -66,9 +77,16 @@ public static class GeneratedSources
     }
 
     /// <summary>The results table of the experiment's current Evaluate result.</summary>
-    public static string MarkdownTable(GraphOptions options, IReadOnlyList<string>? metrics = null)
+    public static string MarkdownTable(GraphOptions options, IReadOnlyList<string>? metrics = null) =>
+        ResultsTable.Markdown(CurrentMetrics(options), metrics);
+
+    /// <summary>The paired comparisons (A-minus-B) of the experiment's current Evaluate result.</summary>
+    public static string ComparisonsTable(GraphOptions options, IReadOnlyList<string> comparisons, IReadOnlyList<string>? metrics = null) =>
+        ResultsTable.ComparisonsMarkdown(CurrentMetrics(options), comparisons, metrics);
+
+    private static Unlearn.Evaluation.Metrics.MetricTable CurrentMetrics(GraphOptions options)
     {
         var graph = ExperimentGraph.Open(options with { Target = "Evaluate" });
-        return ResultsTable.Markdown(MetricsJson.Read(ExpectationRunner.CurrentMetricsPath(graph)).Metrics, metrics);
+        return MetricsJson.Read(ExpectationRunner.CurrentMetricsPath(graph)).Metrics;
     }
 }

@@ -35,6 +35,7 @@ public sealed class RepositoryFilesTests
     [InlineData("play-stories260K")]
     [InlineData("chair-3B")]
     [InlineData("chair-1B")]
+    [InlineData("forget-stories260K")]
     [InlineData("sae-stories260K")]
     public void Experiment_InRepository_PassesTheSchemaAndIsNamedLikeItsFile(string name)
     {
