@@ -19,6 +19,8 @@ internal static class CommandCatalog
         yield return GenerateCommand.Create();
         yield return LogitsCommand.Create();
         yield return TokenizeCommand.Create();
+        yield return ExportCommand.Create();
+        yield return MakeModelCommand.Create();
         yield return SweepCommand.Create();
         yield return BenchCommand.Create();
         yield return MakeDataCommand.Create();

@@ -39,7 +39,7 @@ internal static class CommandErrors
             or StageNotAvailableException or ExternalInputException or FileNotFoundException or DirectoryNotFoundException
             or Unlearn.Methods.Probing.ProbeDataException or Unlearn.Numerics.Gemm.GemmConfigurationException
             or Unlearn.Evaluation.EvaluationException or Unlearn.Evaluation.EvaluationDataException
-            or Unlearn.Methods.FineTuning.DatasetFormatException)
+            or Unlearn.Methods.FineTuning.DatasetFormatException or Unlearn.Models.Export.ExportRefusedException)
         {
             error.WriteLine($"unlearn: {exception.Message}");
             return ExitCodes.BadInput;

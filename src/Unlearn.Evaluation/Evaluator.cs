@@ -98,7 +98,8 @@ public sealed partial class Evaluator
         Action<string> phase, List<PhaseTiming> timings, CancellationToken cancellationToken)
     {
         var model = variant.Model ?? _model;
-        if (model.Shape != _model.Shape)
+        // An untied copy of a tied model (an export whose edits split the head from the embedding) is the same network.
+        if (model.Shape with { TiedEmbeddings = _model.Shape.TiedEmbeddings } != _model.Shape)
         {
             throw new ArgumentException($"evaluate: variant '{variant.Name}' runs on a model of another shape than the evaluator's.");
         }

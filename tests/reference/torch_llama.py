@@ -9,15 +9,20 @@ random weights of a named shape, so speed can be compared without transformers o
   python3 torch_llama.py decode  --shape llama-3.2-1b --layers 2 --tokens 64 --threads 2
   python3 torch_llama.py lora    --shape llama-3.2-1b --layers 2 --batch 4 --tokens 256 --rank 16 --threads 2
 
-Each prints one JSON object on stdout.
+Each prints one JSON object on stdout. load_hf_folder(path) builds the same decoder from a Hugging Face folder
+(config.json, model.safetensors or shards with model.safetensors.index.json; F32/F16/BF16; tied or untied head;
+q/k/v/o biases; llama3 RoPE scaling), for reference scripts that check real weights (export_reference.py).
 """
 import argparse
 import json
 import math
+import os
 import resource
 import statistics
+import struct
 import time
 
+import numpy as np
 import torch
 
 SHAPES = {
@@ -74,7 +79,7 @@ class Block(torch.nn.Module):
         self.q = Linear(h, s["heads"] * d, s["bias"], rank)
         self.k = Linear(h, s["kv"] * d, s["bias"], rank)
         self.v = Linear(h, s["kv"] * d, s["bias"], rank)
-        self.o = Linear(s["heads"] * d, h, False, rank)
+        self.o = Linear(s["heads"] * d, h, s.get("o_bias", False), rank)
         self.gate = Linear(h, s["inter"], False, rank)
         self.up = Linear(h, s["inter"], False, rank)
         self.down = Linear(s["inter"], h, False, rank)
@@ -122,6 +127,7 @@ class Model(torch.nn.Module):
         self.embed = torch.nn.Parameter(torch.randn(s["vocab"], s["hidden"]) * 0.02, requires_grad=False)
         self.blocks = torch.nn.ModuleList([Block(s, rank) for _ in range(layers)])
         self.norm_w = torch.nn.Parameter(torch.ones(s["hidden"]), requires_grad=False)
+        self.lm_head = None  # None: tied to embed
         self.inv_freq = inv_freq(s)
 
     def forward(self, ids, start=0, caches=None):
@@ -134,7 +140,86 @@ class Model(torch.nn.Module):
         for i, blk in enumerate(self.blocks):
             x = blk(x, cos, sin, None if caches is None else caches[i])
         x = x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.s["eps"]) * self.norm_w
-        return x @ self.embed.t()
+        return x @ (self.embed if self.lm_head is None else self.lm_head).t()
+
+
+HF_PROJECTIONS = [("q", "self_attn.q_proj"), ("k", "self_attn.k_proj"), ("v", "self_attn.v_proj"), ("o", "self_attn.o_proj"),
+                  ("gate", "mlp.gate_proj"), ("up", "mlp.up_proj"), ("down", "mlp.down_proj")]
+
+
+def read_safetensors(path):
+    """{name: float32 tensor} of one safetensors file (F32, F16 and BF16 widened exactly)."""
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    tensors = {}
+    for name, meta in header.items():
+        if name == "__metadata__":
+            continue
+        start, end = meta["data_offsets"]
+        raw = np.frombuffer(data[start:end], dtype=np.uint8)
+        if meta["dtype"] == "F32":
+            t = torch.from_numpy(raw.view("<f4").copy())
+        elif meta["dtype"] == "F16":
+            t = torch.from_numpy(raw.view("<f2").astype(np.float32))
+        elif meta["dtype"] == "BF16":
+            t = torch.from_numpy((raw.view("<u2").astype(np.uint32) << 16).view(np.float32).copy())
+        elif meta["dtype"] == "I64":
+            t = torch.from_numpy(raw.view("<i8").copy())
+        else:
+            raise SystemExit(f"{path}: {name} is {meta['dtype']}")
+        tensors[name] = t.reshape(meta["shape"])
+    return tensors
+
+
+def read_hf_weights(folder):
+    index = os.path.join(folder, "model.safetensors.index.json")
+    if os.path.exists(os.path.join(folder, "model.safetensors")):
+        return read_safetensors(os.path.join(folder, "model.safetensors"))
+    weights = {}
+    for shard in sorted(set(json.load(open(index))["weight_map"].values())):
+        weights.update(read_safetensors(os.path.join(folder, shard)))
+    return weights
+
+
+def hf_shape(c):
+    head_dim = c.get("head_dim") or c["hidden_size"] // c["num_attention_heads"]
+    rs = c.get("rope_scaling")
+    llama3 = None
+    if rs and rs.get("rope_type", rs.get("type")) == "llama3":
+        llama3 = (rs["factor"], rs["low_freq_factor"], rs["high_freq_factor"], rs["original_max_position_embeddings"])
+    qwen = c["model_type"] == "qwen2"
+    return dict(hidden=c["hidden_size"], inter=c["intermediate_size"], layers=c["num_hidden_layers"],
+                heads=c["num_attention_heads"], kv=c.get("num_key_value_heads", c["num_attention_heads"]), head_dim=head_dim,
+                vocab=c["vocab_size"], theta=c.get("rope_theta", 10000.0), llama3=llama3,
+                tied=c.get("tie_word_embeddings", False), bias=qwen or c.get("attention_bias", False),
+                o_bias=(not qwen) and c.get("attention_bias", False), eps=c["rms_norm_eps"])
+
+
+def model_from_weights(s, w):
+    """The decoder with the Hugging Face-named weights w."""
+    m = Model(s, s["layers"])
+    with torch.no_grad():
+        m.embed = torch.nn.Parameter(w["model.embed_tokens.weight"].clone(), requires_grad=False)
+        m.norm_w.copy_(w["model.norm.weight"])
+        if not s["tied"]:
+            m.lm_head = w["lm_head.weight"].clone()
+        for i, b in enumerate(m.blocks):
+            p = f"model.layers.{i}."
+            b.n1.copy_(w[p + "input_layernorm.weight"])
+            b.n2.copy_(w[p + "post_attention_layernorm.weight"])
+            for mine, theirs in HF_PROJECTIONS:
+                layer = getattr(b, mine)
+                layer.weight.copy_(w[p + theirs + ".weight"])
+                if layer.bias is not None:
+                    layer.bias.copy_(w[p + theirs + ".bias"])
+    return m
+
+
+def load_hf_folder(folder):
+    c = json.load(open(os.path.join(folder, "config.json")))
+    return model_from_weights(hf_shape(c), read_hf_weights(folder))
 
 
 def peak_rss_bytes():

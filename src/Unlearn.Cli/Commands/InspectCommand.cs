@@ -1,9 +1,11 @@
 // `unlearn inspect DIR`: what an artefact folder is (a store entry or an experiment's view of a
 // stage), the key document behind it, its outputs with sizes and digests, and whether they verify.
+// `unlearn inspect FILE.gguf`: an exported GGUF's metadata (arrays summarised) and tensor table.
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Unlearn.Experiments.Store;
+using Unlearn.Models.Formats.Gguf;
 
 namespace Unlearn.Cli.Commands;
 
@@ -13,7 +15,7 @@ internal static class InspectCommand
     {
         var directory = new Argument<string>("artefact-dir")
         {
-            Description = "A store entry (artifacts/cache/KEY) or a stage view (artifacts/EXPERIMENT/STAGE).",
+            Description = "A store entry (artifacts/cache/KEY), a stage view (artifacts/EXPERIMENT/STAGE), or a .gguf file.",
         };
         var command = new Command("inspect", "Describe an artefact folder: key document, outputs, digests, and whether they verify.") { directory };
         command.SetAction(result => Run(result.GetValue(directory)!, result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
@@ -22,6 +24,11 @@ internal static class InspectCommand
 
     internal static int Run(string directory, TextWriter output, TextWriter error) => CommandErrors.Guard(error, () =>
     {
+        if (directory.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase) && File.Exists(directory))
+        {
+            DescribeGguf(GgufFile.Open(directory), output);
+            return ExitCodes.Success;
+        }
         var report = ArtefactInspector.Inspect(directory);
         if (report.View is { } view)
         {
@@ -52,4 +59,20 @@ internal static class InspectCommand
         output.WriteLine(report.Verifies ? "Everything verifies." : "Some outputs do not match the manifest.");
         return report.Verifies ? ExitCodes.Success : ExitCodes.CheckFailed;
     });
+
+    private static void DescribeGguf(GgufFile file, TextWriter output)
+    {
+        output.WriteLine($"GGUF v{file.Version}: {file.Metadata.Count} metadata entries, {file.Tensors.Count} tensors");
+        foreach (var (key, value) in file.Metadata)
+        {
+            string shown = value.Value is object[] items
+                ? $"[{items.Length} × {value.ElementType}]{(items.Length <= 8 ? " " + string.Join(", ", items) : "")}"
+                : value.Value is string text && text.Length > 80 ? $"\"{text[..77]}...\" ({text.Length} chars)" : value.Value.ToString()!;
+            output.WriteLine($"  {key,-44} {shown}");
+        }
+        foreach (var tensor in file.Tensors)
+        {
+            output.WriteLine($"  {tensor.Name,-32} {tensor.Type,-5} [{string.Join(", ", tensor.Dimensions)}]  {tensor.ByteLength} bytes");
+        }
+    }
 }

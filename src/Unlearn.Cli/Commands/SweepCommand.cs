@@ -73,7 +73,7 @@ internal static class SweepCommand
         argument.Any(ch => char.IsWhiteSpace(ch) || ch is '|' or '[' or ']' or '{' or '}' or ',') ? $"\"{argument}\"" : argument;
 
     /// <summary>Stage decisions, info, progress and warnings as plain lines on standard error.</summary>
-    private sealed class ConsoleBuildLog(TextWriter writer) : IBuildLog
+    internal sealed class ConsoleBuildLog(TextWriter writer) : IBuildLog
     {
         public void Write(BuildLogLevel level, string message)
         {

@@ -1,7 +1,8 @@
 // What a generated block of the README is made from (GeneratedBlocks): "report EXPERIMENT --markdown-table
 // [--metrics a,b]" is the results table of the experiment's current Evaluate result (ResultsTable), "report EXPERIMENT
 // --markdown-comparisons A-minus-B,… [--metrics a,b]" its paired differences, "file PATH" the
-// content of a file a benchmark wrote, relative to the repository root.
+// content of a file a benchmark wrote, relative to the repository root, "export EXPERIMENT --release-cost" the release
+// cost the experiment's current Export entry measured (release-cost.json of each exported variant).
 using Unlearn.Evaluation.Reports;
 using Unlearn.Experiments.Graph;
 
@@ -40,7 +41,39 @@ public static class GeneratedSources
             return ComparisonsTable(new GraphOptions { Experiment = compared, RepositoryRoot = repositoryRoot, Target = "Evaluate" },
                 list2.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), metrics);
         }
-        throw new FormatException($"'{source}' names no generator; use 'report EXPERIMENT --markdown-table [--metrics a,b]', 'report EXPERIMENT --markdown-comparisons A-minus-B,… [--metrics a,b]' or 'file PATH'.");
+        if (words is ["export", var exported, "--release-cost"])
+        {
+            return ReleaseCostTable(new GraphOptions { Experiment = exported, RepositoryRoot = repositoryRoot, Target = "Export" });
+        }
+        throw new FormatException($"'{source}' names no generator; use 'report EXPERIMENT --markdown-table [--metrics a,b]', 'report EXPERIMENT --markdown-comparisons A-minus-B,… [--metrics a,b]', 'export EXPERIMENT --release-cost' or 'file PATH'.");
+    }
+
+    /// <summary>The release cost of every variant the experiment's current Export entry measured, as the model card shows it.</summary>
+    /// <exception cref="GraphUsageException">Export has not run for the current configuration.</exception>
+    public static string ReleaseCostTable(GraphOptions options)
+    {
+        var graph = ExperimentGraph.Open(options with { Target = "Export" });
+        var key = graph.KeyOf("Export");
+        var entry = graph.Layout.EntryDirectory(key);
+        var measured = Directory.Exists(entry)
+            ? Directory.EnumerateDirectories(entry).Order(StringComparer.Ordinal)
+                .Where(folder => File.Exists(Path.Combine(folder, Variants.VariantExport.ReleaseCostFile))).ToList()
+            : [];
+        if (measured.Count == 0)
+        {
+            throw new GraphUsageException(
+                $"{graph.Config.Name}: no release cost for the current configuration (Export {key[..12]} has not run, or exported no variant with a −∞ mask); run ./build.sh --target Export --experiment {graph.Config.Name} first.");
+        }
+        var text = new System.Text.StringBuilder();
+        foreach (var folder in measured)
+        {
+            string variant = Path.GetFileName(folder);
+            string path = Path.Combine(folder, Variants.VariantExport.ReleaseCostFile);
+            var costs = new[] { Variants.VariantExport.ReadReleaseCost(path, variant) }
+                .Concat(Variants.VariantExport.FurtherReleaseMetrics.Select(m => Variants.VariantExport.ReadReleaseCost(path, variant, m)));
+            text.Append(Models.Export.ModelCard.ReleaseCostTable(costs, variant));
+        }
+        return text.ToString();
     }
 
     /// <summary>The results table of the experiment's current Evaluate result.</summary>

@@ -39,6 +39,7 @@ internal static partial class ExperimentRules
         CheckDirection(config, sources, diagnostics);
         config = config with { Evaluate = CheckEvaluate(config, sources, diagnostics) };
         CheckExpectations(config, sources, diagnostics);
+        CheckExport(config, sources, diagnostics);
         return config;
     }
 
@@ -161,6 +162,30 @@ internal static partial class ExperimentRules
         {
             diagnostics.Error(DiagnosticCodes.OutOfRange, "sae.training_tokens", sources.Locate("sae.training_tokens"),
                 $"'sae.training_tokens' ({sae.TrainingTokens}) is less than one batch ('sae.batch_size' {sae.BatchSize}).");
+        }
+    }
+
+    /// <summary>The export: block: q8_0 is a GGUF type, and each variant needs the stages that make it.</summary>
+    private static void CheckExport(ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics)
+    {
+        if (config.Export is not { } export)
+        {
+            return;
+        }
+        if (export.DType == ExportTensorType.Q8_0 && export.Formats.Contains(ExportFormatChoice.HuggingFace))
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidCombination, "export.dtype", sources.Locate("export.dtype"),
+                "'export.dtype: q8_0' is a GGUF tensor type; a Hugging Face folder holds f32, f16 or bf16. Use 'formats: [gguf]' or another dtype.");
+        }
+        if (export.Variants.Contains(EvaluationVariant.HybridRepair) && !config.Repair.Enabled)
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidCombination, "export.variants", sources.Locate("export.variants"),
+                "'export.variants' lists hybrid+repair, which needs the Repair stage's adapter, but 'repair.enabled' is false; remove it or enable repair.");
+        }
+        if (export.Variants.Count == 0 || export.Formats.Count == 0)
+        {
+            diagnostics.Error(DiagnosticCodes.OutOfRange, export.Variants.Count == 0 ? "export.variants" : "export.formats",
+                sources.Locate(export.Variants.Count == 0 ? "export.variants" : "export.formats"), "The export: block exports nothing: list at least one variant and one format.");
         }
     }
 

@@ -56,6 +56,10 @@ public sealed record ExperimentConfig
     [Key("evaluate", ReadBy = "Evaluate", Doc = "How every variant is scored.")]
     public EvaluateConfig Evaluate { get; init; } = new();
 
+    [Key("export", ReadBy = "Export", DefaultText = "none",
+        Doc = "Variants baked into plain weights and written as Hugging Face folders and GGUF files; adds the Export target (docs/export.md).")]
+    public ExportConfig? Export { get; init; }
+
     [Key("expect", ReadBy = "Evaluate", Doc = "Bounds the Check target enforces: \"variant.metric\": {min: x, max: y}.")]
     public IReadOnlyDictionary<string, Expectation> Expect { get; init; } = new Dictionary<string, Expectation>();
 

@@ -64,35 +64,7 @@ public sealed class EvaluateStage : IPublishingStage
                 $"{config.FilePath}: 'evaluate.data' is required to run Evaluate: a folder of probes, background text and multiple-choice items (see data/play/README.md).");
         }
         using var model = StageModel.Load(config);
-        var tokenizer = model.RequireTokenizer();
-        var data = WithHeldOutText(EvaluationDataFolder.Load(dataFolder.FullPath, Prompts(config)), context.Upstream("BuildExamples"));
-        var conceptTokens = VocabularyPruning.Compute(tokenizer, model.Model.Shape.VocabSize, new VocabularyOptions
-        {
-            Terms = config.Concept.AllForms,
-            Match = config.Vocab.Match == VocabMatch.Substring ? VocabularyMatch.Substring : VocabularyMatch.Word,
-            IncludeEncodings = config.Vocab.IncludeEncodings,
-        }).MaskedLogits;
-        var concept = new ConceptSpec(config.Concept.AllForms, conceptTokens);
-        var evaluation = new EvaluationSettings
-        {
-            SamplesPerPrompt = settings.SamplesPerPrompt,
-            Seeds = settings.Seeds.Select(s => (ulong)s).ToArray(),
-            MaxNewTokens = settings.MaxNewTokens,
-            Sampling = new SamplingSettings { Temperature = (float)settings.Temperature, TopK = settings.TopK, TopP = (float)settings.TopP },
-            GenerationBatchSize = settings.GenerationBatchSize,
-            PerplexityWindow = settings.Perplexity.Window,
-            PerplexityStride = settings.Perplexity.Stride,
-            BootstrapReplicates = settings.BootstrapSamples,
-            BootstrapSeed = StageModel.Seed(config.Seed, "evaluate.bootstrap"),
-            Confidence = settings.Confidence,
-            EncodePrompt = settings.UseChatFormat ? p => StageModel.ChatPrompt(config, tokenizer, p) : null,
-            Guard = new Evaluation.Metrics.GuardSettings
-            {
-                MaxDegenerationIncrease = settings.Guard.MaxDegenerationIncrease,
-                MinLengthRatio = settings.Guard.MinLengthRatio,
-                MaxPerplexityRatio = settings.Guard.MaxPerplexityRatio,
-            },
-        };
+        var (evaluation, data, concept) = ScoringInputs(config, dataFolder, model, context.Upstream("BuildExamples"));
         var repair = RepairArtefacts.Open(context.Upstream("Repair"), model.Model.Shape);
         var resolved = Variants(context, model.Model);
         EvaluationResult result;
@@ -128,6 +100,44 @@ public sealed class EvaluateStage : IPublishingStage
         {
             context.Log.Warning($"{verdict.Variant} collapsed, its leak and target rates are not forgetting: {string.Join("; ", verdict.Reasons)}");
         }
+    }
+
+    /// <summary>What every variant is scored with: the settings, the data (plus BuildExamples' held-out text) and the
+    /// concept's terms and tokens. Export's release-cost measurement scores its variants with the same.</summary>
+    internal static (EvaluationSettings Settings, EvaluationData Data, ConceptSpec Concept) ScoringInputs(
+        ExperimentConfig config, Schema.ResolvedPath dataFolder, Models.PretrainedModel model, string examplesEntry)
+    {
+        var settings = config.Evaluate;
+        var tokenizer = model.RequireTokenizer();
+        var data = WithHeldOutText(EvaluationDataFolder.Load(dataFolder.FullPath, Prompts(config)), examplesEntry);
+        var conceptTokens = VocabularyPruning.Compute(tokenizer, model.Model.Shape.VocabSize, new VocabularyOptions
+        {
+            Terms = config.Concept.AllForms,
+            Match = config.Vocab.Match == VocabMatch.Substring ? VocabularyMatch.Substring : VocabularyMatch.Word,
+            IncludeEncodings = config.Vocab.IncludeEncodings,
+        }).MaskedLogits;
+        var concept = new ConceptSpec(config.Concept.AllForms, conceptTokens);
+        var evaluation = new EvaluationSettings
+        {
+            SamplesPerPrompt = settings.SamplesPerPrompt,
+            Seeds = settings.Seeds.Select(s => (ulong)s).ToArray(),
+            MaxNewTokens = settings.MaxNewTokens,
+            Sampling = new SamplingSettings { Temperature = (float)settings.Temperature, TopK = settings.TopK, TopP = (float)settings.TopP },
+            GenerationBatchSize = settings.GenerationBatchSize,
+            PerplexityWindow = settings.Perplexity.Window,
+            PerplexityStride = settings.Perplexity.Stride,
+            BootstrapReplicates = settings.BootstrapSamples,
+            BootstrapSeed = StageModel.Seed(config.Seed, "evaluate.bootstrap"),
+            Confidence = settings.Confidence,
+            EncodePrompt = settings.UseChatFormat ? p => StageModel.ChatPrompt(config, tokenizer, p) : null,
+            Guard = new Evaluation.Metrics.GuardSettings
+            {
+                MaxDegenerationIncrease = settings.Guard.MaxDegenerationIncrease,
+                MinLengthRatio = settings.Guard.MinLengthRatio,
+                MaxPerplexityRatio = settings.Guard.MaxPerplexityRatio,
+            },
+        };
+        return (evaluation, data, concept);
     }
 
     public IReadOnlyList<string> Publish(PublishContext context) => EvaluationView.Publish(context);

@@ -94,18 +94,7 @@ public sealed class RepairedModel : IDisposable
                 return new LinearWeight(copy, bias);
             }
 
-            layers[i] = new LayerWeights
-            {
-                InputNorm = layer.InputNorm,
-                Query = Bake(Projection.Query),
-                Key = Bake(Projection.Key),
-                Value = Bake(Projection.Value),
-                Output = Bake(Projection.Output),
-                PostAttentionNorm = layer.PostAttentionNorm,
-                Gate = Bake(Projection.Gate),
-                Up = Bake(Projection.Up),
-                Down = Bake(Projection.Down),
-            };
+            layers[i] = layer.With(Bake);
         }
         var weights = new ModelWeights(source.Embedding, source.LmHead, source.FinalNorm, layers, owned);
         var baked = new LlamaModel(shape, weights, model.Gemm);

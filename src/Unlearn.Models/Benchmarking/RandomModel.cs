@@ -1,5 +1,6 @@
-// A model of a given shape with seeded random weights (uniform in ±0.02·√3, the std of HF's 0.02 normal init)
-// and unit norms, built in memory for speed and memory measurements. Not meant to produce sensible text.
+// A model of a given shape with seeded random weights (uniform with standard deviation `scale`, by default HF's 0.02
+// init), small random biases and unit norms, built in memory for speed and memory measurements and for checks that
+// need a model with a real vocabulary (`unlearn make-model`). Not meant to produce sensible text.
 using Unlearn.Models.Transformer;
 using Unlearn.Numerics;
 using Unlearn.Numerics.Gemm;
@@ -10,18 +11,26 @@ namespace Unlearn.Models.Benchmarking;
 
 public static class RandomModel
 {
-    public static LlamaModel Create(TransformerShape shape, IGemm gemm, ulong seed = 0)
+    /// <param name="scale">Standard deviation of the weights (0.02 gives logits with little spread; a few tenths give
+    /// a peaked next-token distribution, so greedy decoding has clear winners).</param>
+    public static LlamaModel Create(TransformerShape shape, IGemm gemm, ulong seed = 0, float scale = 0.02f)
     {
         int matrixIndex = 0;
         DenseMatrix Matrix(string name, int rows, int columns)
         {
             var matrix = DenseMatrix.Allocate(rows, columns, name);
-            Fill(matrix, seed + (ulong)matrixIndex++);
+            Fill(matrix, seed + (ulong)matrixIndex++, scale);
             return matrix;
         }
 
+        float[] Bias(int rows)
+        {
+            var random = SeededRandom.ForSequence(seed + (ulong)matrixIndex++, 1_000_000);
+            return Enumerable.Range(0, rows).Select(_ => (float)((random.NextDouble() - 0.5) * scale * MathF.Sqrt(12f))).ToArray();
+        }
+
         LinearWeight Linear(int layer, Projection projection, int rows, int columns, bool bias) =>
-            new(Matrix(WeightNames.Weight(layer, projection), rows, columns), bias ? new float[rows] : null);
+            new(Matrix(WeightNames.Weight(layer, projection), rows, columns), bias ? Bias(rows) : null);
 
         int hidden = shape.HiddenSize;
         var embedding = Matrix(WeightNames.Embedding, shape.VocabSize, hidden);
@@ -51,12 +60,12 @@ public static class RandomModel
 
     private static float[] Ones(int length) => Enumerable.Repeat(1f, length).ToArray();
 
-    private static void Fill(DenseMatrix matrix, ulong seed)
+    private static void Fill(DenseMatrix matrix, ulong seed, float std)
     {
         const int Chunk = 1 << 16;
         long count = matrix.ElementCount;
         int chunks = (int)((count + Chunk - 1) / Chunk);
-        float scale = 0.02f * MathF.Sqrt(3f) * 2f;
+        float scale = std * MathF.Sqrt(12f); // uniform on ±scale/2 has standard deviation std
         Parallelism.For(chunks, chunk =>
         {
             var random = SeededRandom.ForSequence(seed, chunk);

@@ -48,6 +48,20 @@ public sealed class LayerWeights
 
     public required LinearWeight Down { get; init; }
 
+    /// <summary>The same layer with each projection replaced by <paramref name="linear"/>'s choice (norms shared).</summary>
+    public LayerWeights With(Func<Projection, LinearWeight> linear) => new()
+    {
+        InputNorm = InputNorm,
+        Query = linear(Projection.Query),
+        Key = linear(Projection.Key),
+        Value = linear(Projection.Value),
+        Output = linear(Projection.Output),
+        PostAttentionNorm = PostAttentionNorm,
+        Gate = linear(Projection.Gate),
+        Up = linear(Projection.Up),
+        Down = linear(Projection.Down),
+    };
+
     public LinearWeight this[Projection projection] => projection switch
     {
         Projection.Query => Query,

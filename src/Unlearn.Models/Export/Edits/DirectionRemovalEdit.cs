@@ -1,0 +1,87 @@
+// Bakes the removal of a residual-stream direction from what a sublayer writes: W ← (I − u uᵀ) W (and b ← (I − u uᵀ) b)
+// for o_proj or down_proj of one layer, u the unit vector along the direction. The sublayer output then has no
+// component along u, exactly what a projection applied at layers.{i}.attn.out / layers.{i}.mlp.out computes.
+using Unlearn.Models.Transformer;
+
+namespace Unlearn.Models.Export;
+
+public sealed class DirectionRemovalEdit : IExportEdit
+{
+    private readonly float[] _unit;
+
+    /// <param name="layer">Decoder layer.</param>
+    /// <param name="projection">Output (o_proj) or Down (down_proj): the projections that write the residual stream.</param>
+    /// <param name="direction">[hiddenSize] the direction; normalised here.</param>
+    public DirectionRemovalEdit(int layer, Projection projection, ReadOnlySpan<float> direction)
+    {
+        if (projection is not (Projection.Output or Projection.Down))
+        {
+            throw new ArgumentException($"Direction removal acts on what a sublayer writes to the residual stream: o_proj or down_proj, not {WeightNames.LeafName(projection)}.", nameof(projection));
+        }
+        double norm = 0;
+        foreach (float value in direction)
+        {
+            norm += (double)value * value;
+        }
+        if (!(norm > 0) || double.IsInfinity(norm))
+        {
+            throw new ArgumentException("The direction to remove has zero (or non-finite) length.", nameof(direction));
+        }
+        _unit = new float[direction.Length];
+        for (int i = 0; i < direction.Length; i++)
+        {
+            _unit[i] = (float)(direction[i] / Math.Sqrt(norm));
+        }
+        Layer = layer;
+        Projection = projection;
+    }
+
+    public int Layer { get; }
+
+    public Projection Projection { get; }
+
+    public string Describe() => $"removed one direction from {WeightNames.Module(Layer, Projection)} (W ← (I − uuᵀ)W)";
+
+    public void Bake(BakingWeights weights)
+    {
+        if (_unit.Length != weights.Shape.HiddenSize)
+        {
+            throw new ArgumentException($"The direction has {_unit.Length} entries; the residual stream has {weights.Shape.HiddenSize}.");
+        }
+        var weight = weights.Writable(Layer, Projection);
+        int rows = weight.Rows;
+        int columns = weight.Columns;
+        // uᵀW in double, one pass over the rows, then W[r, :] −= u[r]·(uᵀW).
+        var projected = new double[columns];
+        for (int r = 0; r < rows; r++)
+        {
+            var row = weight.Row(r);
+            double u = _unit[r];
+            for (int c = 0; c < columns; c++)
+            {
+                projected[c] += u * row[c];
+            }
+        }
+        for (int r = 0; r < rows; r++)
+        {
+            var row = weight.Row(r);
+            double u = _unit[r];
+            for (int c = 0; c < columns; c++)
+            {
+                row[c] = (float)(row[c] - u * projected[c]);
+            }
+        }
+        if (weights.WritableBias(Layer, Projection) is { } bias)
+        {
+            double along = 0;
+            for (int r = 0; r < rows; r++)
+            {
+                along += (double)_unit[r] * bias[r];
+            }
+            for (int r = 0; r < rows; r++)
+            {
+                bias[r] = (float)(bias[r] - _unit[r] * along);
+            }
+        }
+    }
+}
