@@ -104,6 +104,8 @@ public enum EvaluationVariant
     [Choice("vocab", Doc = "PruneVocab edits only")] Vocab,
     [Choice("hybrid", Doc = "Saliency masks + PruneVocab edits")] Hybrid,
     [Choice("hybrid+repair", Doc = "hybrid + the Repair adapter (masks re-applied)")] HybridRepair,
+    [Choice("sae-ablated", Doc = "the SAE features Saliency (method sae) discovered, scaled by sae.ablation.scale at the SAE's site: an intervention at run time, not a weight edit")] SaeAblated,
+    [Choice("sae-random", Doc = "the random-feature control: as many SAE latents as sae-ablated, drawn uniformly (seeded) from the latents discovery did not select, ablated the same way")] SaeRandom,
 }
 
 public enum GemmProvider
@@ -126,6 +128,12 @@ public enum SaeBiasInit
     [Choice("geometric-median", Doc = "Weiszfeld geometric median of a token sample (OpenAI's reference trainer)")] GeometricMedian,
     [Choice("mean", Doc = "mean of a token sample (sparsify)")] Mean,
     [Choice("zeros", Doc = "zero (the prototype)")] Zeros,
+}
+
+public enum SaeDiscoveryScore
+{
+    [Choice("statistics", Doc = "the METHODS.md validity tests and score from fire counts and mean activations")] Statistics,
+    [Choice("random", Doc = "every latent valid, scores drawn uniformly (seeded): the negative control of discovery, which sae-ablated-minus-sae-random bounds must fail")] Random,
 }
 
 public enum SaeAblationGate

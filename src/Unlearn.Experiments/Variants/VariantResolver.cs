@@ -5,14 +5,20 @@
 // Order of application (docs/variants.md): row masks (Saliency's, or the random control's) → vocabulary edit
 // (PruneVocab's −∞ logit mask and zeroed embedding rows) → adapters (Repair's LoRA, masks re-applied after it unless
 // repair.keep_masks is false). Row masks and the vocabulary edit commute (they touch different weights); the adapter
-// comes last because it was trained on the model the earlier edits define.
+// comes last because it was trained on the model the earlier edits define. sae-ablated and its random-feature control
+// sae-random are an intervention instead (TrainSae's SAE and Saliency's latents, a hook at the SAE's site): nothing
+// combines with them, and they are marked as not a weight edit so export refuses them by name.
+using System.Globalization;
 using Unlearn.Experiments.Schema;
 using Unlearn.Experiments.Stages;
 using Unlearn.Methods.FineTuning;
+using Unlearn.Methods.Sae;
 using Unlearn.Methods.Saliency;
 using Unlearn.Methods.Vocabulary;
 using Unlearn.Models.Edits;
 using Unlearn.Models.Transformer;
+using Unlearn.Numerics.Gemm;
+using Unlearn.Tokenizers;
 
 namespace Unlearn.Experiments.Variants;
 
@@ -26,6 +32,7 @@ public static class VariantResolver
         EvaluationVariant.Vocab => ["PruneVocab"],
         EvaluationVariant.Hybrid => ["Saliency", "PruneVocab"],
         EvaluationVariant.HybridRepair => ["Saliency", "PruneVocab", "Repair"],
+        EvaluationVariant.SaeAblated or EvaluationVariant.SaeRandom => ["TrainSae", "Saliency"],
         _ => throw new ArgumentOutOfRangeException(nameof(variant), variant, null),
     };
 
@@ -66,6 +73,9 @@ public static class VariantResolver
             }
             case EvaluationVariant.HybridRepair:
                 return HybridRepair(name, entryOf, model);
+            case EvaluationVariant.SaeAblated:
+            case EvaluationVariant.SaeRandom:
+                return SaeAblation(name, variant == EvaluationVariant.SaeRandom, config, entryOf);
             default:
                 throw new ArgumentOutOfRangeException(nameof(variant), variant, null);
         }
@@ -96,6 +106,34 @@ public static class VariantResolver
         }
         var (zeroed, remaining) = RepairedModel.BakeRows(model, hybrid);
         return new ResolvedVariant(name, new ForwardOptions { Edits = remaining, Adapters = adapters }, zeroed, edits);
+    }
+
+    /// <remarks>Both variants scale the same number of latents: the first sae.ablation.features discovered ones (all by
+    /// default), or as many of the random-feature control's, in its draw order.</remarks>
+    private static ResolvedVariant SaeAblation(string name, bool control, ExperimentConfig config, Func<string, string> entryOf)
+    {
+        var settings = config.Sae
+            ?? throw new VariantException($"Variant '{name}' needs an sae: block and saliency.method sae (docs/sae.md).");
+        try
+        {
+            var sae = SaeLensFormat.Load(Path.Combine(entryOf("TrainSae"), TrainSaeStage.SaeFolder));
+            string saliency = entryOf("Saliency");
+            var discovered = FeatureDiscoveryArtefacts.ReadSelected(saliency);
+            int count = Math.Min(settings.Ablation.Features ?? discovered.Length, discovered.Length);
+            var latents = (control ? FeatureDiscoveryArtefacts.ReadRandom(saliency) : discovered).Take(count).ToArray();
+            var gate = settings.Ablation.Gate == SaeAblationGate.Relu ? AblationGate.Relu : AblationGate.TopK;
+            var skipped = StageModel.SaeSkippedTokens(Tokenizer.Load(config.TokenizerPath));
+            var hook = new SaeAblationHook(sae, latents, (float)settings.Ablation.Scale, gate, Gemm.Current, skipped);
+            string which = control ? "random latents (the control)" : "the discovered features";
+            var edit = new VariantEdit(VariantEditKind.Intervention, "TrainSae + Saliency",
+                $"{latents.Length} SAE latent{(latents.Length == 1 ? "" : "s")} ({string.Join(", ", latents)}: {which}) scaled by "
+                + $"{settings.Ablation.Scale.ToString(CultureInfo.InvariantCulture)} at {sae.Site.Name} ({ExperimentSchema.ChoiceName(settings.Ablation.Gate)} gate), a hook at run time");
+            return new ResolvedVariant(name, new ForwardOptions { Hooks = [hook] }, null, [edit]);
+        }
+        catch (SaeException e)
+        {
+            throw new VariantException($"Variant '{name}': {e.Message}");
+        }
     }
 
     private static VariantEdit RowMasks(ModelEdits masks, string stage, string what)
