@@ -189,6 +189,11 @@ internal static partial class ExperimentRules
     private static EvaluateConfig CheckEvaluate(ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics)
     {
         var evaluate = config.Evaluate;
+        if (!sources.IsWritten("evaluate.variants") && config.Saliency.Method == SaliencyMethod.Sae && config.Sae is not null)
+        {
+            // Method sae masks no rows: its variants are the ablation and its random-feature control.
+            evaluate = evaluate with { Variants = [EvaluationVariant.Base, EvaluationVariant.SaeAblated, EvaluationVariant.SaeRandom] };
+        }
         if (evaluate.Variants.Contains(EvaluationVariant.HybridRepair) && !config.Repair.Enabled)
         {
             diagnostics.Error(DiagnosticCodes.InvalidCombination, "evaluate.variants", sources.Locate("evaluate.variants"),

@@ -106,8 +106,8 @@ public sealed class FeatureDiscoveryTests
         }
         Assert.Equal(Enumerable.Range(0, 16).Except(selected).Order(), seen.Order());
         Assert.NotEqual(FeatureDiscovery.RandomControl(16, selected, 3, 0), FeatureDiscovery.RandomControl(16, selected, 3, 1));
-        var error = Assert.Throws<SaeException>(() => FeatureDiscovery.RandomControl(4, selected, 2, 0));
-        Assert.Contains("only 1 others", error.Message);
+        var error = Assert.Throws<SaeException>(() => FeatureDiscovery.RandomControl(6, selected, 5, 0));
+        Assert.Contains("only 4 others", error.Message);
     }
 
     [Fact]
