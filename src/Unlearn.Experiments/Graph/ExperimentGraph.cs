@@ -88,7 +88,7 @@ public sealed partial class ExperimentGraph
     {
         try
         {
-            foreach (var stage in Catalog.ChainTo(target))
+            foreach (var stage in Catalog.ChainTo(target, Config))
             {
                 Compute(stage);
             }
