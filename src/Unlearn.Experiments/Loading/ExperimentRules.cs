@@ -217,6 +217,11 @@ internal static partial class ExperimentRules
     {
         var evaluate = config.Evaluate;
         CheckVariantSources(config, sources, diagnostics);
+        if (!sources.IsWritten("evaluate.variants") && config.Saliency.Method == SaliencyMethod.Sae && config.Sae is not null)
+        {
+            // Method sae masks no rows: its variants are the ablation and its random-feature control.
+            evaluate = evaluate with { Variants = [EvaluationVariant.Base, EvaluationVariant.SaeAblated, EvaluationVariant.SaeRandom] };
+        }
         if (evaluate.Variants.Contains(EvaluationVariant.HybridRepair) && !config.Repair.Enabled)
         {
             diagnostics.Error(DiagnosticCodes.InvalidCombination, "evaluate.variants", sources.Locate("evaluate.variants"),
@@ -226,6 +231,20 @@ internal static partial class ExperimentRules
         {
             diagnostics.Error(DiagnosticCodes.InvalidCombination, "evaluate.variants", sources.Locate("evaluate.variants"),
                 "'evaluate.variants' lists vocab but 'vocab.enabled' is false; remove the variant or enable vocabulary pruning.");
+        }
+        var saeVariants = evaluate.Variants.Where(v => v is EvaluationVariant.SaeAblated or EvaluationVariant.SaeRandom).ToArray();
+        if (saeVariants.Length > 0 && (config.Sae is null || config.Saliency.Method != SaliencyMethod.Sae))
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidCombination, "evaluate.variants", sources.Locate("evaluate.variants"),
+                $"'evaluate.variants' lists {ExperimentSchema.ChoiceName(saeVariants[0])}, which ablates the SAE features Saliency discovers: it needs an sae: block "
+                + "and 'saliency.method: sae' (docs/sae.md); remove the variant or add both.");
+        }
+        var maskVariants = evaluate.Variants.Where(v => v is EvaluationVariant.Concept or EvaluationVariant.Random or EvaluationVariant.Hybrid or EvaluationVariant.HybridRepair).ToArray();
+        if (maskVariants.Length > 0 && config.Saliency.Method == SaliencyMethod.Sae)
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidCombination, "evaluate.variants", sources.Locate("evaluate.variants"),
+                $"'evaluate.variants' lists {ExperimentSchema.ChoiceName(maskVariants[0])}, which needs Saliency's row masks, but 'saliency.method' is sae (it discovers SAE "
+                + "features and masks no rows); list sae-ablated and sae-random instead.");
         }
         if (sources.IsWritten("evaluate.seeds") && evaluate.Seeds.Count == 0)
         {

@@ -143,6 +143,8 @@ public enum EvaluationVariant
     [Choice("forget-random", Doc = "the forget adapter confined to the random-rows control")] ForgetRandom,
     [Choice("forget-unmasked", Doc = "the unmasked forget adapter (same modules, rank and steps)")] ForgetUnmasked,
     [Choice("direction-removed", Doc = "the concept direction removed from o_proj/down_proj (edits.direction)")] DirectionRemoved,
+    [Choice("sae-ablated", Doc = "the SAE features Saliency (method sae) discovered, scaled by sae.ablation.scale at the SAE's site: an intervention at run time, not a weight edit")] SaeAblated,
+    [Choice("sae-random", Doc = "the random-feature control: as many SAE latents as sae-ablated, drawn uniformly (seeded) from the latents discovery did not select, ablated the same way")] SaeRandom,
 }
 
 public enum GemmProvider
@@ -165,6 +167,12 @@ public enum SaeBiasInit
     [Choice("geometric-median", Doc = "Weiszfeld geometric median of a token sample (OpenAI's reference trainer)")] GeometricMedian,
     [Choice("mean", Doc = "mean of a token sample (sparsify)")] Mean,
     [Choice("zeros", Doc = "zero (the prototype)")] Zeros,
+}
+
+public enum SaeDiscoveryScore
+{
+    [Choice("statistics", Doc = "the METHODS.md validity tests and score from fire counts and mean activations")] Statistics,
+    [Choice("random", Doc = "every latent valid, scores drawn uniformly (seeded): the negative control of discovery, which sae-ablated-minus-sae-random bounds must fail")] Random,
 }
 
 public enum SaeAblationGate

@@ -6,7 +6,8 @@ namespace Unlearn.Experiments.Schema;
 [Section("Evaluation of every variant on the same prompts and seeds.")]
 public sealed record EvaluateConfig
 {
-    [Key("variants", Doc = "Variants to score.")]
+    [Key("variants", DefaultText = "[base, concept, random, vocab, hybrid, hybrid+repair]; [base, sae-ablated, sae-random] with saliency.method sae",
+        Doc = "Variants to score.")]
     public IReadOnlyList<EvaluationVariant> Variants { get; init; } =
         [EvaluationVariant.Base, EvaluationVariant.Concept, EvaluationVariant.Random, EvaluationVariant.Vocab, EvaluationVariant.Hybrid, EvaluationVariant.HybridRepair];
 

@@ -76,6 +76,9 @@ public sealed record SaeConfig
 [Section("Which SAE latents are concept features (METHODS.md \"SAE\"): fire counts and mean activations on concept vs neutral tokens.")]
 public sealed record SaeDiscoveryConfig
 {
+    [Key("score", Doc = "How latents are scored and selected.")]
+    public SaeDiscoveryScore Score { get; init; } = SaeDiscoveryScore.Statistics;
+
     [Key("concept_tokens", Min = 1, Unit = "tokens", Doc = "The first this many tokens of the concept examples are scored (the prototype: 200,000).")]
     public int ConceptTokens { get; init; } = 200_000;
 

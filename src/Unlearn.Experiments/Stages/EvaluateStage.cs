@@ -1,5 +1,6 @@
 // Evaluate: every variant the experiment lists (base, concept = Saliency masks, vocab = PruneVocab edits, hybrid =
-// both, hybrid+repair = hybrid plus the Repair adapter) scored on the same prompts with the same seeds, with 95 %
+// both, hybrid+repair = hybrid plus the Repair adapter, sae-ablated = the SAE feature ablation hook and sae-random its
+// random-feature control; VariantResolver builds each) scored on the same prompts with the same seeds, with 95 %
 // bootstrap intervals (METHODS.md "Evaluate", docs/metrics.md). Outputs: metrics.json, samples.jsonl, report.md,
 // report.html; one summary line per variant in the build log. The entry holds nothing that is not in its key (no
 // experiment name: another experiment with the same settings reuses it); each experiment's own report, with its name
@@ -28,9 +29,13 @@ public sealed class EvaluateStage : IPublishingStage
 {
     public string Name => "Evaluate";
 
-    public string Version => "4";
+    public string Version => "5";
 
-    public IReadOnlyList<string> Upstream => ["BuildExamples", "Saliency", "Direction", "PruneVocab", "Repair"];
+    public IReadOnlyList<string> Upstream => ["BuildExamples", "Saliency", "Direction", "PruneVocab", "Repair", "TrainSae"];
+
+    /// <summary>TrainSae's SAE is read only by the sae variants (and exists only with an sae: block).</summary>
+    public IReadOnlyList<string> UpstreamOf(ExperimentConfig config) =>
+        UsesSae(config) ? Upstream : ["BuildExamples", "Saliency", "Direction", "PruneVocab", "Repair"];
 
     public JsonNode KeySection(ExperimentConfig config)
     {
@@ -38,8 +43,15 @@ public sealed class EvaluateStage : IPublishingStage
         section["evaluate"]!["prompts"] = new JsonArray(Prompts(config).Select(p => (JsonNode)p).ToArray());
         section["concept"] = new JsonObject { ["forms"] = new JsonArray(config.Concept.AllForms.Select(f => (JsonNode)f).ToArray()) };
         section["vocab"] = KeyJson.Select(config.Vocab, "match", "include_encodings");
+        if (UsesSae(config))
+        {
+            section["sae"] = new JsonObject { ["ablation"] = KeyJson.Section(config.Sae!.Ablation) };
+        }
         return section;
     }
+
+    private static bool UsesSae(ExperimentConfig config) =>
+        config.Sae is not null && config.Evaluate.Variants.Any(v => v is VariantChoice.SaeAblated or VariantChoice.SaeRandom);
 
     public IEnumerable<ExternalInput> ExternalInputs(ExperimentConfig config)
     {
@@ -79,7 +91,7 @@ public sealed class EvaluateStage : IPublishingStage
             resolved.ForEach(v => v.Dispose());
         }
 
-        var scores = SaliencyArtefacts.ReadScores(context.Upstream("Saliency")).ToDictionary(p => p.Key.Name, p => p.Value);
+        var scores = EvaluationView.SaliencyScores(config, context.Upstream("Saliency"));
         EvaluationOutputs.Write(result, context.OutputDirectory, new ReportInputs
         {
             Title = "Evaluation",

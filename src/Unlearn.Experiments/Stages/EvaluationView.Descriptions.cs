@@ -19,6 +19,8 @@ internal static partial class EvaluationView
         RowMasks,
         VocabularyEdits,
         Adapter,
+        SaeFeatures,
+        SaeRandomFeatures,
     }
 
     private static readonly Dictionary<VariantChoice, Ingredient[]> Ingredients = new()
@@ -28,16 +30,22 @@ internal static partial class EvaluationView
         [VariantChoice.Vocab] = [Ingredient.VocabularyEdits],
         [VariantChoice.Hybrid] = [Ingredient.RowMasks, Ingredient.VocabularyEdits],
         [VariantChoice.HybridRepair] = [Ingredient.RowMasks, Ingredient.VocabularyEdits, Ingredient.Adapter],
+        [VariantChoice.SaeAblated] = [Ingredient.SaeFeatures],
+        [VariantChoice.SaeRandom] = [Ingredient.SaeRandomFeatures],
     };
 
     /// <summary>What the upstream entries say they did, in words (null where the entry or the field is absent).</summary>
-    private sealed record UpstreamFacts(string? RowMasks, string? Budget, string? VocabularyEdits, string? Adapter)
+    private sealed record UpstreamFacts(string? RowMasks, string? Budget, string? VocabularyEdits, string? Adapter, string? SaeFeatures, string? SaeRandomFeatures)
     {
         public static UpstreamFacts Read(string? saliency, string? vocabulary, string? repair, EvaluationResult result) => new(
             Try(saliency, "selection.json", s => $"{Int(s, "selected_rows")} weight rows masked (the top {Int(s, "selected_units")} of {Int(s, "candidate_units")} scored units)"),
             Try(saliency, "selection.json", s => $"{Int(s, "budget")} of {Int(s, "candidate_units")} candidate units"),
             Try(vocabulary, "vocab-edits.json", v => VocabularyText(v, result)),
-            Try(repair, "summary.json", r => AdapterText(r)));
+            Try(repair, "summary.json", r => AdapterText(r)),
+            Try(saliency, "features.json", f => $"latents {Latents(f.GetProperty("features").EnumerateArray().Select(e => e.GetProperty("latent")))} of {f.GetProperty("sae").GetProperty("d_sae")} at {f.GetProperty("sae").GetProperty("site").GetString()} (features.json)"),
+            Try(saliency, "random-features.json", f => $"latents {Latents(f.GetProperty("latents").EnumerateArray())} (random-features.json)"));
+
+        private static string Latents(IEnumerable<JsonElement> latents) => string.Join(", ", latents.Select(l => l.GetInt32().ToString(CultureInfo.InvariantCulture)));
 
         private static string VocabularyText(JsonElement edits, EvaluationResult result)
         {
@@ -106,6 +114,9 @@ internal static partial class EvaluationView
                 {
                     Ingredient.RowMasks => facts.RowMasks is { } masks ? $"Saliency: {masks}" : null,
                     Ingredient.VocabularyEdits => facts.VocabularyEdits is { } vocab ? $"PruneVocab: {vocab}" : null,
+                    Ingredient.SaeFeatures or Ingredient.SaeRandomFeatures => (i == Ingredient.SaeFeatures ? facts.SaeFeatures : facts.SaeRandomFeatures) is { } latents
+                        ? $"Saliency: {latents}, the first {config.Sae?.Ablation.Features?.ToString(CultureInfo.InvariantCulture) ?? "all"} scaled by {config.Sae?.Ablation.Scale.ToString(CultureInfo.InvariantCulture)}"
+                        : null,
                     _ => facts.Adapter is { } adapter ? $"Repair: {adapter}{(config.Repair.KeepMasks ? ", under the masks" : ", masks not re-applied")}" : null,
                 }).OfType<string>().ToList()
                 : [];
@@ -126,8 +137,16 @@ internal static partial class EvaluationView
         var layers = activations.Layers.Resolved is { } resolved ? string.Join(", ", resolved) : activations.Layers.ToString();
         settings.Add(new("sites × layers", $"{string.Join(", ", activations.Sites.Select(s => ExperimentSchema.ChoiceName(s)))} × layers {layers} ({ExperimentSchema.ChoiceName(activations.Pooling)} pooling)"));
         var saliency = config.Saliency;
-        var c1 = saliency.CGrid.Count > 0 ? $"C chosen from [{string.Join(", ", saliency.CGrid.Select(v => v.ToString(c)))}]" : string.Create(c, $"C {saliency.C}");
-        settings.Add(new("saliency", string.Create(c, $"{ExperimentSchema.ChoiceName(saliency.Method)}, {c1}, prune_fraction {saliency.PruneFraction}{(facts.Budget is { } budget ? $": budget {budget}" : "")}")));
+        if (saliency.Method == SaliencyMethod.Sae && config.Sae is { } sae)
+        {
+            settings.Add(new("sae", string.Create(c,
+                $"TopK, k {sae.K}, {(sae.DSae is { } width ? $"{width} latents" : $"expansion {sae.Expansion}")} at layers.{sae.ResolvedLayer ?? sae.Layer}.{ExperimentSchema.ChoiceName(sae.Site)}; discovery score {ExperimentSchema.ChoiceName(sae.Discovery.Score)}, top_n {sae.Discovery.TopN}; ablation scale {sae.Ablation.Scale}, {ExperimentSchema.ChoiceName(sae.Ablation.Gate)} gate")));
+        }
+        else
+        {
+            var c1 = saliency.CGrid.Count > 0 ? $"C chosen from [{string.Join(", ", saliency.CGrid.Select(v => v.ToString(c)))}]" : string.Create(c, $"C {saliency.C}");
+            settings.Add(new("saliency", string.Create(c, $"{ExperimentSchema.ChoiceName(saliency.Method)}, {c1}, prune_fraction {saliency.PruneFraction}{(facts.Budget is { } budget ? $": budget {budget}" : "")}")));
+        }
         if (config.Vocab.Enabled)
         {
             settings.Add(new("vocabulary", $"match {ExperimentSchema.ChoiceName(config.Vocab.Match)}, logit mask {ExperimentSchema.ChoiceName(config.Vocab.LogitMask)}, embeddings {(config.Vocab.ZeroEmbeddings ? "zeroed" : "kept")}"));

@@ -35,7 +35,7 @@ internal static partial class EvaluationView
                 new("model", Relative(config, config.Model.FullPath)),
                 new("Evaluate entry", $"artifacts/cache/{context.Key[..12]}… (metrics.json, samples.jsonl, manifest.json)"),
             ],
-            SaliencyScores = saliency is null ? null : SaliencyArtefacts.ReadScores(saliency).ToDictionary(p => p.Key.Name, p => p.Value),
+            SaliencyScores = SaliencyScores(config, saliency),
             RepairLoss = lossCurve,
             VariantDefinitions = Definitions(config, result.Variants, facts),
             KeySettings = KeySettings(config, context.Numerics, facts, lossCurve),
@@ -50,6 +50,11 @@ internal static partial class EvaluationView
         AtomicFile.WriteAllText(metrics, WithExperiment(File.ReadAllText(metricsPath), config.Name));
         return [html, markdown, metrics];
     }
+
+    /// <summary>Saliency's per-dimension scores by site for the heat map; null for method sae, which scores latents.</summary>
+    internal static Dictionary<string, float[]>? SaliencyScores(Schema.ExperimentConfig config, string? saliency) =>
+        saliency is null || config.Saliency.Method == Schema.SaliencyMethod.Sae ? null
+            : SaliencyArtefacts.ReadScores(saliency).ToDictionary(p => p.Key.Name, p => p.Value);
 
     /// <summary>The expect: block against the metrics, or null when there is none (or it cannot be resolved: Check says why).</summary>
     private static CheckReport? Check(Schema.ExperimentConfig config, EvaluationResult result)

@@ -8,7 +8,7 @@
 // random-masks.safetensors; components.safetensors for gradient and fisher); every method of saliency.compare writes
 // the same files under methods/<name>/, on the same sites with the same budget.
 // Method sae instead scores the latents of TrainSae's SAE on the token cache (feature discovery, METHODS.md "SAE")
-// and writes features.json and feature_stats.npz; its ablation is an intervention, not a row mask, so it writes no masks.
+// and writes features.json, feature_stats.npz and the random-feature control (random-features.json); its ablation is an intervention, not a row mask, so it writes no masks.
 using System.Text.Json.Nodes;
 using Unlearn.Experiments.Graph;
 using Unlearn.Experiments.Keys;
@@ -186,9 +186,12 @@ public sealed class SaliencyStage : IStage
             MinRatio = discovery.MinRatio,
             TopN = discovery.TopN,
             Contexts = discovery.Contexts,
+            RandomScoreSeed = discovery.Score == SaeDiscoveryScore.Random ? StageModel.Seed(config.Seed, "sae.discovery.random") : null,
         };
         var result = FeatureDiscovery.Run(sae, cache, tokenizer, options, Unlearn.Numerics.Gemm.Gemm.Current);
-        FeatureDiscoveryArtefacts.Write(result, sae, options, context.OutputDirectory);
+        var selected = result.Selected.Select(f => f.Latent).ToArray();
+        var control = FeatureDiscovery.RandomControl(sae.LatentCount, selected, selected.Length, StageModel.Seed(config.Seed, "saliency.random"));
+        FeatureDiscoveryArtefacts.Write(result, sae, options, control, context.OutputDirectory);
         var best = result.Selected.Take(3).Select(f => $"{f.Latent} (ratio {f.Ratio:F1}, score {f.Score:F3})");
         context.Log.Info($"{sae.Site.Name}: {result.Valid.Count(v => v)} of {sae.LatentCount} latents pass the thresholds on {result.Concept.Tokens} concept / " +
                          $"{result.Neutral.Tokens} neutral tokens; kept {result.Selected.Count}{(result.Selected.Count > 0 ? $", best {string.Join(", ", best)}" : "")}");

@@ -52,6 +52,11 @@ internal static class StageModel
         RepetitionPenalty = (float)generate.RepetitionPenalty,
     };
 
+    /// <summary>The tokens an SAE never sees (it is trained without them) and its hooks leave alone: BOS, EOS, padding and
+    /// every special token of the tokenizer.</summary>
+    public static IReadOnlySet<int> SaeSkippedTokens(Tokenizer tokenizer) =>
+        tokenizer.SpecialIds.Concat(new[] { tokenizer.BosId, tokenizer.EosId, tokenizer.PadId }.OfType<int>()).ToHashSet();
+
     public static RuntimeSite Site(HookSite site) => site switch
     {
         HookSite.Input => RuntimeSite.Input,

@@ -22,7 +22,7 @@ public sealed partial class TrainSaeStage
             .Select(t => (IReadOnlyList<int>)tokenizer.Encode(t).Take(maxLength).ToArray())
             .Where(ids => ids.Count >= 2)
             .ToArray();
-        var special = tokenizer.SpecialIds.Concat(new[] { tokenizer.BosId, tokenizer.EosId, tokenizer.PadId }.OfType<int>()).ToHashSet();
+        var special = StageModel.SaeSkippedTokens(tokenizer);
         double deadFraction = training is null ? double.NaN : (double)training.DeadLatents(Require(config).DeadTokens) / sae.LatentCount;
         double neverFired = (double)fired.Count(f => !f) / sae.LatentCount;
         if (texts.Length == 0)

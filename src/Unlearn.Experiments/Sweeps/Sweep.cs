@@ -39,8 +39,8 @@ public sealed record SweepOptions
 }
 
 /// <summary>One grid point: its settings, the experiment name it ran under, its Evaluate metrics and how many weight
-/// rows its saliency selection masks.</summary>
-public sealed record SweepPoint(IReadOnlyList<ExperimentOverride> Settings, string Experiment, string EvaluateKey, MetricsDocument Metrics, int MaskedRows);
+/// rows its saliency selection masks (null for saliency.method sae, which masks none: it ablates SAE features).</summary>
+public sealed record SweepPoint(IReadOnlyList<ExperimentOverride> Settings, string Experiment, string EvaluateKey, MetricsDocument Metrics, int? MaskedRows);
 
 public static class Sweep
 {
@@ -94,8 +94,9 @@ public static class Sweep
             graph.Run("Evaluate", cancellationToken);
             string key = graph.KeyOf("Evaluate");
             var metrics = MetricsJson.Read(Path.Combine(graph.Layout.EntryDirectory(key), EvaluationOutputs.MetricsFile));
-            var masks = Methods.Saliency.SaliencyArtefacts.LoadEdits(graph.Layout.EntryDirectory(graph.KeyOf("Saliency")));
-            results.Add(new SweepPoint(points[i], name, key, metrics, masks.RowMasks.Values.Sum(r => r.Length)));
+            int? masked = graph.Config.Saliency.Method == Schema.SaliencyMethod.Sae ? null
+                : Methods.Saliency.SaliencyArtefacts.LoadEdits(graph.Layout.EntryDirectory(graph.KeyOf("Saliency"))).RowMasks.Values.Sum(r => r.Length);
+            results.Add(new SweepPoint(points[i], name, key, metrics, masked));
         }
         return results;
     }

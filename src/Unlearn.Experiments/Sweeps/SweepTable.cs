@@ -70,7 +70,7 @@ public static class SweepTable
             var table = point.Metrics.Metrics;
             var cells = new List<string>();
             cells.AddRange(paths.Select(path => point.Settings.FirstOrDefault(s => s.Path == path)?.Value.Replace("|", "\\|") ?? ""));
-            cells.Add(point.MaskedRows.ToString(c));
+            cells.Add(point.MaskedRows?.ToString(c) ?? "—");
             foreach (var metric in options.Metrics)
             {
                 cells.Add(Value(table, options.Variant, metric));

@@ -22,9 +22,13 @@ public enum VariantEditKind
 
     /// <summary>A LoRA adapter (Repair).</summary>
     Adapter,
+
+    /// <summary>A hook that changes activations at run time (SAE feature ablation): not a weight edit, so it cannot be
+    /// baked into exported weights.</summary>
+    Intervention,
 }
 
-/// <param name="Stage">The stage whose store entry holds the edit.</param>
+/// <param name="Stage">The stage whose store entry holds the edit ("TrainSae + Saliency" where two entries make it).</param>
 /// <param name="Summary">What it does, in a phrase ("19 weight rows zeroed: the scored rows").</param>
 public sealed record VariantEdit(VariantEditKind Kind, string Stage, string Summary)
 {
@@ -40,6 +44,12 @@ public sealed record VariantEdit(VariantEditKind Kind, string Stage, string Summ
     /// <summary>Adapter: the row masks that apply after the adapter (keep_masks, the default), or null when the pruned
     /// rows are zeroed under it (keep_masks: false) or there are none (objective forget).</summary>
     public bool KeepMasks { get; init; } = true;
+
+    /// <summary>Intervention: the hook that applies it at run time.</summary>
+    public Unlearn.Models.Hooks.IActivationHook? Hook { get; init; }
+
+    /// <summary>False for an intervention: a hook at run time that no change of weights reproduces.</summary>
+    public bool IsWeightEdit => Kind != VariantEditKind.Intervention;
 }
 
 public sealed class ResolvedVariant : IDisposable
@@ -65,6 +75,25 @@ public sealed class ResolvedVariant : IDisposable
 
     /// <summary>"Saliency: 19 weight rows zeroed … + PruneVocab: 1 token at logit −∞ …", or "no edit".</summary>
     public string Description => Edits.Count == 0 ? "the unedited model" : string.Join(" + ", Edits.Select(e => $"{e.Stage}: {e.Summary}"));
+
+    /// <summary>True when every edit is a weight edit (row masks, vocabulary edits, adapters): the variant can be written
+    /// as weights.</summary>
+    public bool IsWeightEdits => Edits.All(e => e.IsWeightEdit);
+
+    /// <summary>Refuses a variant with an intervention for something that needs weights (export), naming it.</summary>
+    /// <param name="purpose">What needs weights, as a verb phrase ("be exported").</param>
+    /// <exception cref="VariantException">The variant has an intervention.</exception>
+    public void RequireWeightEdits(string purpose)
+    {
+        var interventions = Edits.Where(e => !e.IsWeightEdit).ToArray();
+        if (interventions.Length > 0)
+        {
+            throw new VariantException(
+                $"Variant '{Name}' cannot {purpose}: it is not a weight edit. {string.Join("; ", interventions.Select(e => $"{e.Stage}: {e.Summary}"))} "
+                + "is an intervention that changes activations while the model runs, and no set of weights reproduces it. "
+                + "Run it with Evaluate, `unlearn generate --variant` or `unlearn chat`, or pick a variant of weight edits (concept, vocab, hybrid, hybrid+repair).");
+        }
+    }
 
     public void Dispose() => Model?.Dispose();
 }

@@ -41,6 +41,7 @@ public static partial class VariantResolver
             }
             hooks.Add(direction.Hook());
         }
+        hooks.AddRange(edits.Where(e => e.Kind == VariantEditKind.Intervention).Select(e => e.Hook!));
         var combined = rows.Combine(vocabulary);
         if (adapter is null)
         {

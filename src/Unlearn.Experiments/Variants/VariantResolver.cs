@@ -6,15 +6,21 @@
 // Order of application (docs/variants.md): row masks (Saliency's, or the random control's) → direction removal
 // (Direction's u, from o_proj/down_proj) → vocabulary edit (PruneVocab's −∞ logit mask and zeroed embedding rows) →
 // adapters (Repair's LoRA, masks re-applied after it unless repair.keep_masks is false). The adapter comes last
-// because it was trained on the model the earlier edits define.
+// because it was trained on the model the earlier edits define. sae-ablated and its random-feature control sae-random
+// are an intervention instead (TrainSae's SAE and Saliency's latents, a hook at the SAE's site), marked as not a
+// weight edit so export refuses them by name.
+using System.Globalization;
 using Unlearn.Experiments.Schema;
 using Unlearn.Experiments.Stages;
+using Unlearn.Methods.Sae;
 using Unlearn.Methods.Saliency;
 using Unlearn.Methods.Vocabulary;
 using Unlearn.Models.Edits;
 using Unlearn.Models.Lora;
 using Unlearn.Models.Transformer;
 using SchemaMethod = Unlearn.Experiments.Schema.SaliencyMethod;
+using Unlearn.Numerics.Gemm;
+using Unlearn.Tokenizers;
 
 namespace Unlearn.Experiments.Variants;
 
@@ -30,6 +36,7 @@ public static partial class VariantResolver
         EvaluationVariant.HybridRepair => ["Saliency", "PruneVocab", "Repair"],
         EvaluationVariant.DirectionRemoved => ["Direction"],
         _ when ForgetMaskOf(variant) is not null => ["PruneVocab", "Repair"],
+        EvaluationVariant.SaeAblated or EvaluationVariant.SaeRandom => ["TrainSae", "Saliency"],
         _ => throw new ArgumentOutOfRangeException(nameof(variant), variant, null),
     };
 
@@ -88,6 +95,9 @@ public static partial class VariantResolver
                     ?? throw new VariantException($"Variant '{name}' needs the Direction stage's direction, but edits.direction.enabled is false.");
                 return [new VariantEdit(VariantEditKind.DirectionRemoval, "Direction", direction.Describe()) { Direction = direction }];
             }
+            case EvaluationVariant.SaeAblated:
+            case EvaluationVariant.SaeRandom:
+                return [SaeAblation(name, variant == EvaluationVariant.SaeRandom, config, entryOf)];
             default:
                 var mask = ForgetMaskOf(variant) ?? throw new ArgumentOutOfRangeException(nameof(variant), variant, null);
                 return Forget(name, mask, config, entryOf, shape);
@@ -133,6 +143,36 @@ public static partial class VariantResolver
             Adapters = adapters,
             KeepMasks = keepMasks,
         };
+    }
+
+    /// <remarks>Both variants scale the same number of latents: the first sae.ablation.features discovered ones (all by
+    /// default), or as many of the random-feature control's, in its draw order.</remarks>
+    private static VariantEdit SaeAblation(string name, bool control, ExperimentConfig config, Func<string, string> entryOf)
+    {
+        var settings = config.Sae
+            ?? throw new VariantException($"Variant '{name}' needs an sae: block and saliency.method sae (docs/sae.md).");
+        try
+        {
+            var sae = SaeLensFormat.Load(Path.Combine(entryOf("TrainSae"), TrainSaeStage.SaeFolder));
+            string saliency = entryOf("Saliency");
+            var discovered = FeatureDiscoveryArtefacts.ReadSelected(saliency);
+            int count = Math.Min(settings.Ablation.Features ?? discovered.Length, discovered.Length);
+            var latents = (control ? FeatureDiscoveryArtefacts.ReadRandom(saliency) : discovered).Take(count).ToArray();
+            var gate = settings.Ablation.Gate == SaeAblationGate.Relu ? AblationGate.Relu : AblationGate.TopK;
+            var skipped = StageModel.SaeSkippedTokens(Tokenizer.Load(config.TokenizerPath));
+            var hook = new SaeAblationHook(sae, latents, (float)settings.Ablation.Scale, gate, Gemm.Current, skipped);
+            string which = control ? "random latents (the control)" : "the discovered features";
+            return new VariantEdit(VariantEditKind.Intervention, "TrainSae + Saliency",
+                $"{latents.Length} SAE latent{(latents.Length == 1 ? "" : "s")} ({string.Join(", ", latents)}: {which}) scaled by "
+                + $"{settings.Ablation.Scale.ToString(CultureInfo.InvariantCulture)} at {sae.Site.Name} ({ExperimentSchema.ChoiceName(settings.Ablation.Gate)} gate), a hook at run time")
+            {
+                Hook = hook,
+            };
+        }
+        catch (SaeException e)
+        {
+            throw new VariantException($"Variant '{name}': {e.Message}");
+        }
     }
 
     private static VariantEdit RowMasks(ModelEdits masks, string stage, string what)

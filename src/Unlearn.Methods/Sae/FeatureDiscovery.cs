@@ -6,7 +6,9 @@
 //   score = (f_t − f_n) · ln(1 + ratio) · ln(1 + μ_t / (μ_n + 1e-4)),
 // and the top N valid latents by score (ties: the lower latent). For each selected feature the strongest activations
 // over both token sets are kept with their example, position and the decoded tokens around them, so a reviewer can see
-// what the feature is. Tokens are read in cache order and counts summed in that order: the result is deterministic.
+// what the feature is. `RandomScoreSeed` replaces the score by a seeded draw (the negative control of discovery), and
+// RandomControl draws the random-feature control (sae-random). Tokens are read in cache order and counts summed in that
+// order: the result is deterministic.
 using Unlearn.Methods.Activations;
 using Unlearn.Methods.Examples;
 using Unlearn.Numerics.Gemm;
@@ -65,12 +67,43 @@ public static class FeatureDiscovery
             valid[f] = ft > settings.MinConceptFrequency && concept.FireCount[f] >= settings.MinConceptCount
                 && fn < settings.MaxNeutralFrequency && ft < settings.MaxConceptFrequency && ratio[f] > settings.MinRatio;
         }
+        if (settings.RandomScoreSeed is { } seed)
+        {
+            var random = new Numerics.SeededRandom(seed);
+            for (int f = 0; f < n; f++)
+            {
+                score[f] = random.NextDouble();
+                valid[f] = true;
+            }
+        }
         var chosen = Enumerable.Range(0, n).Where(f => valid[f])
             .OrderByDescending(f => score[f]).ThenBy(f => f)
             .Take(settings.TopN).ToArray();
         var contexts = TopContexts(sae, cache, tokenizer, chosen, conceptRows.Concat(neutralRows).ToArray(), settings, gemm);
         var selected = chosen.Select((f, rank) => new DiscoveredFeature(f, rank + 1, score[f], ratio[f], actRatio[f], contexts[rank])).ToArray();
         return new FeatureDiscoveryResult(concept, neutral, ratio, actRatio, score, valid, selected);
+    }
+
+    /// <summary>
+    /// The random-feature control: <paramref name="count"/> latents drawn uniformly without replacement from those not in
+    /// <paramref name="selected"/> (a partial Fisher–Yates shuffle of the other latents in index order), in draw order.
+    /// </summary>
+    /// <exception cref="SaeException">There are fewer unselected latents than <paramref name="count"/>.</exception>
+    public static int[] RandomControl(int latentCount, IReadOnlyCollection<int> selected, int count, ulong seed)
+    {
+        var taken = selected.ToHashSet();
+        var others = Enumerable.Range(0, latentCount).Where(f => !taken.Contains(f)).ToArray();
+        if (count > others.Length)
+        {
+            throw new SaeException($"The random-feature control needs {count} latents outside the {taken.Count} selected ones, but the SAE has only {others.Length} others.");
+        }
+        var random = new Numerics.SeededRandom(seed);
+        for (int i = 0; i < count; i++)
+        {
+            int pick = i + random.NextInt(others.Length - i);
+            (others[i], others[pick]) = (others[pick], others[i]);
+        }
+        return others[..count];
     }
 
     /// <summary>The first <paramref name="budget"/> rows of a class, in cache order.</summary>

@@ -6,6 +6,8 @@
 //   feature_stats.npz   every latent's statistics as float64/int64/bool arrays [d_sae] (numpy, no pickle):
 //                       concept_fire_count, neutral_fire_count, concept_freq, neutral_freq, concept_mean_activation,
 //                       neutral_mean_activation, ratio, act_ratio, score, valid.
+//   random-features.json the random-feature control (Evaluate's sae-random): as many latents as were selected, drawn
+//                       from the others with a seed; a reviewer can read which latents the control scaled.
 // The prototype's features file called the selection metric "freq_diff" (seed note C-9); here every field is named
 // for what it holds.
 using System.Text.Json;
@@ -18,12 +20,29 @@ public static class FeatureDiscoveryArtefacts
 {
     public const string FeaturesFile = "features.json";
     public const string StatsFile = "feature_stats.npz";
+    public const string RandomFeaturesFile = "random-features.json";
     public const string Format = "unlearn-sae-features";
+    public const string RandomFormat = "unlearn-sae-random-features";
 
-    public static void Write(FeatureDiscoveryResult result, SparseAutoencoder sae, FeatureDiscoverySettings settings, string folder)
+    /// <param name="randomControl">the random-feature control's latents (<see cref="FeatureDiscovery.RandomControl"/>)</param>
+    public static void Write(FeatureDiscoveryResult result, SparseAutoencoder sae, FeatureDiscoverySettings settings, IReadOnlyList<int> randomControl, string folder)
     {
         Directory.CreateDirectory(folder);
         ArtefactJson.Write(Path.Combine(folder, FeaturesFile), writer => WriteFeatures(writer, result, sae, settings));
+        ArtefactJson.Write(Path.Combine(folder, RandomFeaturesFile), writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("format", RandomFormat);
+            writer.WriteNumber("version", 1);
+            writer.WriteString("drawn_from", "the latents discovery did not select, uniformly without replacement");
+            writer.WriteStartArray("latents");
+            foreach (int latent in randomControl)
+            {
+                writer.WriteNumberValue(latent);
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        });
         int n = sae.LatentCount;
         var c = result.Concept;
         var u = result.Neutral;
@@ -54,6 +73,7 @@ public static class FeatureDiscoveryArtefacts
         writer.WriteNumber("k", sae.K);
         writer.WriteEndObject();
         writer.WriteStartObject("settings");
+        writer.WriteString("score", settings.RandomScoreSeed is null ? "statistics" : "random");
         writer.WriteNumber("concept_tokens", settings.ConceptTokens);
         writer.WriteNumber("neutral_tokens", settings.NeutralTokens);
         writer.WriteNumber("smoothing", settings.Smoothing);
@@ -101,5 +121,35 @@ public static class FeatureDiscoveryArtefacts
         }
         writer.WriteEndArray();
         writer.WriteEndObject();
+    }
+
+    /// <summary>The selected features' latents, best first (features.json).</summary>
+    /// <exception cref="SaeException">The file is missing or not a features file.</exception>
+    public static int[] ReadSelected(string folder) => ReadLatents(Path.Combine(folder, FeaturesFile), Format, "features", e => e.GetProperty("latent").GetInt32());
+
+    /// <summary>The random-feature control's latents in draw order (random-features.json).</summary>
+    /// <exception cref="SaeException">The file is missing or not a random-features file.</exception>
+    public static int[] ReadRandom(string folder) => ReadLatents(Path.Combine(folder, RandomFeaturesFile), RandomFormat, "latents", e => e.GetInt32());
+
+    private static int[] ReadLatents(string path, string format, string array, Func<JsonElement, int> latent)
+    {
+        if (!File.Exists(path))
+        {
+            throw new SaeException($"'{path}' does not exist: feature discovery (Saliency with method sae) writes it; rebuild Saliency.");
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            var root = document.RootElement;
+            if (!root.TryGetProperty("format", out var f) || f.GetString() != format)
+            {
+                throw new SaeException($"'{path}' is not a {format} file (its \"format\" is not \"{format}\").");
+            }
+            return root.GetProperty(array).EnumerateArray().Select(latent).ToArray();
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new SaeException($"'{path}' cannot be read as a {format} file: {e.Message}");
+        }
     }
 }

@@ -25,6 +25,10 @@ public sealed record FeatureDiscoverySettings
     /// <summary>Features selected: the top N valid latents by score.</summary>
     public int TopN { get; init; } = 100;
 
+    /// <summary>The negative control of discovery: when set, every latent is valid and its score is a uniform draw
+    /// from this seed, so the "features" are random latents; the statistics are still computed and written.</summary>
+    public ulong? RandomScoreSeed { get; init; }
+
     /// <summary>Top activating contexts recorded per selected feature.</summary>
     public int Contexts { get; init; } = 5;
 

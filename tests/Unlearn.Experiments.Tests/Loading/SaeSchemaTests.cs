@@ -1,5 +1,6 @@
 // The sae: block's checks against the rest of the experiment and the model.
 using Unlearn.Experiments.Diagnostics;
+using Unlearn.Experiments.Schema;
 using Unlearn.TestStages;
 
 namespace Unlearn.Experiments.Tests.Loading;
@@ -26,6 +27,36 @@ public sealed class SaeSchemaTests : LoaderTestBase
         var error = Single(errors, DiagnosticCodes.MissingKey);
         Assert.Equal("saliency.method", error.FieldPath);
         Assert.Contains("no 'sae:' block", error.Message);
+    }
+
+    [Fact]
+    public void Load_MethodSaeWithoutWrittenVariants_EvaluatesBaseTheAblationAndItsRandomControl()
+    {
+        var yaml = Yaml().Replace("  variants: [base, sae-ablated, sae-random]\n", "  seeds: [0]\n");
+
+        var loaded = Load(yaml);
+
+        Assert.Equal([EvaluationVariant.Base, EvaluationVariant.SaeAblated, EvaluationVariant.SaeRandom], loaded.Config.Evaluate.Variants);
+    }
+
+    [Fact]
+    public void Load_RowMaskVariantWithMethodSae_IsAnErrorNamingTheSaeVariants()
+    {
+        var error = Single(Errors(Yaml().Replace("variants: [base, sae-ablated, sae-random]", "variants: [base, concept]")), DiagnosticCodes.InvalidCombination);
+
+        Assert.Equal("evaluate.variants", error.FieldPath);
+        Assert.Contains("lists concept", error.Message);
+        Assert.Contains("sae-ablated and sae-random instead", error.Message);
+    }
+
+    [Fact]
+    public void Load_SaeVariantWithoutMethodSae_IsAnErrorAskingForTheSaeBlockAndMethod()
+    {
+        var error = Single(Errors(TestRepository.Yaml().Replace("variants: [base, concept, vocab, hybrid]", "variants: [base, sae-random]")), DiagnosticCodes.InvalidCombination);
+
+        Assert.Equal("evaluate.variants", error.FieldPath);
+        Assert.Contains("lists sae-random", error.Message);
+        Assert.Contains("'saliency.method: sae'", error.Message);
     }
 
     [Fact]

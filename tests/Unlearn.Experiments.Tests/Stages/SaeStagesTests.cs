@@ -1,12 +1,19 @@
 // TrainSae and Saliency (method sae) through the real graph on the bundled model: the SAE and its metrics and
 // features are written and read back, a rebuild reruns nothing, discovery and ablation settings never retrain the SAE,
 // a training setting does, and an experiment without an sae: block has no TrainSae (nor a Saliency key that names it).
+// The sae-ablated and sae-random variants resolve from those entries to hooks of the discovered and the random latents,
+// are refused as weight edits, leave the model unchanged at scale 1, and enter Evaluate's key only when listed.
 using System.Text.Json.Nodes;
 using Unlearn.Experiments.Graph;
+using Unlearn.Experiments.Loading;
+using Unlearn.Experiments.Variants;
 using Unlearn.Methods.Activations;
 using Unlearn.Methods.Sae;
+using Unlearn.Models;
 using Unlearn.Models.Hooks;
+using Unlearn.Models.Transformer;
 using Unlearn.TestStages;
+using EvaluationVariant = Unlearn.Experiments.Schema.EvaluationVariant;
 
 namespace Unlearn.Experiments.Tests.Stages;
 
@@ -153,6 +160,90 @@ public sealed class SaeStagesTests
         Assert.Equal(["CacheActivations", "TrainSae"], upstream);
         Assert.Equal(256L, (long)graph.KeyDocumentOf("CacheActivations")["config"]!["activations"]!["shard_mb"]!);
     }
+
+    [Fact]
+    public void SaeVariants_ResolvedFromTheEntries_AreHooksOfTheDiscoveredAndRandomLatents_AndNotWeightEdits()
+    {
+        using var repository = new TestRepository();
+        repository.WriteExperiment(Experiment(), "sae");
+        var outcomes = repository.BuildReal("sae", ["Saliency"]);
+        string Entry(string stage) => repository.Entry(outcomes[stage]);
+        using var model = PretrainedModel.Load(repository.ModelFolder);
+        var config = LoadConfig(repository);
+
+        using var ablated = VariantResolver.Resolve(EvaluationVariant.SaeAblated, config, Entry, model.Model);
+        using var control = VariantResolver.Resolve(EvaluationVariant.SaeRandom, config, Entry, model.Model);
+        using var unedited = VariantResolver.Resolve(EvaluationVariant.Base, config, Entry, model.Model);
+
+        var features = JsonNode.Parse(File.ReadAllText(Path.Combine(Entry("Saliency"), "features.json")))!["features"]!.AsArray()
+            .Select(f => (int)f!["latent"]!).ToArray();
+        Assert.NotEmpty(features);
+        var hook = Assert.IsType<SaeAblationHook>(Assert.Single(ablated.Options.Hooks));
+        Assert.Equal(features.Order(), hook.Features);
+        Assert.Equal(-3f, hook.Scale);
+        var random = Assert.IsType<SaeAblationHook>(Assert.Single(control.Options.Hooks));
+        Assert.Equal(features.Length, random.Features.Count);
+        Assert.Empty(random.Features.Intersect(features));
+        Assert.Equal(["TrainSae", "Saliency"], VariantResolver.StagesOf(EvaluationVariant.SaeAblated));
+        var edit = Assert.Single(ablated.Edits);
+        Assert.Equal(VariantEditKind.Intervention, edit.Kind);
+        Assert.Empty(ablated.Options.Edits.RowMasks);
+        Assert.False(ablated.IsWeightEdits);
+        Assert.True(unedited.IsWeightEdits);
+        unedited.RequireWeightEdits("be exported");
+        var refusal = Assert.Throws<VariantException>(() => control.RequireWeightEdits("be exported"));
+        Assert.Contains("Variant 'sae-random' cannot be exported: it is not a weight edit.", refusal.Message);
+        Assert.Contains("layers.2.residual", refusal.Message);
+    }
+
+    [Fact]
+    public void SaeAblatedVariant_AtScaleOne_GivesTheBaseLogitsBitForBit_AndAtMinusThreeChangesThem()
+    {
+        using var repository = new TestRepository();
+        repository.WriteExperiment(Experiment(), "sae");
+        var outcomes = repository.BuildReal("sae", ["Saliency"]);
+        string Entry(string stage) => repository.Entry(outcomes[stage]);
+        using var model = PretrainedModel.Load(repository.ModelFolder);
+        var tokenizer = model.RequireTokenizer();
+        // A concept text and a sample of the model's own stories, so the discovered features fire somewhere.
+        var batch = ForwardBatch.RightPadded(new[] { "Do you want to play with me? They played all day.", "Once upon a time, Tim liked to play ball in the park." }
+            .Select(t => tokenizer.Encode(t).ToArray()).ToArray());
+        float[] Logits(ForwardOptions options) => model.Model.Forward(batch, options: options).Logits;
+        var clean = Logits(ForwardOptions.Default);
+
+        using var ablated = VariantResolver.Resolve(EvaluationVariant.SaeAblated, LoadConfig(repository), Entry, model.Model);
+        repository.WriteExperiment(Experiment("ablation:\n  scale: 1"), "sae");
+        using var identity = VariantResolver.Resolve(EvaluationVariant.SaeAblated, LoadConfig(repository), Entry, model.Model);
+
+        Assert.Equal(clean, Logits(identity.Options));
+        var edited = Logits(ablated.Options);
+        double largest = clean.Zip(edited, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(largest > 1e-2, $"scale −3 moved no logit by more than {largest:E2}: the features never fired or the hook did nothing");
+        var hook = (SaeAblationHook)Assert.Single(ablated.Options.Hooks);
+        Assert.True(hook.FiredPositions > 0);
+    }
+
+    [Fact]
+    public void EvaluateKey_ReadsTrainSaeAndTheAblationSettings_OnlyWhenAnSaeVariantIsListed()
+    {
+        using var repository = new TestRepository();
+        string Listing(string variants, string sae = "") => Experiment(sae).Replace("variants: [base]", $"variants: {variants}");
+        repository.WriteExperiment(Listing("[base, sae-ablated]"), "sae");
+        var graph = OpenGraph(repository);
+        var listed = graph.KeyOf("Evaluate");
+        Assert.Contains("TrainSae", graph.KeyDocumentOf("Evaluate")["upstream"]!.AsObject().Select(p => p.Key));
+        repository.WriteExperiment(Listing("[base, sae-ablated]", "ablation:\n  scale: -5"), "sae");
+        Assert.NotEqual(listed, OpenGraph(repository).KeyOf("Evaluate"));
+
+        repository.WriteExperiment(Listing("[base]"), "sae");
+        var unlisted = OpenGraph(repository);
+        Assert.DoesNotContain("TrainSae", unlisted.KeyDocumentOf("Evaluate")["upstream"]!.AsObject().Select(p => p.Key));
+        repository.WriteExperiment(Listing("[base]", "ablation:\n  scale: -5"), "sae");
+        Assert.Equal(unlisted.KeyOf("Evaluate"), OpenGraph(repository).KeyOf("Evaluate"));
+    }
+
+    private static Schema.ExperimentConfig LoadConfig(TestRepository repository) =>
+        ExperimentLoader.Load(Path.Combine(repository.Root, "experiments", "sae.yaml"), new LoadOptions { RepositoryRoot = repository.Root }).Config;
 
     private static ExperimentGraph OpenGraph(TestRepository repository) =>
         ExperimentGraph.Open(new GraphOptions { Experiment = "sae", RepositoryRoot = repository.Root, Catalog = StageCatalog.Default, Numerics = TestCatalog.RealNumerics });

@@ -73,7 +73,7 @@ public sealed class TestRepository : IDisposable
         repair:
           enabled: false
         evaluate:
-          variants: [base, concept, vocab, hybrid]
+          variants: {(saliency?.Contains("method: sae") == true ? "[base, sae-ablated, sae-random]" : "[base, concept, vocab, hybrid]")}
         {extra}
         """;
 

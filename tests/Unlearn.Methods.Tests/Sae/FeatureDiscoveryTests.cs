@@ -1,6 +1,7 @@
 // Feature discovery against the numpy reference (tests/reference/sae_discovery_reference.py): fire counts, mean
 // activations, ratio, act_ratio, score and validity of every latent, the selection, and each feature's strongest
-// tokens; then the artefacts (features.json with decoded contexts, feature_stats.npz numpy can read).
+// tokens; then the artefacts (features.json with decoded contexts, feature_stats.npz numpy can read), the
+// random-feature control's draw and the random-score negative control.
 using System.Text.Json.Nodes;
 using Unlearn.Methods.Activations;
 using Unlearn.Methods.Sae;
@@ -74,8 +75,10 @@ public sealed class FeatureDiscoveryTests
         var (sae, result) = Discover(cache);
         using var folder = new TemporaryFolder();
 
-        FeatureDiscoveryArtefacts.Write(result, sae, Settings(), folder.Path);
+        FeatureDiscoveryArtefacts.Write(result, sae, Settings(), [7, 3], folder.Path);
 
+        Assert.Equal(result.Selected.Select(f => f.Latent), FeatureDiscoveryArtefacts.ReadSelected(folder.Path));
+        Assert.Equal([7, 3], FeatureDiscoveryArtefacts.ReadRandom(folder.Path));
         var features = JsonNode.Parse(File.ReadAllText(folder.File("features.json")))!;
         Assert.Equal("layers.2.residual", (string?)features["sae"]!["site"]);
         var first = features["features"]![0]!;
@@ -86,6 +89,40 @@ public sealed class FeatureDiscoveryTests
         Assert.Equal(Expected["concept_fire_count"].ToInt64Array(), stats["concept_fire_count"].ToInt64Array());
         Assert.Equal(Expected["valid"].ToInt64Array(), stats["valid"].ToInt64Array());
         Assert.Equal([48], stats["score"].Shape);
+    }
+
+    [Fact]
+    public void RandomControl_ManySeeds_DrawsDistinctUnselectedLatentsAndReachesEveryOther()
+    {
+        int[] selected = [2, 5, 11];
+        var seen = new HashSet<int>();
+        for (ulong seed = 0; seed < 200; seed++)
+        {
+            var drawn = FeatureDiscovery.RandomControl(16, selected, 3, seed);
+            Assert.Equal(3, drawn.Distinct().Count());
+            Assert.DoesNotContain(drawn, selected.Contains);
+            Assert.Equal(drawn, FeatureDiscovery.RandomControl(16, selected, 3, seed));
+            seen.UnionWith(drawn);
+        }
+        Assert.Equal(Enumerable.Range(0, 16).Except(selected).Order(), seen.Order());
+        Assert.NotEqual(FeatureDiscovery.RandomControl(16, selected, 3, 0), FeatureDiscovery.RandomControl(16, selected, 3, 1));
+        var error = Assert.Throws<SaeException>(() => FeatureDiscovery.RandomControl(6, selected, 5, 0));
+        Assert.Contains("only 4 others", error.Message);
+    }
+
+    [Fact]
+    public void Run_RandomScoreSeed_MakesEveryLatentValidAndSelectsBySeededScoresNotStatistics()
+    {
+        using var cache = TokenActivations.Open(TestData.PathOf("sae", "discovery", "cache"));
+        var (sae, statistics) = Discover(cache);
+
+        var random = FeatureDiscovery.Run(sae, cache, BundledModel.Stories260K.RequireTokenizer(), Settings() with { RandomScoreSeed = 3 }, Gemm.Create("managed"));
+
+        Assert.All(random.Valid, Assert.True);
+        Assert.Equal(statistics.Concept.FireCount, random.Concept.FireCount);
+        Assert.Equal(Settings().TopN, random.Selected.Count);
+        Assert.NotEqual(statistics.Selected.Select(f => f.Latent), random.Selected.Select(f => f.Latent));
+        Assert.True(random.Selected.Zip(random.Selected.Skip(1)).All(p => p.First.Score >= p.Second.Score));
     }
 
     private static void AssertClose(double[] expected, double[] actual, string what)
