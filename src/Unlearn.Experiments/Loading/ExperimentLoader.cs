@@ -1,7 +1,7 @@
 // Loads an experiment YAML file into a validated ExperimentConfig, or throws ExperimentException with
 // every problem found (file, line, column, code, message). Steps: parse YAML, bind to the schema,
 // check the files it names, merge the concept definition, apply cross-field rules and derived
-// defaults, and check the experiment against the model's config.json.
+// defaults, make a stand-in model folder (stand-in.json) and check the experiment against the model's config.json.
 using Unlearn.Experiments.Diagnostics;
 using Unlearn.Experiments.Schema;
 using YamlDotNet.Core;
@@ -49,6 +49,10 @@ public static class ExperimentLoader
         }
         config = MergeConcept(config, options.CheckFiles, diagnostics);
         config = ExperimentRules.Apply(config, sources, diagnostics, options.CheckFiles);
+        if (options.CheckFiles && !diagnostics.Items.Any(d => d.FieldPath == "model" && d.IsError))
+        {
+            StandInPreparer.Prepare(config, sources, diagnostics, options.AllowOutside);
+        }
         if (options.CheckFiles && !diagnostics.Items.Any(d => d.FieldPath == "model" && d.IsError))
         {
             config = CheckModel(config, sources, diagnostics);
