@@ -12,6 +12,8 @@ internal static class CommandCatalog
         yield return VerifyCommand.Create();
         yield return InspectCommand.Create();
         yield return GcCommand.Create();
+        yield return ReportCommand.Create();
+        yield return ReadmeCommand.Create();
         yield return ImportConfigCommand.Create();
         yield return ProbeCommand.Create();
         yield return GenerateCommand.Create();

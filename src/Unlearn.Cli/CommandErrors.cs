@@ -37,18 +37,29 @@ internal static class CommandErrors
         }
         catch (Exception exception) when (exception is BadInputException or ModelFormatException or TokenizerFormatException or SeedConfigException
             or StageNotAvailableException or ExternalInputException or FileNotFoundException or DirectoryNotFoundException
-            or Unlearn.Methods.Probing.ProbeDataException)
+            or Unlearn.Methods.Probing.ProbeDataException or Unlearn.Numerics.Gemm.GemmConfigurationException
+            or Unlearn.Evaluation.EvaluationException or Unlearn.Evaluation.EvaluationDataException
+            or Unlearn.Methods.FineTuning.DatasetFormatException)
         {
             error.WriteLine($"unlearn: {exception.Message}");
             return ExitCodes.BadInput;
         }
         catch (Exception exception) when (exception is StoreException or IOException or UnauthorizedAccessException
-            or ArgumentException or InvalidOperationException)
+            or ArgumentException or InvalidOperationException or Unlearn.Backends.Torch.TorchBackendException)
         {
             error.WriteLine($"unlearn: {exception.Message}");
             return ExitCodes.RuntimeFailure;
         }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            error.WriteLine(InternalError(exception));
+            return ExitCodes.RuntimeFailure;
+        }
     }
+
+    /// <summary>The message for a failure no handler expected: what it said, and that it is a bug (no stack trace, no type names).</summary>
+    public static string InternalError(Exception exception) =>
+        $"unlearn: internal error: {exception.Message.Trim()} (this is a bug in Unlearn; please report it with the command line that caused it)";
 }
 
 /// <summary>A command line that parsed but makes no sense (conflicting or missing options).</summary>

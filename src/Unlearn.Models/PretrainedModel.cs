@@ -3,6 +3,7 @@
 // has one. This is what every stage and CLI verb loads.
 using Unlearn.Models.Config;
 using Unlearn.Models.Formats;
+using Unlearn.Models.Runtime;
 using Unlearn.Models.Transformer;
 using Unlearn.Numerics.Gemm;
 using Unlearn.Numerics.Kernels;
@@ -12,8 +13,11 @@ namespace Unlearn.Models;
 
 public sealed record ModelLoadOptions
 {
-    /// <summary>GEMM provider; null uses <see cref="Gemm.Current"/> (OpenBLAS when present, else managed, or UNLEARN_GEMM).</summary>
+    /// <summary>GEMM provider; null uses <see cref="Gemm.Current"/> (the managed kernel, or the one UNLEARN_GEMM names).</summary>
     public IGemm? Gemm { get; init; }
+
+    /// <summary>The backend that runs the weights; null is the managed engine with <see cref="Gemm"/>.</summary>
+    public IModelRuntimeFactory? Runtime { get; init; }
 
     /// <summary>Load the tokenizer found in the folder (an absent tokenizer is not an error).</summary>
     public bool LoadTokenizer { get; init; } = true;
@@ -26,12 +30,12 @@ public sealed class PretrainedModel : IDisposable
 {
     private static readonly string[] TokenizerFiles = ["tokenizer.json", "tokenizer.model", "vocab.json", "tokenizer.bin"];
 
-    private PretrainedModel(string folder, ModelConfig config, GenerationDefaults generation, LlamaModel model, Tokenizer? tokenizer)
+    private PretrainedModel(string folder, ModelConfig config, GenerationDefaults generation, IModelRuntime runtime, Tokenizer? tokenizer)
     {
         Folder = folder;
         Config = config;
         Generation = generation;
-        Model = model;
+        Runtime = runtime;
         Tokenizer = tokenizer;
     }
 
@@ -41,7 +45,13 @@ public sealed class PretrainedModel : IDisposable
 
     public GenerationDefaults Generation { get; }
 
-    public LlamaModel Model { get; }
+    /// <summary>The backend running the weights: what every stage should use (docs/backends.md).</summary>
+    public IModelRuntime Runtime { get; }
+
+    /// <summary>The managed engine's model, for code not yet moved to <see cref="Runtime"/>.</summary>
+    /// <exception cref="InvalidOperationException">the model was loaded on another backend</exception>
+    public LlamaModel Model => (Runtime as ManagedRuntime)?.Model
+        ?? throw new InvalidOperationException($"'{Folder}' runs on {Runtime.Description}; this code path needs the managed engine (settings.backend: managed) until it uses PretrainedModel.Runtime.");
 
     /// <summary>The folder's tokenizer, or null when it has none (ids-only use still works).</summary>
     public Tokenizer? Tokenizer { get; }
@@ -83,11 +93,10 @@ public sealed class PretrainedModel : IDisposable
         var generation = GenerationDefaults.LoadFromFolder(folder);
         var shape = ShapeOf(config);
         var checkpoint = SafetensorsCheckpoint.OpenFolder(folder);
-        LlamaModel model;
+        IModelRuntime runtime;
         try
         {
-            var weights = WeightLoader.Load(checkpoint, shape);
-            model = new LlamaModel(shape, weights, options.Gemm ?? Gemm.Current);
+            runtime = (options.Runtime ?? new ManagedRuntimeFactory(options.Gemm)).Create(shape, checkpoint);
         }
         catch
         {
@@ -95,15 +104,23 @@ public sealed class PretrainedModel : IDisposable
             throw;
         }
         Tokenizer? tokenizer = null;
-        if (options.LoadTokenizer && options.TokenizerPath is { } tokenizerPath)
+        try
         {
-            tokenizer = Tokenizer.Load(tokenizerPath);
+            if (options.LoadTokenizer && options.TokenizerPath is { } tokenizerPath)
+            {
+                tokenizer = Tokenizer.Load(tokenizerPath);
+            }
+            else if (options.LoadTokenizer && TokenizerFiles.Any(f => File.Exists(Path.Combine(folder, f))))
+            {
+                tokenizer = Tokenizer.Load(folder);
+            }
         }
-        else if (options.LoadTokenizer && TokenizerFiles.Any(f => File.Exists(Path.Combine(folder, f))))
+        catch
         {
-            tokenizer = Tokenizer.Load(folder);
+            runtime.Dispose();
+            throw;
         }
-        return new PretrainedModel(Path.GetFullPath(folder), config, generation, model, tokenizer);
+        return new PretrainedModel(Path.GetFullPath(folder), config, generation, runtime, tokenizer);
     }
 
     /// <summary>The runtime shape a config describes.</summary>
@@ -126,5 +143,5 @@ public sealed class PretrainedModel : IDisposable
         MaxPositions = config.MaxPositionEmbeddings,
     };
 
-    public void Dispose() => Model.Dispose();
+    public void Dispose() => Runtime.Dispose();
 }

@@ -29,6 +29,7 @@ public sealed class CheckExpectations : UnlearnTask
             Error("UL3001", $"Check: {row.Expectation.Key} = {row.ValueText} {row.IntervalText} is outside {row.Expectation.BoundText}{(row.Reason is null ? "" : $" ({row.Reason})")}");
         }
         High(report.Passed ? $"Check: all {report.Rows.Count} expectations met." : $"Check: {report.Failures} of {report.Rows.Count} expectations missed.");
+        FailureExitCode = ExitCodes.CheckFailed;
         return report.Passed;
     }
 }

@@ -1,6 +1,5 @@
-// <ListExperiments/>: the experiments of the repository and the targets of the graph, with which
-// stages this build implements.
-using Unlearn.Experiments.Graph;
+// <ListExperiments/>: the experiments of the repository (name, file, description) and the targets of the graph, with
+// which stages this build implements.
 using Unlearn.Experiments.Loading;
 
 namespace Unlearn.Tasks;
@@ -10,9 +9,15 @@ public sealed class ListExperiments : UnlearnTask
     protected override bool Run()
     {
         High("Experiments (./build.sh --experiment NAME):");
-        foreach (var name in RepositoryLocator.ListExperiments(RepositoryRoot))
+        var experiments = ExperimentCatalog.List(RepositoryRoot);
+        var width = experiments.Count == 0 ? 0 : experiments.Max(e => e.Name.Length);
+        foreach (var experiment in experiments)
         {
-            High($"  {name}");
+            High($"  {experiment.Name.PadRight(width)}  {experiment.File}");
+            if (experiment.Description is { Length: > 0 } description)
+            {
+                High($"  {new string(' ', width)}  {description}");
+            }
         }
         var catalog = Catalog();
         High("Targets (./build.sh --target NAME):");
@@ -20,8 +25,10 @@ public sealed class ListExperiments : UnlearnTask
         {
             var implemented = catalog.Find(stage);
             var after = implemented is null || implemented.Upstream.Count == 0 ? "" : $" (after {string.Join(", ", implemented.Upstream)})";
-            High($"  {stage,-18}{(implemented is null ? "not available in this build" : "stage")}{after}");
+            var when = implemented is { PresentWhen.Length: > 0 } ? $"; only when {implemented.PresentWhen}" : "";
+            High($"  {stage,-18}{(implemented is null ? "not available in this build" : "stage")}{after}{when}");
         }
+        High("  Check             Evaluate, then the experiment's expect: bounds against its metrics");
         High("  Status            what would rerun and why");
         High("  Verify            re-hash every artefact against its manifest");
         High("  Clean             remove the experiment's view");

@@ -11,6 +11,9 @@ public sealed class RunStage : UnlearnTask
     [Required]
     public string Stage { get; set; } = "";
 
+    /// <summary>A stage only some experiments have (TrainSae): when this experiment lacks it, say so and succeed.</summary>
+    public bool Optional { get; set; }
+
     [Output]
     public string Status { get; private set; } = "";
 
@@ -32,10 +35,16 @@ public sealed class RunStage : UnlearnTask
             }
             outcome = graph.RunStage(Stage, CancellationToken);
         }
+        catch (StageNotInExperimentException exception) when (Optional)
+        {
+            Log.LogMessage(MessageImportance.Normal, "{0}", exception.Message);
+            return true;
+        }
         catch (StageFailedException exception)
         {
             outcome = exception.Outcome;
             Error("UL2002", exception.Message);
+            FailureExitCode = exception.InnerException is { } inner ? ExitCodeOf(inner) : ExitCodes.RuntimeFailure;
         }
         catch (ExperimentException exception)
         {
@@ -44,11 +53,18 @@ public sealed class RunStage : UnlearnTask
                 Report(diagnostic);
             }
             outcome = Failed($"the experiment file has {exception.Errors.Count()} error(s)");
+            FailureExitCode = ExitCodes.BadInput;
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            outcome = Failed(exception is StageNotAvailableException ? "no implementation in this build" : exception.Message);
-            Error(exception is StageNotAvailableException ? "UL2003" : "UL2000", exception.Message);
+            outcome = Failed(exception switch
+            {
+                StageNotAvailableException => "no implementation in this build",
+                StageNotInExperimentException => "not part of this experiment",
+                _ => exception.Message,
+            });
+            Error(exception switch { StageNotAvailableException => "UL2003", StageNotInExperimentException => "UL2004", _ => "UL2000" }, exception.Message);
+            FailureExitCode = ExitCodeOf(exception);
         }
         OutcomeRegistry.Add(BuildEngine4, outcome);
         (Status, Reason, Key) = (outcome.StatusText, outcome.Reason, outcome.Key);

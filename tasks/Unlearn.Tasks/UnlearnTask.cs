@@ -27,6 +27,15 @@ public abstract partial class UnlearnTask : MSBuildTask, ICancelableTask, IBuild
     /// <summary>Extra assemblies with IStage implementations, separated by ';'.</summary>
     public string StageAssemblies { get; set; } = "";
 
+    /// <summary>
+    /// Where the first failing task of the build writes its exit code (ExitCodes: 1 check, 2 usage, 3 bad input,
+    /// 4 internal), so build.sh exits with the code of what went wrong rather than MSBuild's catch-all 1. Empty: nowhere.
+    /// </summary>
+    public string ExitCodeFile { get; set; } = "";
+
+    /// <summary>The exit code a failure of this task means, unless the exception says otherwise.</summary>
+    protected int FailureExitCode { get; set; } = ExitCodes.RuntimeFailure;
+
     protected CancellationToken CancellationToken => cancellation.Token;
 
     public void Cancel() => cancellation.Cancel();
@@ -35,7 +44,12 @@ public abstract partial class UnlearnTask : MSBuildTask, ICancelableTask, IBuild
     {
         try
         {
-            return Run();
+            if (Run())
+            {
+                return true;
+            }
+            RecordExitCode(FailureExitCode);
+            return false;
         }
         catch (ExperimentException exception)
         {
@@ -43,12 +57,45 @@ public abstract partial class UnlearnTask : MSBuildTask, ICancelableTask, IBuild
             {
                 Report(diagnostic);
             }
+            RecordExitCode(ExitCodes.BadInput);
             return false;
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             Error("UL2000", exception.Message);
+            RecordExitCode(ExitCodeOf(exception));
             return false;
+        }
+    }
+
+    /// <summary>What an exception from the library means for the exit code.</summary>
+    protected static int ExitCodeOf(Exception exception) => exception switch
+    {
+        ExperimentException or ExternalInputException or Unlearn.Numerics.Gemm.GemmConfigurationException
+            or Unlearn.Evaluation.EvaluationDataException or Unlearn.Methods.FineTuning.DatasetFormatException
+            or Unlearn.Models.Formats.ModelFormatException or Unlearn.Tokenizers.TokenizerFormatException => ExitCodes.BadInput,
+        GraphUsageException or StageNotAvailableException or StageNotInExperimentException => ExitCodes.UsageError,
+        _ => ExitCodes.RuntimeFailure,
+    };
+
+    /// <summary>Writes the code unless an earlier failure of this build already did (the first failure is the cause).</summary>
+    protected void RecordExitCode(int code)
+    {
+        if (ExitCodeFile.Length == 0)
+        {
+            return;
+        }
+        try
+        {
+            using var stream = new FileStream(ExitCodeFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            if (stream.Length == 0)
+            {
+                stream.Write(System.Text.Encoding.ASCII.GetBytes(code.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n"));
+            }
+        }
+        catch (IOException)
+        {
+            // The code is a courtesy for build.sh; the build's errors are already logged.
         }
     }
 

@@ -1,5 +1,6 @@
 // <VerifyExperiment/>: re-hashes every artefact of the experiment against its manifest; every
 // mismatch is an error, so the build fails on any.
+using Unlearn.Experiments.Graph;
 using Unlearn.Experiments.Store;
 
 namespace Unlearn.Tasks;
@@ -23,6 +24,7 @@ public sealed class VerifyExperiment : UnlearnTask
         {
             High($"{report.Experiment}: nothing built yet, nothing to verify");
         }
+        FailureExitCode = ExitCodes.CheckFailed;
         return report.Ok;
     }
 }

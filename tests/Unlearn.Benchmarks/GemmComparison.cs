@@ -89,7 +89,7 @@ public sealed class GemmComparison : ISideBySide
         return allMet ? 0 : 1;
     }
 
-    private static GemmComparisonRow Measure(GemmShape shape, OpenBlasGemm? openBlas, GemmCblasDirect? direct, double seconds, bool cpuClock)
+    internal static GemmComparisonRow Measure(GemmShape shape, OpenBlasGemm? openBlas, GemmCblasDirect? direct, double seconds, bool cpuClock)
     {
         // The previous shape's operands (up to 1 GiB for the LM head) are garbage now; reclaim before allocating.
         GC.Collect();
@@ -169,7 +169,7 @@ public sealed class GemmComparison : ISideBySide
 
     private static string FormatRatio(double? ratio) => ratio is { } value ? value.ToString("F2", CultureInfo.InvariantCulture) : "n/a";
 
-    private sealed class GemmComparisonRow(GemmShape shape)
+    internal sealed class GemmComparisonRow(GemmShape shape)
     {
         public GemmShape Shape { get; } = shape;
 

@@ -1,4 +1,5 @@
 // Runs `unlearn` verbs in process through the real command line parser, capturing output and error.
+global using ExitCodes = Unlearn.Experiments.Graph.ExitCodes;
 using System.CommandLine;
 
 namespace Unlearn.Cli.Tests;

@@ -111,4 +111,47 @@ public sealed class ExperimentCommandsTests : IDisposable
         Assert.Contains($"would remove unreferenced entry: {Path.Combine(repository.Artifacts, "cache", old)}", output, StringComparison.Ordinal);
         Assert.True(Directory.Exists(Path.Combine(repository.Artifacts, "cache", old)));
     }
+
+    [Fact]
+    public void Gc_EntryOnlyTheExperimentFileStillResolvesTo_IsKept()
+    {
+        // Built with the product's stages: the keys gc computes from experiments/exp.yaml are theirs.
+        var built = repository.BuildReal("exp", ["PruneVocab"]);
+        var entry = Path.Combine(repository.Artifacts, "cache", built["PruneVocab"].Key);
+        Directory.Delete(Path.Combine(repository.Artifacts, "exp"), recursive: true);
+
+        var (exitCode, output, error) = Cli.Run("gc", "--root", repository.Root);
+
+        Assert.True(exitCode == 0, error);
+        Assert.True(Directory.Exists(entry), output);
+        Assert.DoesNotContain(entry, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Gc_OrphanedLockFile_IsRemovedAndALiveEntrysLockKept()
+    {
+        var key = repository.Build("BuildExamples")["BuildExamples"].Key;
+        var cache = Path.Combine(repository.Artifacts, "cache");
+        var orphan = Path.Combine(cache, new string('c', 64) + ".lock");
+        File.WriteAllText(orphan, "");
+
+        var (exitCode, output, error) = Cli.Run("gc", "--root", repository.Root);
+
+        Assert.True(exitCode == 0, error);
+        Assert.Equal(OperatingSystem.IsLinux(), !File.Exists(orphan));
+        Assert.True(File.Exists(Path.Combine(cache, key + ".lock")));
+        Assert.Contains(OperatingSystem.IsLinux() ? "1 orphaned lock file(s) removed" : "0 orphaned lock file(s) removed", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Report_MarkdownTableOfAnUnbuiltExperiment_SaysToBuildItFirst()
+    {
+        repository.WriteExperiment(TestRepository.Yaml().Replace("  variants: [base, concept, vocab, hybrid]", "  variants: [base, concept, vocab, hybrid]\n  data: ../data/play", StringComparison.Ordinal));
+
+        var (exitCode, _, error) = Cli.Run("report", "exp", "--root", repository.Root, "--markdown-table");
+
+        Assert.Equal(ExitCodes.UsageError, exitCode);
+        Assert.Contains("no metrics for the current configuration", error, StringComparison.Ordinal);
+        Assert.Contains("./build.sh --experiment exp", error, StringComparison.Ordinal);
+    }
 }

@@ -62,7 +62,46 @@ public class ModelCommandsTests
         Assert.True(root.GetProperty("peak_rss_bytes").GetInt64() > 0);
     }
 
+    [Fact]
+    public void Logits_TorchBackendJson_MatchesTheManagedJsonWithin1e4()
+    {
+        var managed = CliProcess.Run("logits", "--model", Model, "--ids", "1,5,9", "--json");
+        var torch = CliProcess.Run("logits", "--model", Model, "--ids", "1,5,9", "--json", "--backend", "torch");
+        Assert.Equal(0, torch.ExitCode);
+        using var expected = JsonDocument.Parse(managed.Stdout);
+        using var actual = JsonDocument.Parse(torch.Stdout);
+        var e = expected.RootElement.GetProperty("logits").EnumerateArray().SelectMany(r => r.EnumerateArray()).Select(v => v.GetDouble()).ToArray();
+        var a = actual.RootElement.GetProperty("logits").EnumerateArray().SelectMany(r => r.EnumerateArray()).Select(v => v.GetDouble()).ToArray();
+        Assert.Equal(3 * 512, a.Length);
+        Assert.Equal(e.Length, a.Length);
+        double worst = e.Zip(a, (x, y) => Math.Abs(x - y)).Max();
+        Assert.True(worst <= 1e-4, $"max abs diff {worst}");
+    }
+
+    [Fact]
+    public void Generate_TorchBackendGreedy_PrintsTheRunCStory()
+    {
+        // The opening of the same run.c story as the managed test above; 40 tokens keep the test short on a loaded machine.
+        var result = CliProcess.Run("generate", "--model", Model, "--prompt", "Once upon a time", "--temperature", "0", "--max-tokens", "40", "--backend", "torch");
+        Assert.Equal(0, result.ExitCode);
+        Assert.StartsWith("Once upon a time, there was a little girl named Lily. She loved to play outside in the park.", result.Stdout);
+    }
+
+    [Fact]
+    public void Bench_TorchBackend_ReportsLibTorch()
+    {
+        var result = CliProcess.Run("bench", "--model", Model, "--tokens", "16", "--decode-tokens", "4", "--repeats", "1", "--json", "--backend", "torch");
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Stdout);
+        Assert.StartsWith("torch/cpu/float32/threads=", json.RootElement.GetProperty("runtime").GetString());
+        Assert.Equal("libtorch", json.RootElement.GetProperty("gemm").GetString());
+        Assert.True(json.RootElement.GetProperty("decode_tokens_per_s").GetDouble() > 0);
+    }
+
     [Theory]
+    [InlineData(2, "logits", "--model", "models/stories260K", "--ids", "1", "--backend", "tensorflow")]
+    [InlineData(2, "logits", "--model", "models/stories260K", "--ids", "1", "--device", "cuda")]
+    [InlineData(2, "logits", "--model", "models/stories260K", "--ids", "1", "--backend", "torch", "--device", "tpu")]
     [InlineData(2, "generate", "--model", "models/stories260K")]
     [InlineData(2, "generate", "--model", "models/stories260K", "--prompt", "a", "--prompt-ids", "1")]
     [InlineData(2, "logits", "--model", "models/stories260K", "--ids", "1,x")]

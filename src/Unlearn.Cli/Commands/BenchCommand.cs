@@ -1,11 +1,14 @@
 // `unlearn bench`: prefill and KV-cache decode throughput of a model folder, or of a published shape built with
 // random weights in memory (no download needed).
 //   unlearn bench --model DIR | --shape llama-3.2-1b|llama-3.2-3b|qwen2.5-0.5b [--layers N] [--batch B] [--tokens T] [--json]
+//                 [--backend managed|torch] [--device cpu|cuda[:N]]
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using Unlearn.Models;
+using Unlearn.Backends.Torch;
 using Unlearn.Models.Benchmarking;
+using Unlearn.Models.Runtime;
 using Unlearn.Models.Transformer;
 using Unlearn.Numerics.Gemm;
 using Unlearn.Numerics.Threading;
@@ -24,9 +27,11 @@ internal static class BenchCommand
         var decode = new Option<int>("--decode-tokens") { Description = "Decode steps to time", DefaultValueFactory = _ => 32 };
         var repeats = new Option<int>("--repeats") { Description = "Timed repeats (the median is reported) after one warm-up", DefaultValueFactory = _ => 3 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
+        var backend = CommonOptions.Backend();
+        var device = CommonOptions.Device();
         var command = new Command("bench", "Measure prefill and decode throughput (tokens/s), GEMM provider, threads and peak memory.")
         {
-            model, shape, layers, batch, tokens, decode, repeats, json,
+            model, shape, layers, batch, tokens, decode, repeats, json, backend, device,
         };
         command.SetAction(parse => CommandErrors.Run(() =>
         {
@@ -43,28 +48,31 @@ internal static class BenchCommand
                 DecodeTokens = Positive(parse.GetValue(decode), "--decode-tokens"),
                 Repeats = Positive(parse.GetValue(repeats), "--repeats"),
             };
+            var factory = CommonOptions.Runtime(parse, backend, device);
             long rssBefore = PeakRss();
             var load = Stopwatch.StartNew();
             PretrainedModel? loaded = null;
-            LlamaModel llama;
+            LlamaModel? random = null;
+            IModelRuntime runtime;
             if (folder is not null)
             {
-                loaded = PretrainedModel.Load(folder, new ModelLoadOptions { LoadTokenizer = false });
-                llama = loaded.Model;
+                loaded = PretrainedModel.Load(folder, new ModelLoadOptions { LoadTokenizer = false, Runtime = factory });
+                runtime = loaded.Runtime;
             }
             else
             {
-                llama = RandomModel.Create(KnownShapes.Get(shapeName!, parse.GetValue(layers)), Gemm.Current);
+                random = RandomModel.Create(KnownShapes.Get(shapeName!, parse.GetValue(layers)), Gemm.Current);
+                runtime = RuntimeSelection.Wrap(random, parse.GetValue(backend)!, parse.GetValue(device)!);
             }
             double loadSeconds = load.Elapsed.TotalSeconds;
             long rssAfterLoad = PeakRss();
             try
             {
-                var result = InferenceBenchmark.Run(llama, settings);
+                var result = InferenceBenchmark.Run(runtime, settings);
                 double bandwidth = MemoryBandwidth.MeasureReadBytesPerSecond();
                 var report = new BenchReport(
-                    folder ?? shapeName!, llama.Shape.LayerCount, settings.Batch, settings.Tokens, settings.DecodeTokens,
-                    llama.Gemm.Name, Parallelism.ThreadCount, RandomModel.WeightBytes(llama.Shape), loadSeconds,
+                    folder ?? shapeName!, runtime.Shape.LayerCount, settings.Batch, settings.Tokens, settings.DecodeTokens,
+                    runtime.Description, runtime is ManagedRuntime managed ? managed.Model.Gemm.Name : "libtorch", Parallelism.ThreadCount, RandomModel.WeightBytes(runtime.Shape), loadSeconds,
                     rssAfterLoad - rssBefore, result.PrefillTokensPerSecond, result.DecodeTokensPerSecond,
                     result.DecodeWeightBytesPerSecond, bandwidth, PeakRss());
                 Print(report, parse.GetValue(json));
@@ -77,7 +85,8 @@ internal static class BenchCommand
                 }
                 else
                 {
-                    llama.Dispose();
+                    runtime.Dispose();
+                    random!.Dispose();
                 }
             }
             return ExitCodes.Success;
@@ -103,7 +112,7 @@ internal static class BenchCommand
             return;
         }
         Console.Out.WriteLine($"model                 {r.Model} ({r.Layers} layers, {r.WeightBytes / 1e9:F2} GB fp32 weights)");
-        Console.Out.WriteLine($"gemm / threads        {r.Gemm} / {r.Threads}");
+        Console.Out.WriteLine($"runtime / threads     {r.Runtime} / {r.Threads}");
         Console.Out.WriteLine($"load                  {r.LoadSeconds:F2} s, +{r.LoadRssBytes / 1e9:F2} GB peak RSS");
         Console.Out.WriteLine($"prefill               {r.PrefillTokensPerS,10:F1} tokens/s  (batch {r.Batch} × {r.Tokens} tokens, logits at every position)");
         Console.Out.WriteLine($"decode                {r.DecodeTokensPerS,10:F1} tokens/s  ({r.DecodeTokens} steps, KV cache)");
@@ -112,7 +121,7 @@ internal static class BenchCommand
     }
 
     private sealed record BenchReport(
-        string Model, int Layers, int Batch, int Tokens, int DecodeTokens, string Gemm, int Threads, long WeightBytes,
+        string Model, int Layers, int Batch, int Tokens, int DecodeTokens, string Runtime, string Gemm, int Threads, long WeightBytes,
         double LoadSeconds, long LoadRssBytes, double PrefillTokensPerS, double DecodeTokensPerS, double DecodeWeightBytesPerS,
         double MemoryReadBytesPerS, long PeakRssBytes);
 }

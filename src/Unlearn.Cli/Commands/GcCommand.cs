@@ -13,7 +13,7 @@ internal static class GcCommand
     {
         var dryRun = new Option<bool>("--dry-run") { Description = "List what would be removed; remove nothing." };
         var root = CommonOptions.Root();
-        var command = new Command("gc", "Prune store entries that no experiment's view references.") { dryRun, root };
+        var command = new Command("gc", "Prune store entries that no experiment (its view or its file) references, leftovers of interrupted builds and orphaned lock files.") { dryRun, root };
         command.SetAction(result => Run(result.GetValue(dryRun), result.GetValue(root), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
         return command;
     }
@@ -22,7 +22,13 @@ internal static class GcCommand
     {
         var repository = root ?? RepositoryLocator.Find(Environment.CurrentDirectory)
             ?? throw new GraphUsageException("Could not find the repository from the current folder; pass --root.");
-        var report = GarbageCollector.Collect(repository, dryRun);
+        // Entries an experiment file resolves to are kept even when no view names them (a copy may have overwritten one).
+        var resolved = ExperimentKeys.OfRepository(repository);
+        foreach (var problem in resolved.Problems)
+        {
+            error.WriteLine($"unlearn gc: could not resolve {problem}; only its views protect its entries");
+        }
+        var report = GarbageCollector.Collect(repository, dryRun, resolved.Keys);
         var verb = dryRun ? "would remove" : "removed";
         foreach (var item in report.Removed)
         {
@@ -33,7 +39,8 @@ internal static class GcCommand
             output.WriteLine($"skipped {skipped}");
         }
         output.WriteLine($"{report.Removed.Count} folder(s), {Mebibytes(report.Bytes)} {(dryRun ? "to free" : "freed")}; "
-            + $"{report.ReferencedEntries} entries referenced by experiments kept; {report.MemoEntriesDropped} stale memo line(s).");
+            + $"{report.ReferencedEntries} entries referenced by experiments kept; {report.LocksRemoved} orphaned lock file(s) {(dryRun ? "to remove" : "removed")}; "
+            + $"{report.MemoEntriesDropped} stale memo line(s).");
         return ExitCodes.Success;
     });
 

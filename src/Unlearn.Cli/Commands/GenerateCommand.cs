@@ -2,6 +2,7 @@
 //   unlearn generate --model DIR --prompt TEXT [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S]
 //                    [--chat [--chat-format F] [--date D]]
 //   unlearn generate --model DIR --prompt-ids 1,5,9 --max-tokens N --temperature 0 --json
+//   either with [--backend managed|torch] [--device cpu|cuda[:N]]
 using System.CommandLine;
 using System.Text.Json;
 using Unlearn.Models;
@@ -28,9 +29,11 @@ internal static class GenerateCommand
         var chatFormat = ChatOptions.Format();
         var date = ChatOptions.Date();
         var json = new Option<bool>("--json") { Description = "Print {\"ids\": [...]} (prompt ids then new ids; the ending stop id is not included)" };
+        var backend = CommonOptions.Backend();
+        var device = CommonOptions.Device();
         var command = new Command("generate", "Continue a prompt with a model, streaming the text.")
         {
-            model, prompt, promptIds, maxTokens, temperature, topK, topP, repetition, seed, chat, chatFormat, date, json,
+            model, prompt, promptIds, maxTokens, temperature, topK, topP, repetition, seed, chat, chatFormat, date, json, backend, device,
         };
         command.SetAction(parse => CommandErrors.Run(() =>
         {
@@ -50,13 +53,13 @@ internal static class GenerateCommand
                 throw new CommandLineException("--chat-format and --date apply to --chat");
             }
             bool asJson = parse.GetValue(json);
-            using var loaded = PretrainedModel.Load(parse.GetValue(model)!, new ModelLoadOptions { LoadTokenizer = idsText is null || !asJson });
+            using var loaded = PretrainedModel.Load(parse.GetValue(model)!, new ModelLoadOptions { LoadTokenizer = idsText is null || !asJson, Runtime = CommonOptions.Runtime(parse, backend, device) });
             int[] ids = idsText is not null ? IdList.Parse(idsText, "--prompt-ids")
                 : Encode(loaded, text!, asChat ? (parse.GetValue(chatFormat), parse.GetValue(date)!) : null);
-            int limit = loaded.Model.Shape.MaxPositions - ids.Length;
+            int limit = loaded.Runtime.Shape.MaxPositions - ids.Length;
             if (limit <= 0)
             {
-                throw new CommandLineException($"the prompt has {ids.Length} tokens; the model takes {loaded.Model.Shape.MaxPositions} positions");
+                throw new CommandLineException($"the prompt has {ids.Length} tokens; the model takes {loaded.Runtime.Shape.MaxPositions} positions");
             }
             var request = new GenerationRequest
             {
@@ -67,7 +70,7 @@ internal static class GenerateCommand
             };
             if (asJson)
             {
-                var result = new Generator(loaded.Model).Generate([ids], request)[0];
+                var result = new Generator(loaded.Runtime).Generate([ids], request)[0];
                 Console.Out.WriteLine(JsonSerializer.Serialize(new { ids = result.PromptIds.Concat(result.NewIds) }));
                 return ExitCodes.Success;
             }
@@ -123,7 +126,7 @@ internal static class GenerateCommand
             }
         }
         Console.Out.Flush();
-        new Generator(loaded.Model).Generate([ids], request, token =>
+        new Generator(loaded.Runtime).Generate([ids], request, token =>
         {
             Console.Out.Write(decoder.Push(token.TokenId));
             Console.Out.Flush();

@@ -1,5 +1,6 @@
 // `unlearn logits`: the logits of every position of an id sequence.
-//   unlearn logits --model DIR --ids 1,5,9 [--json]     JSON: {"logits": [[...], ...]} (one row per position)
+//   unlearn logits --model DIR --ids 1,5,9 [--json] [--backend managed|torch] [--device cpu|cuda[:N]]
+//   JSON: {"logits": [[...], ...]} (one row per position)
 using System.CommandLine;
 using System.Text.Json;
 using Unlearn.Models;
@@ -17,13 +18,16 @@ internal static class LogitsCommand
         var ids = new Option<string>("--ids") { Description = "Comma-separated token ids, e.g. 1,5,9", Required = true };
         var json = new Option<bool>("--json") { Description = "Print every logit as {\"logits\": [[...], ...]}" };
         var top = new Option<int>("--top") { Description = "Without --json: how many of the largest logits to show per position", DefaultValueFactory = _ => 5 };
-        var command = new Command("logits", "Print the logits of every position of a token sequence.") { model, ids, json, top };
+        var backend = CommonOptions.Backend();
+        var device = CommonOptions.Device();
+        var command = new Command("logits", "Print the logits of every position of a token sequence.") { model, ids, json, top, backend, device };
         command.SetAction(parse => CommandErrors.Run(() =>
         {
             var tokens = IdList.Parse(parse.GetValue(ids)!, "--ids");
             bool asJson = parse.GetValue(json);
-            using var loaded = PretrainedModel.Load(parse.GetValue(model)!, new ModelLoadOptions { LoadTokenizer = !asJson });
-            int vocab = loaded.Model.Shape.VocabSize;
+            var runtime = CommonOptions.Runtime(parse, backend, device);
+            using var loaded = PretrainedModel.Load(parse.GetValue(model)!, new ModelLoadOptions { LoadTokenizer = !asJson, Runtime = runtime });
+            int vocab = loaded.Runtime.Shape.VocabSize;
             foreach (var id in tokens)
             {
                 if (id >= vocab)
@@ -31,7 +35,7 @@ internal static class LogitsCommand
                     throw new CommandLineException($"--ids: {id} is outside the model's vocabulary [0, {vocab})");
                 }
             }
-            var result = loaded.Model.Forward(ForwardBatch.RightPadded([tokens]));
+            var result = loaded.Runtime.Forward(ForwardBatch.RightPadded([tokens]));
             if (asJson)
             {
                 WriteJson(result, tokens.Length);

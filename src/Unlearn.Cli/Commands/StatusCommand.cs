@@ -1,5 +1,6 @@
 // `unlearn status EXPERIMENT`: what is up to date and what a build would rerun, and why. Runs nothing.
 using System.CommandLine;
+using Unlearn.Experiments.Diagnostics;
 using Unlearn.Experiments.Graph;
 
 namespace Unlearn.Cli.Commands;
@@ -33,8 +34,8 @@ internal static class StatusCommand
 
     internal static int Run(GraphOptions options, TextWriter output, TextWriter error) => CommandErrors.Guard(error, () =>
     {
-        var graph = ExperimentGraph.Open(options);
-        foreach (var warning in graph.Warnings)
+        var graph = ExperimentGraph.Open(options with { Purpose = GraphPurpose.Status });
+        foreach (var warning in graph.Warnings.Concat(graph.Blocked.Select(b => b with { Severity = DiagnosticSeverity.Warning })))
         {
             error.WriteLine(warning.ToString());
         }

@@ -1,5 +1,6 @@
-// report.md: the metrics as tables per group (value [95 % interval] per variant), notes on how to read them,
-// the saliency summary and repair loss in numbers, and example completions. Plain Markdown, deterministic.
+// report.md: what report.html says, in plain Markdown: the headline per variant, the Check table, what each variant
+// is, the settings that matter, completions side by side, the metrics as tables per group (value [95 % interval] per
+// variant; metrics with no value left out), notes, the saliency summary and repair loss in numbers. Deterministic.
 using System.Text;
 using Unlearn.Evaluation.Metrics;
 
@@ -20,7 +21,27 @@ public static class MarkdownReport
         {
             md.Append('\n');
         }
-        md.Append(content.SettingsSummary()).Append("\n\n");
+        AppendHeadline(md, content);
+        AppendCheck(md, inputs);
+        if (inputs.VariantDefinitions.Count > 0)
+        {
+            md.Append("## Variants\n\n| Variant | What it applies |\n|---|---|\n");
+            foreach (var (variant, definition) in inputs.VariantDefinitions)
+            {
+                md.Append($"| **{Cell(variant)}** | {Cell(definition)} |\n");
+            }
+            md.Append('\n');
+        }
+        if (inputs.KeySettings.Count > 0)
+        {
+            md.Append("## Settings that matter\n\n| Setting | Value |\n|---|---|\n");
+            foreach (var (name, value) in inputs.KeySettings)
+            {
+                md.Append($"| {Cell(name)} | {Cell(value)} |\n");
+            }
+            md.Append('\n');
+        }
+        AppendCompletions(md, content);
         foreach (var (group, metrics) in content.Groups)
         {
             md.Append($"## {ReportContent.GroupTitle(group)}\n\n");
@@ -79,24 +100,55 @@ public static class MarkdownReport
                 md.Append($"{loss.Count} steps recorded, none with a finite loss.\n\n");
             }
         }
-        if (content.Examples.Count > 0)
-        {
-            md.Append($"## Example completions (seed {result.Settings.Seeds[0]}, first sample)\n\n");
-            foreach (var (prompt, completions) in content.Examples)
-            {
-                md.Append($"**Prompt:** {Inline(prompt)}\n\n");
-                foreach (var (variant, text) in completions)
-                {
-                    md.Append($"- *{Cell(variant)}*: {Inline(text)}\n");
-                }
-                md.Append('\n');
-            }
-        }
+        md.Append("## How it was measured\n\n").Append(content.SettingsSummary()).Append('\n');
         return md.ToString();
+    }
+
+    private static void AppendHeadline(StringBuilder md, ReportContent content)
+    {
+        md.Append("## Headline\n\n");
+        md.Append($"Concept suppressed: **{Inline(content.Concept)}**.\n\n");
+        foreach (var entry in content.Headline)
+        {
+            var what = entry.Definition is { } definition ? $" ({Inline(definition)})" : "";
+            md.Append($"- **{Cell(entry.Variant)}**{what}: {Inline(ReportHeadline.Sentence(entry))}\n");
+        }
+        md.Append('\n');
+    }
+
+    private static void AppendCheck(StringBuilder md, ReportInputs inputs)
+    {
+        if (inputs.Check is not { Rows.Count: > 0 } check)
+        {
+            return;
+        }
+        md.Append($"## Check: {(check.Passed ? $"all {check.Rows.Count} expectations met" : $"{check.Failures} of {check.Rows.Count} expectations missed")}\n\n");
+        md.Append(check.ToTable()).Append('\n');
+    }
+
+    private static void AppendCompletions(StringBuilder md, ReportContent content)
+    {
+        if (content.Completions.Count == 0)
+        {
+            return;
+        }
+        md.Append($"## Completions side by side\n\nThe same draw for every variant; first the draws where {Cell(content.Result.Settings.ReferenceVariant)} used the concept (its terms in **bold**).\n\n");
+        md.Append("| Prompt | ").Append(string.Join(" | ", content.Completions[0].Cells.Select(c => Cell(c.Variant)))).Append(" |\n");
+        md.Append("|---|").Append(string.Concat(content.Completions[0].Cells.Select(_ => "---|"))).Append('\n');
+        foreach (var row in content.Completions)
+        {
+            md.Append($"| {Inline(row.Prompt)} (seed {row.Seed}, sample {row.Sample}) |");
+            foreach (var cell in row.Cells)
+            {
+                md.Append(' ').Append(string.Concat(cell.Segments.Select(s => s.IsTerm ? $"**{Inline(s.Text)}**" : Inline(s.Text))).Trim()).Append(" |");
+            }
+            md.Append('\n');
+        }
+        md.Append('\n');
     }
 
     // Table cells may not hold '|' or line breaks.
     private static string Cell(string text) => text.Replace("|", "\\|").Replace('\n', ' ');
 
-    private static string Inline(string text) => Cell(text).Replace("*", "\\*").Replace("_", "\\_").Trim();
+    private static string Inline(string text) => Cell(text).Replace("*", "\\*").Replace("_", "\\_");
 }

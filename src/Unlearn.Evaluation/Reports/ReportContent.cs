@@ -1,5 +1,7 @@
-// What report.md and report.html both say, computed once: the metric groups with their rows, the notes, the
-// example completions and a plain description of the settings.
+// What report.md and report.html both say, computed once: the headline per variant, the metric groups with their rows
+// (a metric no variant has a value for is left out of charts and tables; its note says why), the per-domain (and
+// per-text) metrics that become one grouped chart per kind instead of one near-identical chart each, the notes, the completions
+// side by side and a plain description of the settings.
 using System.Globalization;
 using Unlearn.Evaluation.Metrics;
 
@@ -7,19 +9,28 @@ namespace Unlearn.Evaluation.Reports;
 
 internal sealed record ReportNote(string Metric, string? Variant, string Text);
 
+/// <summary>Per-domain (or per-text) metrics of one kind ("_logprob_shift"), charted together: one cluster per domain.</summary>
+/// <param name="Title">"Per-domain log-prob shift".</param>
+/// <param name="Metrics">(domain or text, metric name) in the data's order.</param>
+internal sealed record DomainChart(string Title, Better Better, double Baseline, IReadOnlyList<(string Domain, string Metric)> Metrics);
+
 internal sealed class ReportContent
 {
     public ReportContent(EvaluationResult result, ReportInputs inputs)
     {
         Result = result;
         Inputs = inputs;
+        var table = result.Metrics;
+        Shown = table.MetricNames.Where(m => table.Variants.Any(v => table.TryGet(v, m, out var e) && e.IsApplicable)).ToList();
         Groups = Enum.GetValues<MetricGroup>()
-            .Select(g => (g, result.Metrics.MetricNames.Where(m => MetricCatalog.Describe(m).Group == g).ToList()))
+            .Select(g => (g, Shown.Where(m => MetricCatalog.Describe(m).Group == g).ToList()))
             .Where(p => p.Item2.Count > 0)
             .Select(p => (p.g, (IReadOnlyList<string>)p.Item2))
             .ToList();
+        DomainCharts = CollectDomainCharts(result, Shown);
         Notes = CollectNotes(result);
-        Examples = CollectExamples(result, inputs.ExampleCompletions);
+        Headline = ReportHeadline.For(result, inputs.VariantDefinitions);
+        Completions = SideBySide.Choose(result, inputs.ExampleCompletions);
         Saliency = inputs.SaliencyScores is { Count: > 0 } scores ? SaliencyGrid.From(scores, inputs.SaliencyAggregate, inputs.SaliencyTopK) : null;
     }
 
@@ -27,14 +38,24 @@ internal sealed class ReportContent
 
     public ReportInputs Inputs { get; }
 
+    /// <summary>Metrics with a value for at least one variant, in table order.</summary>
+    public IReadOnlyList<string> Shown { get; }
+
     public IReadOnlyList<(MetricGroup Group, IReadOnlyList<string> Metrics)> Groups { get; }
+
+    /// <summary>Grouped charts for the per-domain metrics, by group.</summary>
+    public IReadOnlyDictionary<MetricGroup, IReadOnlyList<DomainChart>> DomainCharts { get; }
 
     public IReadOnlyList<ReportNote> Notes { get; }
 
-    /// <summary>Per example prompt: the prompt and each variant's first completion.</summary>
-    public IReadOnlyList<(string Prompt, IReadOnlyList<(string Variant, string Text)> Completions)> Examples { get; }
+    public IReadOnlyList<HeadlineEntry> Headline { get; }
+
+    public IReadOnlyList<CompletionRow> Completions { get; }
 
     public SaliencyGrid? Saliency { get; }
+
+    /// <summary>The concept as the evaluation counted it (terms and token set).</summary>
+    public string Concept => ReportHeadline.Concept(Result);
 
     public static string GroupTitle(MetricGroup group) => group switch
     {
@@ -42,6 +63,10 @@ internal sealed class ReportContent
         MetricGroup.Retention => "Retention",
         _ => "Side effects",
     };
+
+    /// <summary>Whether a metric is charted in a grouped domain chart rather than on its own.</summary>
+    public bool IsInDomainChart(string metric) =>
+        DomainCharts.Values.SelectMany(c => c).Any(c => c.Metrics.Any(m => m.Metric == metric));
 
     public string SettingsSummary()
     {
@@ -60,6 +85,32 @@ internal sealed class ReportContent
             $"Reference variant: {s.ReferenceVariant}.");
     }
 
+    private static Dictionary<MetricGroup, IReadOnlyList<DomainChart>> CollectDomainCharts(EvaluationResult result, IReadOnlyList<string> shown)
+    {
+        var charts = new Dictionary<MetricGroup, IReadOnlyList<DomainChart>>();
+        var domains = result.Data.Domains.Select(d => d.Name).ToList();
+        var texts = result.Data.Texts.Select(t => t.Name).ToList();
+        var kinds = new[]
+        {
+            (domains, "_logprob_shift", "Per-domain log-prob shift"), (domains, "_logprob", "Per-domain log-prob"),
+            (texts, "_perplexity_ratio", "Perplexity ratio per text"), (texts, "_perplexity", "Perplexity per text"),
+        };
+        foreach (var (names, suffix, title) in kinds)
+        {
+            var members = names.Select(n => (n, Metric: n + suffix)).Where(p => shown.Contains(p.Metric)).ToList();
+            // Two or more domains make near-identical charts; one domain keeps its own.
+            if (members.Count < 2)
+            {
+                continue;
+            }
+            var info = MetricCatalog.Describe(members[0].Metric);
+            var list = charts.TryGetValue(info.Group, out var existing) ? existing.ToList() : [];
+            list.Add(new DomainChart(title, info.Better, info.Baseline, members));
+            charts[info.Group] = list;
+        }
+        return charts;
+    }
+
     private static List<ReportNote> CollectNotes(EvaluationResult result)
     {
         var notes = new List<ReportNote>();
@@ -70,7 +121,7 @@ internal sealed class ReportContent
             var reasons = estimates.Where(p => p.Item2 is { IsApplicable: false }).Select(p => p.Item2!.NotApplicable).Distinct().ToList();
             if (reasons.Count == 1 && estimates.All(p => p.Item2 is { IsApplicable: false }))
             {
-                notes.Add(new ReportNote(metric, null, $"not applicable: {reasons[0]}"));
+                notes.Add(new ReportNote(metric, null, $"not applicable: {reasons[0]} (left out of the charts and tables)"));
             }
             else
             {
@@ -90,26 +141,5 @@ internal sealed class ReportContent
             }
         }
         return notes;
-    }
-
-    private static List<(string, IReadOnlyList<(string, string)>)> CollectExamples(EvaluationResult result, int count)
-    {
-        var examples = new List<(string, IReadOnlyList<(string, string)>)>();
-        if (count <= 0 || result.Settings.Seeds.Count == 0)
-        {
-            return examples;
-        }
-        ulong firstSeed = result.Settings.Seeds[0];
-        var chosen = result.Samples
-            .Where(s => s.Set == Evaluator.ConceptSet && s.Seed == firstSeed && s.Sample == 0 && s.PromptIndex < count)
-            .ToList();
-        foreach (var prompt in chosen.Select(s => s.PromptIndex).Distinct().Order())
-        {
-            var texts = result.Variants
-                .Select(v => (v, chosen.FirstOrDefault(s => s.Variant == v && s.PromptIndex == prompt)?.Text ?? ""))
-                .ToList();
-            examples.Add((chosen.First(s => s.PromptIndex == prompt).Prompt, texts));
-        }
-        return examples;
     }
 }

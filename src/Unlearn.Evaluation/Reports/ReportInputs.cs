@@ -1,6 +1,7 @@
 // What the reports show besides the metrics: a title, metadata lines the caller vouches for (experiment, model,
 // stage keys, a timestamp if it wants one — nothing is added that was not passed in, so the files stay
-// deterministic), the saliency scores for the heat map and the repair loss curve.
+// deterministic), the saliency scores for the heat map, the repair loss curve, and what only the caller knows: what
+// each variant is, the settings that matter, and the Check table.
 namespace Unlearn.Evaluation.Reports;
 
 public enum SaliencyAggregate
@@ -32,6 +33,16 @@ public sealed record ReportInputs
     /// <summary>The repair stage's loss by step; null leaves the curve out.</summary>
     public IReadOnlyList<LossPoint>? RepairLoss { get; init; }
 
-    /// <summary>Concept prompts whose first completion (first seed, sample 0) each report shows per variant.</summary>
-    public int ExampleCompletions { get; init; } = 3;
+    /// <summary>Draws (prompt, seed, sample) whose completions the reports show side by side, one column per variant;
+    /// draws where the reference variant used the concept come first.</summary>
+    public int ExampleCompletions { get; init; } = 6;
+
+    /// <summary>What each variant is (variant → the edits it applies), shown with the headline and in its own table.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> VariantDefinitions { get; init; } = [];
+
+    /// <summary>The settings that decide the result (sites, layers, budget, LoRA rank, steps), shown under the headline.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> KeySettings { get; init; } = [];
+
+    /// <summary>The experiment's expect: bounds checked against these metrics; null leaves the Check table out.</summary>
+    public Checks.CheckReport? Check { get; init; }
 }

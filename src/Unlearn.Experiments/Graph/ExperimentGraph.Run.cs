@@ -16,7 +16,7 @@ public sealed partial class ExperimentGraph
     public IReadOnlyList<StageOutcome> Run(string target, CancellationToken cancellationToken = default)
     {
         var outcomes = new List<StageOutcome>();
-        foreach (var stage in Catalog.ChainTo(target))
+        foreach (var stage in Catalog.ChainTo(target, Config))
         {
             outcomes.Add(RunStage(stage.Name, cancellationToken));
         }
@@ -27,9 +27,14 @@ public sealed partial class ExperimentGraph
     /// Brings one stage up to date. Its upstream stages must already have valid entries (MSBuild's
     /// DependsOnTargets, or <see cref="Run"/>, sees to that).
     /// </summary>
+    /// <exception cref="StageNotInExperimentException">The experiment has no such stage (TrainSae without an sae: block).</exception>
     public StageOutcome RunStage(string stageName, CancellationToken cancellationToken = default)
     {
         var stage = Catalog.Get(stageName);
+        if (!stage.IsPartOf(Config))
+        {
+            throw new StageNotInExperimentException(stage, Config.Name);
+        }
         var clock = Stopwatch.StartNew();
         var key = "";
         try
@@ -46,13 +51,13 @@ public sealed partial class ExperimentGraph
                 var check = store.Check(key, cancellationToken);
                 if (check.State == EntryState.Valid)
                 {
-                    return Reuse(stage, key, document, view, clock, ChangeReason(view, key, document));
+                    return Publish(stage, Reuse(stage, key, document, view, clock, ChangeReason(view, key, document)), cancellationToken);
                 }
                 reason = check.State == EntryState.Damaged ? check.Problem
                     : view?.Key == key ? "store entry missing"
                     : ChangeReason(view, key, document);
             }
-            return Execute(stage, key, document, reason, clock, cancellationToken);
+            return Publish(stage, Execute(stage, key, document, reason, clock, cancellationToken), cancellationToken);
         }
         catch (StageFailedException)
         {
@@ -104,7 +109,9 @@ public sealed partial class ExperimentGraph
         }
         var upstream = UpstreamDirectories(stage, cancellationToken);
         var partial = store.CreatePartial(key);
-        Log(BuildLogLevel.Info, $"{stage.Name}: running ({reason})");
+        // Which provider computes is part of the result: say it wherever the stage's key records it.
+        var numerics = stage.Settings.HasFlag(SettingsUse.Gemm) ? $" on {Numerics.Describe()}" : "";
+        Log(BuildLogLevel.Info, $"{stage.Name}: running{numerics} ({reason})");
         var meter = PeakMemoryMeter.Start();
         var context = new StageContext(Config, stage.Name, key, (JsonObject)document.DeepClone(), partial, upstream,
             new StageProgress(stage.Name, options.Log, options.Time, options.ProgressInterval),
@@ -149,10 +156,69 @@ public sealed partial class ExperimentGraph
         return new StageOutcome(stage.Name, StageStatus.Ran, reason, clock.Elapsed, key);
     }
 
+    /// <summary>
+    /// Rewrites the stage's view for this experiment (IPublishingStage) after it ran, was restored or was up to date. A
+    /// view that cannot be written is a warning: the entry itself is valid and the next build tries again.
+    /// </summary>
+    /// <summary>
+    /// Rewrites the experiment's view of a publishing stage (Evaluate: artifacts/&lt;experiment&gt;/report.html …) from the
+    /// entry its current key names, without running anything.
+    /// </summary>
+    /// <exception cref="GraphUsageException">The stage publishes nothing, or has no valid entry for the current configuration.</exception>
+    public StageOutcome PublishView(string stageName, CancellationToken cancellationToken = default)
+    {
+        var stage = Catalog.Get(stageName);
+        if (stage is not IPublishingStage)
+        {
+            throw new GraphUsageException($"{stageName} writes no view of its result (only Evaluate does).");
+        }
+        var (key, _) = Compute(stage);
+        if (store.Check(key, cancellationToken).State != EntryState.Valid)
+        {
+            throw new GraphUsageException(
+                $"{Config.Name}: {stageName} has no result for the current configuration (key {key[..12]}); build it first: ./build.sh --target {stageName} --experiment {Config.Name}");
+        }
+        return Publish(stage, new StageOutcome(stageName, StageStatus.UpToDate, "", TimeSpan.Zero, key), cancellationToken, rethrow: true);
+    }
+
+    private StageOutcome Publish(IStage stage, StageOutcome outcome, CancellationToken cancellationToken, bool rethrow = false)
+    {
+        if (stage is not IPublishingStage publisher)
+        {
+            return outcome;
+        }
+        try
+        {
+            var upstream = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var name in stage.Upstream)
+            {
+                var upstreamKey = Compute(Catalog.Get(name)).Key;
+                if (store.Check(upstreamKey, cancellationToken).State == EntryState.Valid)
+                {
+                    upstream[name] = Layout.EntryDirectory(upstreamKey);
+                }
+            }
+            var files = publisher.Publish(new PublishContext(Config, outcome.Key, Layout.EntryDirectory(outcome.Key), upstream,
+                Layout.ExperimentDirectory(Config.Name), Numerics));
+            var root = Path.GetDirectoryName(Layout.Root)!;
+            var relative = files.Select(f => Path.GetRelativePath(root, f).Replace('\\', '/')).ToArray();
+            if (relative.Length > 0)
+            {
+                Log(BuildLogLevel.Detail, $"{stage.Name}: wrote {string.Join(", ", relative)}");
+            }
+            return outcome with { Published = relative };
+        }
+        catch (Exception exception) when (!rethrow && exception is not (OperationCanceledException or OutOfMemoryException))
+        {
+            Log(BuildLogLevel.Warning, $"{stage.Name}: could not write the experiment's view of its result ({exception.Message}); the store entry is valid");
+            return outcome;
+        }
+    }
+
     private Dictionary<string, string> UpstreamDirectories(IStage stage, CancellationToken cancellationToken)
     {
         var directories = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var name in stage.Upstream)
+        foreach (var name in stage.UpstreamOf(Config))
         {
             var upstreamKey = Compute(Catalog.Get(name)).Key;
             var check = store.Check(upstreamKey, cancellationToken);

@@ -4,6 +4,7 @@
 using System.Text.Json.Nodes;
 using Unlearn.Experiments.Diagnostics;
 using Unlearn.Experiments.Hashing;
+using Unlearn.Experiments.IO;
 using Unlearn.Experiments.Keys;
 using Unlearn.Experiments.Loading;
 using Unlearn.Experiments.Schema;
@@ -23,6 +24,7 @@ public sealed partial class ExperimentGraph
         this.options = options;
         Config = loaded.Config;
         Warnings = loaded.Warnings;
+        Blocked = loaded.Blocked;
         Catalog = catalog;
         Layout = new ArtifactLayout(repositoryRoot);
         store = new ArtifactStore(Layout, new HashMemo(Layout.MemoPath));
@@ -34,6 +36,9 @@ public sealed partial class ExperimentGraph
 
     /// <summary>Warnings found while loading the experiment.</summary>
     public IReadOnlyList<Diagnostic> Warnings { get; }
+
+    /// <summary>Problems with inputs that stop the stages reading them (only when opened for <see cref="GraphPurpose.Status"/>).</summary>
+    public IReadOnlyList<Diagnostic> Blocked { get; }
 
     public StageCatalog Catalog { get; }
 
@@ -62,8 +67,36 @@ public sealed partial class ExperimentGraph
             ? catalog.ChainTo(target).Select(s => s.Name).ToHashSet(StringComparer.Ordinal)
             : null;
         var (root, yaml) = ExperimentLocation.Resolve(options.Experiment, options.RepositoryRoot);
-        var loaded = ExperimentLoader.Load(yaml, new LoadOptions { RepositoryRoot = root, AllowOutside = options.AllowOutside, Stages = scope, Overrides = options.Overrides });
+        var loaded = ExperimentLoader.Load(yaml, new LoadOptions
+        {
+            RepositoryRoot = root,
+            AllowOutside = options.AllowOutside,
+            Stages = scope,
+            Overrides = options.Overrides,
+            CheckContents = options.Purpose != GraphPurpose.Build,
+            InputProblemsBlock = options.Purpose == GraphPurpose.Status,
+        });
         return new ExperimentGraph(options, loaded, catalog, root);
+    }
+
+    /// <summary>
+    /// Computes the key of the target and of every stage it depends on, hashing every input they read, so that a missing,
+    /// unreadable or out-of-repository input fails now, before the first stage computes anything.
+    /// </summary>
+    /// <exception cref="ExternalInputException">An input cannot be listed or read, or leads outside the repository.</exception>
+    public void CheckInputs(string target)
+    {
+        try
+        {
+            foreach (var stage in Catalog.ChainTo(target, Config))
+            {
+                Compute(stage);
+            }
+        }
+        finally
+        {
+            store.Memo.Save();
+        }
     }
 
     /// <summary>The content key of a stage (64 hex characters), computed without running anything.</summary>
@@ -79,7 +112,7 @@ public sealed partial class ExperimentGraph
             return known;
         }
         var upstreamKeys = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var upstream in stage.Upstream)
+        foreach (var upstream in stage.UpstreamOf(Config))
         {
             upstreamKeys[upstream] = Compute(Catalog.Get(upstream)).Key;
         }
@@ -108,6 +141,13 @@ public sealed partial class ExperimentGraph
     {
         try
         {
+            if (!options.AllowOutside && RealPath.EscapesTo(file.FullPath, Config.RepositoryRoot) is { } real)
+            {
+                // A file inside a folder the experiment names (the model, the evaluation data) may itself be a link.
+                throw new ExternalInputException(input.Name, file.FullPath,
+                    $"{stage.Name}: its input '{input.Name}' ({Path.GetRelativePath(Config.RepositoryRoot, file.FullPath)}) is a symbolic link to '{real}', "
+                    + "outside the repository; copy the file into the repository, or allow it explicitly (--allow-outside, or -p:AllowOutside=true).");
+            }
             return store.Memo.Sha256(file.FullPath);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
@@ -128,18 +168,19 @@ public sealed partial class ExperimentGraph
         {
             return "";
         }
-        var changes = KeyDiff.Describe(view.KeyDocument, document, (stage, oldKey, newKey) => ExplainUpstream(stage, oldKey, newKey, depth: 0));
+        var changes = KeyDiff.Describe(view.KeyDocument, document, (stage, oldKey, newKey) => RootCauses(stage, oldKey, newKey, depth: 0));
         return changes.Count == 0 ? "key changed" : KeyDiff.Summarise(changes);
     }
 
     /// <summary>
-    /// The cause of an upstream key change, from the upstream's previous key document (its view, when
-    /// not yet updated, or the manifest of its previous entry). Null when neither is available.
+    /// The root causes of an upstream key change, each tagged with the stage whose own key document holds it, from the
+    /// upstream's previous key document (its view, when not yet updated, or the manifest of its previous entry). Null
+    /// when neither is available.
     /// </summary>
-    private string? ExplainUpstream(string stageName, string oldKey, string newKey, int depth)
+    private IReadOnlyList<KeyChange>? RootCauses(string stageName, string oldKey, string newKey, int depth)
     {
         var stage = Catalog.Find(stageName);
-        if (stage is null || depth > 4)
+        if (stage is null || depth > 8)
         {
             return null;
         }
@@ -153,8 +194,8 @@ public sealed partial class ExperimentGraph
         {
             return null;
         }
-        var changes = KeyDiff.Describe(previous, currentDocument, (s, o, n) => ExplainUpstream(s, o, n, depth + 1));
-        return changes.Count == 0 ? null : KeyDiff.Summarise(changes);
+        var causes = KeyDiff.Causes(previous, currentDocument, (s, o, n) => RootCauses(s, o, n, depth + 1), via: stageName);
+        return causes.Count == 0 ? null : causes;
     }
 
     private JsonObject? PreviousDocument(string stageName, string key)

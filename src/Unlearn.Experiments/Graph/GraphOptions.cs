@@ -34,6 +34,22 @@ public sealed record GraphOptions
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>How thoroughly the experiment is checked when the graph opens (see <see cref="GraphPurpose"/>).</summary>
+    public GraphPurpose Purpose { get; init; } = GraphPurpose.Build;
+}
+
+/// <summary>What a graph is opened for, which decides how much is checked up front.</summary>
+public enum GraphPurpose
+{
+    /// <summary>Running a stage: the YAML, the files it names and the model's config.json.</summary>
+    Build,
+
+    /// <summary>The check a build makes once before its first stage: also what the files hold (evaluation data, tokenizer, dataset rows).</summary>
+    Validate,
+
+    /// <summary>Status: as Validate, but a problem with an input marks the stages that read it as blocked instead of failing.</summary>
+    Status,
 }
 
 /// <summary>The build was asked for something that does not exist (an unknown stage to force, no repository).</summary>

@@ -31,8 +31,24 @@ public interface IStage
     /// <summary>Implementation version; bump it whenever the outputs for the same inputs would change.</summary>
     string Version { get; }
 
-    /// <summary>Stages whose outputs this one reads; their keys enter this stage's key.</summary>
+    /// <summary>Stages whose outputs this one may read; their keys enter this stage's key (see <see cref="UpstreamOf"/>).</summary>
     IReadOnlyList<string> Upstream { get; }
+
+    /// <summary>
+    /// The upstream stages this experiment's run of the stage reads: <see cref="Upstream"/> unless what the stage reads
+    /// depends on its configuration (Saliency reads TrainSae only for method sae). Must be a subset of Upstream, and
+    /// only stages that are part of the experiment.
+    /// </summary>
+    IReadOnlyList<string> UpstreamOf(ExperimentConfig config) => Upstream;
+
+    /// <summary>
+    /// Whether the experiment has this stage at all. A stage it lacks is not keyed, run or shown by Status, and asking
+    /// for its target is an error that says <see cref="PresentWhen"/> (TrainSae exists only with an sae: block).
+    /// </summary>
+    bool IsPartOf(ExperimentConfig config) => true;
+
+    /// <summary>For a stage only some experiments have: when it is there ("the experiment has an sae: block").</summary>
+    string PresentWhen => "";
 
     /// <summary>Which number-changing settings enter the key. Default: seed, dtype and GEMM provider.</summary>
     SettingsUse Settings => SettingsUse.Seed | SettingsUse.ModelNumerics;

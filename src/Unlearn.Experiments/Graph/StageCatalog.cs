@@ -11,7 +11,7 @@ public sealed class StageCatalog
 {
     /// <summary>The stage order of the experiment graph (DESIGN.md §2); it is also the display order.</summary>
     public static IReadOnlyList<string> GraphOrder { get; } =
-        ["BuildExamples", "CacheActivations", "Saliency", "PruneVocab", "Repair", "Evaluate"];
+        ["BuildExamples", "CacheActivations", "TrainSae", "Saliency", "PruneVocab", "Repair", "Evaluate"];
 
     private readonly Dictionary<string, IStage> byName = new(StringComparer.Ordinal);
 
@@ -64,7 +64,22 @@ public sealed class StageCatalog
         return Stages.Where(s => needed.Contains(s.Name)).ToArray();
     }
 
-    private void Visit(IStage stage, HashSet<string> needed, HashSet<string> path)
+    /// <summary>What <paramref name="config"/>'s build of the target runs: the stages it reads for this experiment
+    /// (<see cref="IStage.UpstreamOf"/>), upstream first, in graph order.</summary>
+    /// <exception cref="StageNotInExperimentException">The experiment has no such stage.</exception>
+    public IReadOnlyList<IStage> ChainTo(string target, Schema.ExperimentConfig config)
+    {
+        var stage = Get(target);
+        if (!stage.IsPartOf(config))
+        {
+            throw new StageNotInExperimentException(stage, config.Name);
+        }
+        var needed = new HashSet<string>(StringComparer.Ordinal);
+        Visit(stage, needed, [], config);
+        return Stages.Where(s => needed.Contains(s.Name)).ToArray();
+    }
+
+    private void Visit(IStage stage, HashSet<string> needed, HashSet<string> path, Schema.ExperimentConfig? config = null)
     {
         if (!path.Add(stage.Name))
         {
@@ -72,9 +87,9 @@ public sealed class StageCatalog
         }
         if (needed.Add(stage.Name))
         {
-            foreach (var upstream in stage.Upstream)
+            foreach (var upstream in config is null ? stage.Upstream : stage.UpstreamOf(config))
             {
-                Visit(Get(upstream), needed, path);
+                Visit(Get(upstream), needed, path, config);
             }
         }
         path.Remove(stage.Name);
@@ -103,6 +118,13 @@ public sealed class StageCatalog
         var loaded = context.Assemblies.FirstOrDefault(a => !a.IsDynamic && string.Equals(a.Location, fullPath, StringComparison.Ordinal));
         return loaded ?? context.LoadFromAssemblyPath(fullPath);
     }
+}
+
+/// <summary>The experiment has no such stage (it is present only in experiments with a certain block).</summary>
+public sealed class StageNotInExperimentException(IStage stage, string experiment)
+    : Exception($"Experiment '{experiment}' has no {stage.Name} target: {stage.Name} is part of an experiment only when {(stage.PresentWhen.Length > 0 ? stage.PresentWhen : "its configuration asks for it")}.")
+{
+    public string Stage { get; } = stage.Name;
 }
 
 /// <summary>A stage the graph names has no implementation in this build.</summary>

@@ -19,12 +19,17 @@ public enum StagePlan
     WouldRestore,
     /// <summary>No implementation of the stage (or of one it depends on) is registered.</summary>
     NotAvailable,
+    /// <summary>An input the stage (or one it depends on) reads is missing or malformed; the reason names it.</summary>
+    Blocked,
 }
 
 /// <param name="Key">The stage's content key (64 hex); empty when it could not be computed.</param>
 /// <param name="Reason">Why it ran or was restored ("saliency.C 2 → 0.5"); empty when up to date.</param>
 public sealed record StageOutcome(string Stage, StageStatus Status, string Reason, TimeSpan Duration, string Key)
 {
+    /// <summary>View files the stage wrote for its experiment (IPublishingStage), relative to the repository root; main one first.</summary>
+    public IReadOnlyList<string> Published { get; init; } = [];
+
     public string StatusText => StatusName(Status);
 
     public static string StatusName(StageStatus status) => status switch
@@ -43,6 +48,7 @@ public sealed record StagePlanEntry(string Stage, StagePlan Plan, string Reason,
         StagePlan.UpToDate => "up to date",
         StagePlan.WouldRun => "would run",
         StagePlan.WouldRestore => "would restore",
+        StagePlan.Blocked => "blocked",
         _ => "not available",
     };
 }

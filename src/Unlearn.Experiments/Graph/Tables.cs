@@ -10,9 +10,20 @@ public static class Tables
     private const int ReasonWidth = 72;
 
     /// <summary>The summary printed after a build, one line per stage that took part.</summary>
-    public static IReadOnlyList<string> Summary(IEnumerable<StageOutcome> outcomes) =>
-        Format(["Target", "Status", "Reason", "Duration", "Key"],
-            outcomes.Select(o => new[] { o.Stage, o.StatusText, Clip(o.Reason), Seconds(o.Duration), Short(o.Key) }));
+    /// <summary>The summary printed after a build, one line per stage that took part, then the views the build wrote
+    /// ("Report: artifacts/play-stories260K/report.html (also report.md, metrics.json)").</summary>
+    public static IReadOnlyList<string> Summary(IEnumerable<StageOutcome> outcomes)
+    {
+        var list = outcomes.ToList();
+        var lines = Format(["Target", "Status", "Reason", "Duration", "Key"],
+            list.Select(o => new[] { o.Stage, o.StatusText, Clip(o.Reason), Seconds(o.Duration), Short(o.Key) })).ToList();
+        foreach (var outcome in list.Where(o => o.Published.Count > 0).GroupBy(o => o.Stage).Select(g => g.Last()))
+        {
+            var others = outcome.Published.Skip(1).Select(Path.GetFileName).ToArray();
+            lines.Add($"Report: {outcome.Published[0]}{(others.Length > 0 ? $" (also {string.Join(", ", others)})" : "")}");
+        }
+        return lines;
+    }
 
     /// <summary>What Status prints: each stage, what a build would do, and why.</summary>
     public static IReadOnlyList<string> Status(IEnumerable<StagePlanEntry> plan) =>

@@ -1,7 +1,9 @@
 // An exclusive, cross-process lock held on an open lock file. On Linux and macOS .NET takes an
 // advisory flock(2) for FileShare.None, on Windows a share-mode lock; either way the operating system
 // drops it when the process dies, so a killed build never leaves a lock that blocks the next one.
-// The lock file itself stays behind (empty) and is harmless; `unlearn gc` removes unheld ones.
+// The lock file itself stays behind (empty) and is harmless; `unlearn gc` removes orphaned ones, and only while
+// holding them: a lock taken on a file that was unlinked meanwhile is worthless (the next taker creates a new file),
+// so on Linux a taker checks /proc/self/fd after locking and tries again if its file was deleted.
 namespace Unlearn.Experiments.IO;
 
 public sealed class FileLock : IDisposable
@@ -23,11 +25,34 @@ public sealed class FileLock : IDisposable
         try
         {
             var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            if (IsUnlinked(stream))
+            {
+                // gc deleted the file between our open and our lock: lock the file now at the path instead.
+                stream.Dispose();
+                return TryAcquire(path);
+            }
             return new FileLock(path, stream);
         }
         catch (IOException exception) when (IsContention(exception))
         {
             return null;
+        }
+    }
+
+    private static bool IsUnlinked(FileStream stream)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+        var descriptor = $"/proc/self/fd/{stream.SafeFileHandle.DangerousGetHandle()}";
+        try
+        {
+            return File.ResolveLinkTarget(descriptor, returnFinalTarget: false)?.FullName.EndsWith(" (deleted)", StringComparison.Ordinal) == true;
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 

@@ -1,11 +1,15 @@
 // Field-level rerun reasons: the difference between the key document a stage had last time and the
 // one it has now, worded for people: "saliency.C 2 → 0.5", "stage version 3 → 4",
-// "model weights changed (sha256 3f2a… → 9b01…)", "upstream CacheActivations changed (activations.pooling mean → last)".
+// "model weights changed (sha256 3f2a… → 9b01…)". An upstream change is named by its root cause, once:
+// "activations.pooling mean → last (via CacheActivations)", not as a chain of "upstream X changed (upstream Y …)".
 using System.Text;
 using System.Text.Json.Nodes;
 using Unlearn.Experiments.Json;
 
 namespace Unlearn.Experiments.Keys;
+
+/// <summary>One cause of a key change: what changed, and the upstream stage whose own key document it is in (null: this stage's).</summary>
+public sealed record KeyChange(string Text, string? Via);
 
 public static class KeyDiff
 {
@@ -13,10 +17,47 @@ public static class KeyDiff
     private const int MaxChanges = 4;
 
     /// <summary>
-    /// The changes from <paramref name="previous"/> to <paramref name="current"/>, in document order.
-    /// <paramref name="explainUpstream"/> (stage, old key, new key) may give the cause of an upstream change.
+    /// The changes from <paramref name="previous"/> to <paramref name="current"/>, in document order, each named once.
+    /// <paramref name="rootCauses"/> (stage, old key, new key) gives the root causes of an upstream change (null when
+    /// unknown: the line then says "upstream X changed").
     /// </summary>
-    public static IReadOnlyList<string> Describe(JsonObject previous, JsonObject current, Func<string, string, string, string?>? explainUpstream = null)
+    public static IReadOnlyList<string> Describe(JsonObject previous, JsonObject current, Func<string, string, string, IReadOnlyList<KeyChange>?>? rootCauses = null) =>
+        Format(Causes(previous, current, rootCauses, via: null));
+
+    /// <summary>
+    /// The causes of the change with <paramref name="via"/> as the origin of this document's own changes; upstream changes
+    /// are replaced by their root causes.
+    /// </summary>
+    public static IReadOnlyList<KeyChange> Causes(JsonObject previous, JsonObject current, Func<string, string, string, IReadOnlyList<KeyChange>?>? rootCauses, string? via)
+    {
+        // Upstream root causes first, so that a change several stages share names the deepest stage first ("via BuildExamples, CacheActivations").
+        var causes = new List<KeyChange>();
+        var before = previous["upstream"] as JsonObject ?? [];
+        var after = current["upstream"] as JsonObject ?? [];
+        foreach (var name in before.Select(p => p.Key).Union(after.Select(p => p.Key)).Order(StringComparer.Ordinal))
+        {
+            if (!before.ContainsKey(name))
+            {
+                causes.Add(new KeyChange($"upstream {name} added", via));
+            }
+            else if (!after.ContainsKey(name))
+            {
+                causes.Add(new KeyChange($"upstream {name} removed", via));
+            }
+            else if (!Same(before[name], after[name]))
+            {
+                var upstream = rootCauses?.Invoke(name, Text(before[name]), Text(after[name]));
+                causes.AddRange(upstream is { Count: > 0 } ? upstream : [new KeyChange($"upstream {name} changed", via)]);
+            }
+        }
+        // An upstream stage's own version change names that stage: "BuildExamples version 1 → 2", not "stage version".
+        causes.AddRange(OwnChanges(previous, current).Select(c => new KeyChange(
+            via is not null && c.StartsWith("stage version ", StringComparison.Ordinal) ? via + c["stage".Length..] : c, via)));
+        return causes;
+    }
+
+    /// <summary>The key document's own changes: layout format, stage version, config section, inputs and settings.</summary>
+    public static IReadOnlyList<string> OwnChanges(JsonObject previous, JsonObject current)
     {
         var changes = new List<string>();
         if (!Same(previous["format"], current["format"]))
@@ -28,10 +69,39 @@ public static class KeyDiff
             changes.Add($"stage version {Text(previous["version"])} → {Text(current["version"])}");
         }
         DiffNodes(previous["config"], current["config"], "", changes);
-        DiffUpstream(previous["upstream"] as JsonObject ?? [], current["upstream"] as JsonObject ?? [], changes, explainUpstream);
         DiffInputs(previous["inputs"] as JsonObject ?? [], current["inputs"] as JsonObject ?? [], changes);
         DiffSettings(previous["settings"] as JsonObject ?? [], current["settings"] as JsonObject ?? [], changes);
         return changes;
+    }
+
+    /// <summary>
+    /// One line per distinct change: this stage's own first, then upstream root causes with the stages they came through
+    /// ("settings.gemm managed → openblas (via BuildExamples)"); a root cause that is also an own change is said once.
+    /// </summary>
+    public static IReadOnlyList<string> Format(IEnumerable<KeyChange> causes)
+    {
+        var order = new List<string>();
+        var vias = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var own = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var cause in causes)
+        {
+            if (!vias.TryGetValue(cause.Text, out var list))
+            {
+                vias[cause.Text] = list = [];
+                order.Add(cause.Text);
+            }
+            if (cause.Via is null)
+            {
+                own.Add(cause.Text);
+            }
+            else if (!list.Contains(cause.Via))
+            {
+                list.Add(cause.Via);
+            }
+        }
+        return order.OrderBy(t => own.Contains(t) ? 0 : 1)
+            .Select(t => own.Contains(t) || vias[t].Count == 0 ? t : $"{t} (via {string.Join(", ", vias[t])})")
+            .ToList();
     }
 
     /// <summary>The changes joined for one summary cell: at most four, then "and N more".</summary>
@@ -84,26 +154,6 @@ public static class KeyDiff
         var clipped = RenderFull(before).Length > MaxValueLength || RenderFull(after).Length > MaxValueLength;
         var counts = clipped && before is JsonArray b && after is JsonArray a && b.Count != a.Count ? $" ({b.Count} → {a.Count} items)" : "";
         changes.Add($"{path} {Render(before)} → {Render(after)}{counts}");
-    }
-
-    private static void DiffUpstream(JsonObject before, JsonObject after, List<string> changes, Func<string, string, string, string?>? explain)
-    {
-        foreach (var name in before.Select(p => p.Key).Union(after.Select(p => p.Key)).Order(StringComparer.Ordinal))
-        {
-            if (!before.ContainsKey(name))
-            {
-                changes.Add($"upstream {name} added");
-            }
-            else if (!after.ContainsKey(name))
-            {
-                changes.Add($"upstream {name} removed");
-            }
-            else if (!Same(before[name], after[name]))
-            {
-                var cause = explain?.Invoke(name, Text(before[name]), Text(after[name]));
-                changes.Add(string.IsNullOrEmpty(cause) ? $"upstream {name} changed" : $"upstream {name} changed ({cause})");
-            }
-        }
     }
 
     private static void DiffInputs(JsonObject before, JsonObject after, List<string> changes)

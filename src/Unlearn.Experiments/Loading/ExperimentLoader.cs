@@ -10,11 +10,20 @@ using YamlDotNet.RepresentationModel;
 namespace Unlearn.Experiments.Loading;
 
 /// <param name="Warnings">Problems that do not stop the experiment (shown, then ignored).</param>
-public sealed record LoadedExperiment(ExperimentConfig Config, SourceMap Sources, IReadOnlyList<Diagnostic> Warnings);
+/// <param name="Blocked">With <see cref="LoadOptions.InputProblemsBlock"/>: the problems with inputs (missing or malformed
+/// files, a model that does not fit) that stop the stages reading them; Status shows them as reasons. Empty otherwise.</param>
+public sealed record LoadedExperiment(ExperimentConfig Config, SourceMap Sources, IReadOnlyList<Diagnostic> Warnings)
+{
+    public IReadOnlyList<Diagnostic> Blocked { get; init; } = [];
+}
 
 public static class ExperimentLoader
 {
     private static readonly string[] TokenizerFiles = ["tokenizer.json", "tokenizer.model", "tokenizer.tiktoken", "vocab.json"];
+
+    /// <summary>Codes of problems with what a file holds or whether it exists, as opposed to the YAML itself.</summary>
+    private static readonly HashSet<string> InputCodes =
+        [DiagnosticCodes.MissingFile, DiagnosticCodes.BadReferencedFile, DiagnosticCodes.ModelMismatch, DiagnosticCodes.PathOutsideRepository];
 
     /// <exception cref="ExperimentException">The file is missing, malformed or inconsistent.</exception>
     public static LoadedExperiment Load(string yamlPath, LoadOptions? options = null)
@@ -47,8 +56,8 @@ public static class ExperimentLoader
         {
             CheckFiles(binder.FileChecks, options.Stages, diagnostics);
         }
-        config = MergeConcept(config, options.CheckFiles, diagnostics);
-        config = ExperimentRules.Apply(config, sources, diagnostics, options.CheckFiles);
+        config = MergeConcept(config, options.CheckFiles, sources, diagnostics);
+        config = ExperimentRules.Apply(config, sources, diagnostics);
         if (options.CheckFiles && !diagnostics.Items.Any(d => d.FieldPath == "model" && d.IsError))
         {
             StandInPreparer.Prepare(config, sources, diagnostics, options.AllowOutside);
@@ -57,11 +66,27 @@ public static class ExperimentLoader
         {
             config = CheckModel(config, sources, diagnostics);
         }
-        if (diagnostics.HasErrors)
+        if (options.CheckFiles)
+        {
+            NameCollisions.Check(config, sources, diagnostics);
+            ContentChecks.Requirements(config, sources, diagnostics, options.Stages, options.InputProblemsBlock);
+        }
+        if (options.CheckContents && !diagnostics.HasErrors)
+        {
+            ContentChecks.Apply(config, sources, diagnostics, options.Stages);
+        }
+        IReadOnlyList<Diagnostic> blocked = [];
+        var items = diagnostics.Items;
+        if (options.InputProblemsBlock)
+        {
+            blocked = items.Where(d => d.IsError && InputCodes.Contains(d.Code)).ToArray();
+            items = items.Where(d => !blocked.Contains(d)).ToArray();
+        }
+        if (items.Any(d => d.IsError))
         {
             throw new ExperimentException(diagnostics.Items);
         }
-        return new LoadedExperiment(config, sources, diagnostics.Items);
+        return new LoadedExperiment(config, sources, items) { Blocked = blocked };
     }
 
     private static YamlNode? Parse(string fullPath, DiagnosticBag diagnostics)
@@ -75,17 +100,17 @@ public static class ExperimentLoader
         }
         catch (YamlException exception)
         {
-            diagnostics.Error(DiagnosticCodes.YamlSyntax, "", new SourcePosition((int)exception.Start.Line, (int)exception.Start.Column),
-                $"The YAML is malformed: {exception.Message}");
+            var (position, message) = YamlErrors.Describe(text, exception);
+            diagnostics.Error(DiagnosticCodes.YamlSyntax, "", position, message);
             return null;
         }
-        catch (InvalidOperationException exception)
+        catch (InvalidOperationException)
         {
-            // YamlDotNet's scanner throws this (without a position) on some malformed plain scalars;
+            // YamlDotNet's scanner throws this (without a position or a useful message) on some malformed plain scalars;
             // the scanner's own position is where it stopped.
             var mark = scanner.CurrentPosition;
-            diagnostics.Error(DiagnosticCodes.YamlSyntax, "", new SourcePosition((int)mark.Line, (int)mark.Column),
-                $"The YAML is malformed near here ({exception.Message}); check brackets, quotes and indentation.");
+            var (position, message) = YamlErrors.Describe(text, new SourcePosition((int)mark.Line, (int)mark.Column));
+            diagnostics.Error(DiagnosticCodes.YamlSyntax, "", position, message);
             return null;
         }
         if (stream.Documents.Count != 1)
@@ -137,25 +162,40 @@ public static class ExperimentLoader
     }
 
     /// <summary>The stages that read a top-level section, or null for every stage.</summary>
-    private static HashSet<string>? StagesReading(string fieldPath)
+    internal static HashSet<string>? StagesReading(string fieldPath)
     {
         var top = fieldPath.Split('.', '[')[0];
         var readBy = ExperimentSchema.Root.Find(top)?.Key.ReadBy ?? "*";
         return readBy == "*" ? null : readBy.Split(',', StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
     }
 
-    private static ExperimentConfig MergeConcept(ExperimentConfig config, bool checkFiles, DiagnosticBag diagnostics)
+    private static ExperimentConfig MergeConcept(ExperimentConfig config, bool checkFiles, SourceMap sources, DiagnosticBag diagnostics)
     {
         var concept = config.Concept;
         IReadOnlyList<string> fileTerms = [];
         IReadOnlyList<string> filePrompts = [];
+        foreach (var (term, index) in concept.Terms.Select((t, i) => (t, i)))
+        {
+            if (string.IsNullOrWhiteSpace(term))
+            {
+                diagnostics.Error(DiagnosticCodes.OutOfRange, $"concept.terms[{index}]", sources.Locate($"concept.terms[{index}]"), "A concept term is empty.");
+            }
+        }
         if (checkFiles && concept.Definition is { } definition && File.Exists(definition.FullPath)
             && ConceptDefinitionReader.Read(definition.FullPath, diagnostics) is { } read)
         {
-            (fileTerms, filePrompts) = read;
+            (fileTerms, filePrompts) = (read.Terms, read.Prompts);
+            if (read.Terms.Count == 0 && concept.Terms.Count == 0)
+            {
+                // Name the file the terms were to come from, not only the YAML key that points at it.
+                diagnostics.Error(DiagnosticCodes.BadReferencedFile, "concept.definition", read.TermsPosition,
+                    $"The concept has no terms: this definition (named by 'concept.definition' in {Path.GetFileName(config.FilePath)}) lists none under "
+                    + $"\"{ConceptDefinitionReader.TermsKey}\", and 'concept.terms' is empty.");
+            }
         }
         // Terms are a set: sorted and distinct, so their order in the files never changes a key.
-        var terms = fileTerms.Concat(concept.Terms).Select(t => t.Trim()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var terms = fileTerms.Concat(concept.Terms).Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim())
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         var prompts = filePrompts.Concat(concept.TestPrompts).Distinct(StringComparer.Ordinal).ToArray();
         return config with { Concept = concept with { Terms = terms, TestPrompts = prompts } };
     }
@@ -179,6 +219,26 @@ public static class ExperimentLoader
             diagnostics.Error(DiagnosticCodes.ModelMismatch, "repair.lora.layers", sources.Locate("repair.lora.layers"),
                 $"'repair.lora.layers': {loraProblem} (num_hidden_layers in {Path.Combine(config.Model.Written, "config.json")}).");
         }
+        var sae = config.Sae;
+        if (sae is not null)
+        {
+            int layer = sae.Layer < 0 ? summary.LayerCount + sae.Layer : sae.Layer;
+            var cached = layers?.Resolved ?? [];
+            if (layer < 0 || layer >= summary.LayerCount)
+            {
+                diagnostics.Error(DiagnosticCodes.ModelMismatch, "sae.layer", sources.Locate("sae.layer"),
+                    $"'sae.layer' {sae.Layer} does not exist: the model has layers 0..{summary.LayerCount - 1} (num_hidden_layers in {Path.Combine(config.Model.Written, "config.json")}).");
+            }
+            else if (layers is not null && !cached.Contains(layer))
+            {
+                diagnostics.Error(DiagnosticCodes.InvalidCombination, "sae.layer", sources.Locate("sae.layer"),
+                    $"'sae.layer' is {layer}, which 'activations.layers' does not cache (it caches {string.Join(", ", cached)}); add it there.");
+            }
+            else
+            {
+                sae = sae with { ResolvedLayer = layer };
+            }
+        }
         var tokenizerFolder = config.TokenizerPath;
         var hasTokenizer = File.Exists(tokenizerFolder)
             || TokenizerFiles.Any(name => File.Exists(Path.Combine(tokenizerFolder, name)));
@@ -193,6 +253,7 @@ public static class ExperimentLoader
             ModelInfo = summary,
             Activations = layers is null ? config.Activations : config.Activations with { Layers = layers },
             Repair = loraLayers is null ? config.Repair : config.Repair with { Lora = config.Repair.Lora with { Layers = loraLayers } },
+            Sae = sae,
         };
     }
 }

@@ -12,7 +12,7 @@ internal static partial class ExperimentRules
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
     private static partial Regex NamePattern();
 
-    public static ExperimentConfig Apply(ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics, bool filesRead)
+    public static ExperimentConfig Apply(ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics)
     {
         if (config.Name.Length > 0 && !NamePattern().IsMatch(config.Name))
         {
@@ -30,9 +30,10 @@ internal static partial class ExperimentRules
                 $"'chat_date' = {Unlearn.Tokenizers.Chat.ChatTemplate.DateProblem(config.ChatDate)}");
         }
         config = config with { Examples = CheckExamples(config, sources, diagnostics) };
-        CheckConcept(config, sources, diagnostics, filesRead);
+        CheckConcept(config, sources, diagnostics);
         CheckActivations(config, sources, diagnostics);
         CheckSaliency(config, sources, diagnostics);
+        CheckSae(config, sources, diagnostics);
         CheckRepair(config, sources, diagnostics);
         config = config with { Evaluate = CheckEvaluate(config, sources, diagnostics) };
         CheckExpectations(config, sources, diagnostics);
@@ -81,22 +82,14 @@ internal static partial class ExperimentRules
         return examples;
     }
 
-    private static void CheckConcept(ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics, bool filesRead)
+    private static void CheckConcept(ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics)
     {
-        // Without reading files, a definition file's terms are unknown: only inline terms can be checked.
-        var termsKnown = filesRead || config.Concept.Definition is null;
-        if (termsKnown && config.Concept.Terms.Count == 0 && !diagnostics.Items.Any(d => d.FieldPath.StartsWith("concept", StringComparison.Ordinal)))
+        // A definition file's terms are checked (and their absence reported, naming the file) where the file is read.
+        if (config.Concept.Definition is null && config.Concept.Terms.Count == 0
+            && !diagnostics.Items.Any(d => d.FieldPath.StartsWith("concept", StringComparison.Ordinal)))
         {
             diagnostics.Error(DiagnosticCodes.MissingKey, "concept.terms", sources.Locate("concept"),
                 "The concept has no terms: give 'concept.terms' or a 'concept.definition' file with \"concept-definition\".");
-        }
-        foreach (var (term, index) in config.Concept.Terms.Select((t, i) => (t, i)))
-        {
-            if (string.IsNullOrWhiteSpace(term))
-            {
-                diagnostics.Error(DiagnosticCodes.OutOfRange, $"concept.terms[{index}]", sources.Locate($"concept.terms[{index}]"),
-                    "A concept term is empty.");
-            }
         }
     }
 
@@ -113,7 +106,7 @@ internal static partial class ExperimentRules
             diagnostics.Error(DiagnosticCodes.OutOfRange, "activations.sites", sources.Locate("activations.sites"),
                 $"'activations.sites' lists '{ExperimentSchema.ChoiceName(duplicate.Key)}' twice.");
         }
-        foreach (var site in sites.Where(s => s is HookSite.Input or HookSite.Residual))
+        foreach (var site in sites.Where(s => s is HookSite.Input or HookSite.Residual && config.Saliency.Method != SaliencyMethod.Sae))
         {
             diagnostics.Warning(DiagnosticCodes.InvalidCombination, "activations.sites", sources.Locate("activations.sites"),
                 $"Site '{ExperimentSchema.ChoiceName(site)}' is not the output of a sublayer: Saliency scores it but no weight rows map to it, so it is never masked.");
@@ -132,6 +125,40 @@ internal static partial class ExperimentRules
         {
             diagnostics.Error(DiagnosticCodes.InvalidCombination, "saliency.compat", sources.Locate("saliency.compat"),
                 "'saliency.compat: seed' reproduces the seed's mapping, which only knew attn.out and mlp.out; remove the other sites.");
+        }
+    }
+
+    /// <summary>The sae: block against the activations it reads (its layer is checked against the model in the loader).</summary>
+    private static void CheckSae(ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics)
+    {
+        var sae = config.Sae;
+        if (sae is null)
+        {
+            if (config.Saliency.Method == SaliencyMethod.Sae)
+            {
+                diagnostics.Error(DiagnosticCodes.MissingKey, "saliency.method", sources.Locate("saliency.method"),
+                    "'saliency.method: sae' scores the latents of an SAE, but the experiment has no 'sae:' block; add one (docs/sae.md) or choose another method.");
+            }
+            return;
+        }
+        if (config.Activations.Pooling != Pooling.Tokens)
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidCombination, "activations.pooling", sources.Locate("activations.pooling"),
+                $"The 'sae:' block trains on token-level activations, but 'activations.pooling' is {ExperimentSchema.ChoiceName(config.Activations.Pooling)}; set 'activations.pooling: tokens'.");
+        }
+        if (!config.Activations.Sites.Contains(sae.Site))
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidCombination, "sae.site", sources.Locate("sae.site"),
+                $"'sae.site' is {ExperimentSchema.ChoiceName(sae.Site)}, which 'activations.sites' does not cache; add it there.");
+        }
+        if (sae.DSae is int latents && sae.K > latents)
+        {
+            diagnostics.Error(DiagnosticCodes.OutOfRange, "sae.k", sources.Locate("sae.k"), $"'sae.k' ({sae.K}) is larger than 'sae.d_sae' ({latents}).");
+        }
+        if (sae.TrainingTokens < sae.BatchSize)
+        {
+            diagnostics.Error(DiagnosticCodes.OutOfRange, "sae.training_tokens", sources.Locate("sae.training_tokens"),
+                $"'sae.training_tokens' ({sae.TrainingTokens}) is less than one batch ('sae.batch_size' {sae.BatchSize}).");
         }
     }
 
@@ -171,6 +198,16 @@ internal static partial class ExperimentRules
         {
             diagnostics.Error(DiagnosticCodes.InvalidCombination, "evaluate.variants", sources.Locate("evaluate.variants"),
                 "'evaluate.variants' lists vocab but 'vocab.enabled' is false; remove the variant or enable vocabulary pruning.");
+        }
+        if (sources.IsWritten("evaluate.seeds") && evaluate.Seeds.Count == 0)
+        {
+            diagnostics.Error(DiagnosticCodes.OutOfRange, "evaluate.seeds", sources.Locate("evaluate.seeds"),
+                "'evaluate.seeds' lists no seed; give at least one (e.g. [0, 1, 2]): completions are sampled under each, and intervals resample them.");
+        }
+        foreach (var duplicate in evaluate.Seeds.GroupBy(s => s).Where(g => g.Count() > 1))
+        {
+            diagnostics.Error(DiagnosticCodes.OutOfRange, "evaluate.seeds", sources.Locate("evaluate.seeds"),
+                $"'evaluate.seeds' lists seed {duplicate.Key} twice; its completions would be counted twice.");
         }
         if (evaluate.Prompts.Count == 0)
         {

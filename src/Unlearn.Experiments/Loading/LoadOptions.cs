@@ -20,4 +20,16 @@ public sealed record LoadOptions
 
     /// <summary>Check files on disk and the model's config.json (false: the schema only).</summary>
     public bool CheckFiles { get; init; } = true;
+
+    /// <summary>
+    /// Also read what the named files hold, as the stages in <see cref="Stages"/> would: the evaluation data folder, the
+    /// tokenizer's vocabulary, the first rows of a repair dataset. Costs a second or so; a build does it once, up front.
+    /// </summary>
+    public bool CheckContents { get; init; }
+
+    /// <summary>
+    /// Problems with inputs (missing or malformed files, a model that does not fit) do not throw but are returned as
+    /// <see cref="LoadedExperiment.Blocked"/>, so Status can still show every stage with the missing input as its reason.
+    /// </summary>
+    public bool InputProblemsBlock { get; init; }
 }

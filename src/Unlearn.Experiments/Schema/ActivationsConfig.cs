@@ -21,4 +21,7 @@ public sealed record ActivationsConfig
 
     [Key("max_length", Min = 1, Unit = "tokens", Doc = "Longer texts are truncated.")]
     public int MaxLength { get; init; } = 256;
+
+    [Key("shard_mb", Min = 1, Unit = "MiB", Doc = "Token pooling only: each tokens-NNNNN.npy shard holds about this much, and capture keeps one shard in memory.")]
+    public int ShardMegabytes { get; init; } = 256;
 }

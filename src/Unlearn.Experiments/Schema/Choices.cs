@@ -35,7 +35,7 @@ public enum SaliencyMethod
     [Choice("diff-means", Doc = "|mean_concept - mean_background| / pooled std")] DiffMeans,
     [Choice("gradient", Doc = "gradient x activation", Available = false)] Gradient,
     [Choice("fisher", Doc = "diagonal empirical Fisher", Available = false)] Fisher,
-    [Choice("sae", Doc = "TopK sparse autoencoder latents", Available = false)] Sae,
+    [Choice("sae", Doc = "TopK sparse autoencoder latents (needs an sae: block; writes features.json)")] Sae,
     [Choice("random", Doc = "uniform random scores (seeded): a negative control that must fail any bound saliency is meant to pass")] Random,
 }
 
@@ -108,9 +108,9 @@ public enum EvaluationVariant
 
 public enum GemmProvider
 {
-    [Choice("auto", Doc = "OpenBLAS when libopenblas.so.0 loads, else managed (UNLEARN_GEMM overrides)")] Auto,
-    [Choice("managed")] Managed,
-    [Choice("openblas")] OpenBlas,
+    [Choice("auto", Doc = "the managed kernel, or the provider UNLEARN_GEMM names; an installed OpenBLAS is not picked up by itself")] Auto,
+    [Choice("managed", Doc = "the managed SIMD kernel: deterministic, the same on every machine")] Managed,
+    [Choice("openblas", Doc = "OpenBLAS (libopenblas.so.0, e.g. apt-get install libopenblas0-pthread); an error when it is not installed")] OpenBlas,
     [Choice("reference", Doc = "the scalar oracle: slow, for checks")] Reference,
 }
 
@@ -119,4 +119,17 @@ public enum ComputeDtype
     [Choice("float32")] Float32,
     [Choice("bfloat16")] BFloat16,
     [Choice("float16")] Float16,
+}
+
+public enum SaeBiasInit
+{
+    [Choice("geometric-median", Doc = "Weiszfeld geometric median of a token sample (OpenAI's reference trainer)")] GeometricMedian,
+    [Choice("mean", Doc = "mean of a token sample (sparsify)")] Mean,
+    [Choice("zeros", Doc = "zero (the prototype)")] Zeros,
+}
+
+public enum SaeAblationGate
+{
+    [Choice("topk", Doc = "the TopK code: a feature is scaled only where it is among the token's k strongest (the prototype)")] TopK,
+    [Choice("relu", Doc = "ReLU of the feature's pre-activation: scaled wherever it is positive (a stronger edit; needs only the features' encoder rows)")] Relu,
 }

@@ -40,6 +40,10 @@ public sealed record ExperimentConfig
     [Key("saliency", ReadBy = "Saliency", Doc = "How concept-salient dimensions are scored and turned into row masks.")]
     public SaliencyConfig Saliency { get; init; } = new();
 
+    [Key("sae", ReadBy = "TrainSae,Saliency,Evaluate", DefaultText = "none",
+        Doc = "A TopK sparse autoencoder on one site's token activations; adds the TrainSae target (docs/sae.md).")]
+    public SaeConfig? Sae { get; init; }
+
     [Key("vocab", ReadBy = "PruneVocab", Doc = "Vocabulary pruning: which tokens are masked.")]
     public VocabConfig Vocab { get; init; } = new();
 

@@ -21,10 +21,16 @@ public static class SchemaDocWriter
 
             An experiment is one YAML file in `experiments/`. It is validated against this schema before anything
             runs: unknown keys (with the nearest valid key suggested), wrong types, out-of-range values, missing
-            files and experiment/model mismatches are reported together, each with file, line and column.
+            files and experiment/model mismatches are reported together, each with file, line and column. A build
+            also reads, before its first stage, what the files hold as far as the stages it will run read them (the
+            evaluation data folder, the tokenizer, the first rows of a repair dataset) and reports their problems at
+            the file and line they are in.
 
-            - Paths are relative to the YAML file; a path that leaves the repository is refused unless
-              `--allow-outside` (`-p:AllowOutside=true`) is given.
+            - `name` must be unique in the repository: it names `artifacts/<name>/`, so a copied experiment that kept
+              its original's name is refused (the error names both files).
+            - Paths are relative to the YAML file; a path that leaves the repository — also through a symbolic link
+              anywhere on the path, after resolving it — is refused unless `--allow-outside` (`-p:AllowOutside=true`)
+              is given.
             - Numbers are plain YAML numbers: a quoted `"2"` is text and is refused where a number belongs.
               Booleans are `true` / `false` only.
             - Every default below is part of the content keys, so writing a default explicitly, reordering keys,
@@ -126,6 +132,7 @@ public static class SchemaDocWriter
             bool b => b ? "`true`" : "`false`",
             double d => $"`{d.ToString("R", CultureInfo.InvariantCulture)}`",
             int i => $"`{i.ToString(CultureInfo.InvariantCulture)}`",
+            long l => $"`{l.ToString(CultureInfo.InvariantCulture)}`",
             Enum e => $"`{ExperimentSchema.ChoiceName(e)}`",
             LayerSelection layers => $"`{layers.Spec}`",
             IDictionary dictionary => dictionary.Count == 0 ? "none" : "…",

@@ -1,7 +1,9 @@
 // Evaluate: every variant the experiment lists (base, concept = Saliency masks, vocab = PruneVocab edits, hybrid =
 // both, hybrid+repair = hybrid plus the Repair adapter) scored on the same prompts with the same seeds, with 95 %
 // bootstrap intervals (METHODS.md "Evaluate", docs/metrics.md). Outputs: metrics.json, samples.jsonl, report.md,
-// report.html; one summary line per variant in the build log.
+// report.html; one summary line per variant in the build log. The entry holds nothing that is not in its key (no
+// experiment name: another experiment with the same settings reuses it); each experiment's own report, with its name
+// and its Check table, is written to artifacts/<experiment>/ after every build (EvaluationView).
 using System.Text.Json.Nodes;
 using Unlearn.Evaluation;
 using Unlearn.Evaluation.Data;
@@ -22,11 +24,11 @@ using VariantChoice = Unlearn.Experiments.Schema.EvaluationVariant;
 
 namespace Unlearn.Experiments.Stages;
 
-public sealed class EvaluateStage : IStage
+public sealed class EvaluateStage : IPublishingStage
 {
     public string Name => "Evaluate";
 
-    public string Version => "2";
+    public string Version => "3";
 
     public IReadOnlyList<string> Upstream => ["BuildExamples", "Saliency", "PruneVocab", "Repair"];
 
@@ -102,10 +104,9 @@ public sealed class EvaluateStage : IStage
         var scores = SaliencyArtefacts.ReadScores(context.Upstream("Saliency")).ToDictionary(p => p.Key.Name, p => p.Value);
         EvaluationOutputs.Write(result, context.OutputDirectory, new ReportInputs
         {
-            Title = $"{config.Name}: evaluation",
+            Title = "Evaluation",
             Metadata =
             [
-                new("experiment", config.Name),
                 new("model", Path.GetRelativePath(config.RepositoryRoot, config.Model.FullPath)),
                 new("concept", string.Join(", ", config.Concept.AllForms)),
                 new("variants", string.Join(", ", resolved.Select(v => v.Name))),
@@ -117,9 +118,9 @@ public sealed class EvaluateStage : IStage
         {
             context.Log.Info(line);
         }
-        string entry = Path.Combine(Path.GetDirectoryName(context.OutputDirectory)!, context.Key);
-        context.Log.Info($"report: {Path.Combine(entry, EvaluationOutputs.HtmlFile)} (and report.md, metrics.json, samples.jsonl beside it)");
     }
+
+    public IReadOnlyList<string> Publish(PublishContext context) => EvaluationView.Publish(context);
 
     /// <summary>The variants in the order the experiment lists them, each a set of edits on the same weights.</summary>
     private static List<ResolvedVariant> Variants(StageContext context, LlamaModel model)

@@ -44,6 +44,19 @@ internal sealed class RepairArtefacts
         var adapters = AdapterSet.LoadPeft(Path.Combine(folder, AdapterFolder), shape);
         bool keepMasks = root.GetProperty("keep_masks").GetBoolean();
         bool rowMasks = root.GetProperty("row_masks").GetBoolean();
+        return new RepairArtefacts(adapters, keepMasks, rowMasks, ReadLossCurve(folder)!);
+    }
+
+    /// <summary>The loss by step from train_log.jsonl (no adapter loaded), or null when repair was disabled.</summary>
+    public static IReadOnlyList<LossPoint>? ReadLossCurve(string folder)
+    {
+        using (var summary = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folder, SummaryFile))))
+        {
+            if (!summary.RootElement.GetProperty("enabled").GetBoolean())
+            {
+                return null;
+            }
+        }
         var curve = new List<LossPoint>();
         foreach (var line in File.ReadLines(Path.Combine(folder, LogFile)))
         {
@@ -54,6 +67,6 @@ internal sealed class RepairArtefacts
             using var entry = JsonDocument.Parse(line);
             curve.Add(new LossPoint(entry.RootElement.GetProperty("step").GetInt32(), entry.RootElement.GetProperty("loss").GetDouble()));
         }
-        return new RepairArtefacts(adapters, keepMasks, rowMasks, curve);
+        return curve;
     }
 }

@@ -28,7 +28,7 @@ public sealed class RepairStage : IStage
 {
     public string Name => "Repair";
 
-    public string Version => "2";
+    public string Version => "3";
 
     public IReadOnlyList<string> Upstream => ["BuildExamples", "Saliency", "PruneVocab"];
 

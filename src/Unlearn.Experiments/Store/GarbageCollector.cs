@@ -1,7 +1,8 @@
-// `unlearn gc`: removes store entries that no experiment's view references, unfinished partial
-// folders and trash left by interrupted builds, and memo lines of files that no longer exist.
-// An entry whose lock is held (a build is using it right now) is skipped. Lock files are left in
-// place on purpose: deleting one while another build opens it would let two builds hold "the" lock.
+// `unlearn gc`: removes store entries that neither an experiment's view nor (given the keys) an experiment file
+// references, unfinished partial folders, checkpoints and trash left by interrupted builds, orphaned lock files, and
+// memo lines of files that no longer exist. An entry whose lock is held (a build is using it right now) is skipped.
+// A lock file is deleted only while gc holds it, and only on Linux, where FileLock notices that the file it locked was
+// unlinked meanwhile and retries, so two builds can never each hold "the" lock of one key.
 using Unlearn.Experiments.Hashing;
 using Unlearn.Experiments.IO;
 
@@ -18,17 +19,22 @@ public sealed record GarbageReport(
     int MemoEntriesDropped,
     bool DryRun)
 {
+    /// <summary>Lock files of keys with nothing left in the store (removed, or that would be).</summary>
+    public int LocksRemoved { get; init; }
+
     public long Bytes => Removed.Sum(r => r.Bytes);
 }
 
 public static class GarbageCollector
 {
-    public static GarbageReport Collect(string repositoryRoot, bool dryRun)
+    /// <param name="alsoReferenced">Keys to keep besides those the views name (the keys the experiment files resolve to).</param>
+    public static GarbageReport Collect(string repositoryRoot, bool dryRun, IReadOnlySet<string>? alsoReferenced = null)
     {
         var layout = new ArtifactLayout(repositoryRoot);
         var removed = new List<GarbageItem>();
         var skipped = new List<string>();
         var referenced = ReferencedKeys(layout);
+        referenced.UnionWith(alsoReferenced ?? new HashSet<string>());
         if (Directory.Exists(layout.Cache))
         {
             foreach (var directory in Directory.EnumerateDirectories(layout.Cache).Order(StringComparer.Ordinal))
@@ -52,6 +58,7 @@ public static class GarbageCollector
                 }
             }
         }
+        var locks = RemoveOrphanedLocks(layout, dryRun);
         var memoDropped = 0;
         if (File.Exists(layout.MemoPath))
         {
@@ -62,7 +69,37 @@ public static class GarbageCollector
                 memo.Save();
             }
         }
-        return new GarbageReport(removed, skipped, referenced.Count, memoDropped, dryRun);
+        return new GarbageReport(removed, skipped, referenced.Count, memoDropped, dryRun) { LocksRemoved = locks };
+    }
+
+    /// <summary>Deletes the lock files of keys that have no entry, partial folder or checkpoint left (unless held).</summary>
+    private static int RemoveOrphanedLocks(ArtifactLayout layout, bool dryRun)
+    {
+        if (!Directory.Exists(layout.Cache) || !OperatingSystem.IsLinux())
+        {
+            return 0;
+        }
+        var count = 0;
+        foreach (var path in Directory.EnumerateFiles(layout.Cache, "*.lock").Order(StringComparer.Ordinal))
+        {
+            var key = Path.GetFileNameWithoutExtension(path);
+            if (!ArtifactLayout.IsKey(key) || Directory.Exists(layout.EntryDirectory(key)) || Directory.Exists(layout.CheckpointDirectory(key))
+                || Directory.EnumerateDirectories(layout.Cache, key + ArtifactLayout.PartialMarker + "*").Any())
+            {
+                continue;
+            }
+            using var held = FileLock.TryAcquire(path);
+            if (held is null)
+            {
+                continue;
+            }
+            count++;
+            if (!dryRun)
+            {
+                File.Delete(path);
+            }
+        }
+        return count;
     }
 
     /// <summary>Keys named by any experiment's view (artifacts/&lt;experiment&gt;/&lt;Stage&gt;/stage.json).</summary>

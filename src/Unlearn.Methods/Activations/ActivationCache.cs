@@ -50,8 +50,11 @@ public sealed class ActivationCache
     public static ActivationCache Load(string folder)
     {
         var index = ActivationIndex.Read(Path.Combine(folder, ActivationIndex.FileName));
+        if (index.Pooling == Pooling.Tokens)
+        {
+            return LoadTokens(folder);
+        }
         var parts = new Dictionary<string, List<float[]>>(StringComparer.Ordinal);
-        var exampleIndex = index.Pooling == Pooling.Tokens ? new List<int>[] { [], [] } : null;
         foreach (var entry in index.Files)
         {
             string path = Path.Combine(folder, entry.File);
@@ -81,10 +84,6 @@ public sealed class ActivationCache
                     }
                     list.Add(array.ToFloat32Array());
                 }
-                if (exampleIndex is not null)
-                {
-                    exampleIndex[(int)group].AddRange(Require(arrays, ActivationIndex.ExampleIndexArray(group), path, NpyDType.Int32, [rows]).ToInt32Array());
-                }
             }
         }
         var matrices = new Dictionary<string, ActivationMatrix>(StringComparer.Ordinal);
@@ -98,7 +97,30 @@ public sealed class ActivationCache
                 matrices[name] = new ActivationMatrix(values, values.Length / width, width);
             }
         }
-        return new ActivationCache(Path.GetFullPath(folder), index, matrices, exampleIndex?.Select(l => l.ToArray()).ToArray());
+        return new ActivationCache(Path.GetFullPath(folder), index, matrices, null);
+    }
+
+    /// <summary>A token cache read whole into memory, one matrix per class and site (for the probes; SAE training and
+    /// discovery read the shards through <see cref="TokenActivations"/> instead).</summary>
+    private static ActivationCache LoadTokens(string folder)
+    {
+        using var tokens = TokenActivations.Open(folder);
+        var index = tokens.Index;
+        var matrices = new Dictionary<string, ActivationMatrix>(StringComparer.Ordinal);
+        var exampleIndex = new int[2][];
+        foreach (var group in Enum.GetValues<ExampleLabel>())
+        {
+            var rows = tokens.Ranges(group).SelectMany(r => Enumerable.Range(r.Start, r.End - r.Start)).ToArray();
+            exampleIndex[(int)group] = rows.Select(r => tokens.Row(r).Example).ToArray();
+            foreach (var site in index.Sites)
+            {
+                int width = index.Width(site.Kind);
+                var values = new float[(long)rows.Length * width];
+                tokens.Gather(site, rows, values);
+                matrices[ActivationIndex.ArrayName(group, site)] = new ActivationMatrix(values, rows.Length, width);
+            }
+        }
+        return new ActivationCache(Path.GetFullPath(folder), index, matrices, exampleIndex);
     }
 
     private static NpyArray Require(IReadOnlyDictionary<string, NpyArray> arrays, string name, string path, NpyDType dtype, long[] shape)

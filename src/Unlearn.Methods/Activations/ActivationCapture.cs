@@ -2,6 +2,7 @@
 // validity mask), stopping after the last captured layer and computing no logits, so capture costs no more
 // than that part of the forward pass; a pooling hook writes each example's pooled activations at every
 // captured site; the result is written as numpy-readable .npz files plus index.json (layout: ActivationIndex).
+// Token pooling streams one row per position to sharded .npy files instead (TokenCapture).
 using Unlearn.Methods.Examples;
 using Unlearn.Models.Formats;
 using Unlearn.Models.Transformer;
@@ -16,12 +17,20 @@ public static class ActivationCapture
     /// <param name="identity">Recorded in index.json: the model folder and content digest as the caller knows them.</param>
     /// <param name="progress">Reports the number of examples done after each batch.</param>
     /// <exception cref="ActivationCacheException">Bad options or examples; the message says which.</exception>
+    /// <param name="checkpointFolder">Token pooling only: where finished shards wait until all are done, so that a killed run
+    /// continues from the last complete one (the stage's checkpoint folder); null: a scratch folder inside the output.</param>
     public static ActivationIndex Run(
         LlamaModel model, Tokenizer tokenizer, ExampleLists examples, ActivationOptions options, ModelIdentity identity, string outputFolder,
-        IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<int>? progress = null, CancellationToken cancellationToken = default, string? checkpointFolder = null)
     {
         var plan = CapturePlan.Create(tokenizer, examples, options, model.Shape);
         Directory.CreateDirectory(outputFolder);
+        if (options.Pooling == Pooling.Tokens)
+        {
+            var tokenIndex = TokenCapture.Run(model, plan, identity, outputFolder, checkpointFolder, progress, cancellationToken);
+            tokenIndex.Write(Path.Combine(outputFolder, ActivationIndex.FileName));
+            return tokenIndex;
+        }
         var forward = new ForwardOptions { Logits = LogitsMode.None, LayerLimit = plan.LayerLimit };
         int done = 0;
         foreach (var chunk in plan.Chunks)
@@ -37,9 +46,18 @@ public static class ActivationCapture
                 done += batch.Examples.Count;
                 progress?.Report(done);
             }
-            NpzFile.Write(Path.Combine(outputFolder, chunk.File), Arrays(plan, chunk, buffers, firstRow));
+            NpzFile.Write(Path.Combine(outputFolder, chunk.File), Arrays(plan, chunk, buffers));
         }
-        var index = new ActivationIndex
+        var index = IndexOf(plan, identity);
+        index.Write(Path.Combine(outputFolder, ActivationIndex.FileName));
+        return index;
+    }
+
+    /// <summary>index.json for the plan's files.</summary>
+    internal static ActivationIndex IndexOf(CapturePlan plan, ModelIdentity identity)
+    {
+        var options = plan.Options;
+        return new ActivationIndex
         {
             Model = identity,
             Pooling = options.Pooling,
@@ -48,15 +66,13 @@ public static class ActivationCapture
             Layers = options.Layers.Order().ToArray(),
             BatchSize = options.BatchSize,
             MaxTokens = plan.MaxTokens,
-            HiddenSize = model.Shape.HiddenSize,
-            IntermediateSize = model.Shape.IntermediateSize,
+            HiddenSize = plan.Shape.HiddenSize,
+            IntermediateSize = plan.Shape.IntermediateSize,
             Groups = Enum.GetValues<ExampleLabel>().Select(g => new GroupSummary(
                 plan.ExampleCount(g), plan.TokenCount(g), plan.PooledTokenCount(g), plan.Truncated(g),
                 plan.Chunks.Sum(c => (long)c.RowCount[(int)g]))).ToArray(),
             Files = plan.Chunks.Select(c => new CacheFileEntry(c.File, c.FirstExample, c.ExampleCount, c.RowCount)).ToArray(),
         };
-        index.Write(Path.Combine(outputFolder, ActivationIndex.FileName));
-        return index;
     }
 
     /// <summary>[group][slot] zeroed float32 bytes for the chunk's rows of that class at each site.</summary>
@@ -83,7 +99,7 @@ public static class ActivationCapture
         return rows;
     }
 
-    private static List<KeyValuePair<string, NpyArray>> Arrays(CapturePlan plan, CaptureChunk chunk, byte[][][] buffers, int[][] firstRow)
+    private static List<KeyValuePair<string, NpyArray>> Arrays(CapturePlan plan, CaptureChunk chunk, byte[][][] buffers)
     {
         var arrays = new List<KeyValuePair<string, NpyArray>>();
         foreach (var group in Enum.GetValues<ExampleLabel>())
@@ -94,28 +110,6 @@ public static class ActivationCapture
                 var site = plan.Sites[slot];
                 arrays.Add(new(ActivationIndex.ArrayName(group, site), new NpyArray(NpyDType.Float32, [chunk.RowCount[g], plan.Width(site.Kind)], buffers[g][slot])));
             }
-            if (plan.Options.Pooling != Pooling.Tokens)
-            {
-                continue;
-            }
-            var exampleIndex = new int[chunk.RowCount[g]];
-            var tokenIds = new int[chunk.RowCount[g]];
-            for (int k = 0; k < chunk.ExampleCount[g]; k++)
-            {
-                var example = new ExampleRef(group, chunk.FirstExample[g] + k);
-                int row = firstRow[g][k];
-                foreach (int id in plan.Tokens(example))
-                {
-                    if (plan.Options.IncludeSpecialTokens || !plan.IsSpecial[id])
-                    {
-                        exampleIndex[row] = example.Index;
-                        tokenIds[row] = id;
-                        row++;
-                    }
-                }
-            }
-            arrays.Add(new(ActivationIndex.ExampleIndexArray(group), NpyArray.FromInt32(exampleIndex)));
-            arrays.Add(new(ActivationIndex.TokenIdArray(group), NpyArray.FromInt32(tokenIds)));
         }
         return arrays;
     }

@@ -1,10 +1,12 @@
 // index.json of an activation cache: what was captured (model, site kinds, layers, pooling, whether special
 // tokens were pooled, batch size, token limit), per class how many examples, tokens, pooled tokens, truncated
 // examples and rows, and per output file which examples it holds. Layout of the files it lists:
-//   activations.npz (mean/last pooling, or token pooling that fits one file) or tokens-00000.npz, tokens-00001.npz …
-//   arrays "concept/layers.{i}.{site}" and "background/layers.{i}.{site}": float32 [rows, width]
-//   token pooling adds "concept/example_index" and "background/example_index": int32 [rows], the example (index in
-//   that class's list of examples.json) of each row, and ".../token_id": int32 [rows], the token at that position.
+//   mean/last pooling (version 1): activations.npz with arrays "concept/layers.{i}.{site}" and
+//     "background/layers.{i}.{site}": float32 [rows, width], one row per example.
+//   token pooling (version 2): shards tokens-00000.npy, … float32 [rows, Σ widths], the sites side by side at the
+//     offsets "columns" lists, and beside each its "rows_file" tokens-00000.rows.npy int32 [rows, 4] with the fields
+//     "row_fields" names: class (0 concept, 1 background), example index, position in the example (BOS = 0), token id.
+//     A shard's rows are its concept examples' positions, then its background examples', in order.
 // Each file holds a contiguous range of examples of each class ("first_example", "examples"), rows in order.
 using System.Text.Json;
 using Unlearn.Methods.Examples;
@@ -23,6 +25,12 @@ public sealed class ActivationIndex
     public const string FileName = "index.json";
     public const string Format = "unlearn-activations";
     public const int Version = 1;
+
+    /// <summary>The version of token-pooled caches (sharded .npy files).</summary>
+    public const int TokenVersion = 2;
+
+    /// <summary>The fields of a token shard's rows file, in column order.</summary>
+    public static IReadOnlyList<string> RowFields { get; } = ["class", "example", "position", "token_id"];
 
     public required ModelIdentity Model { get; init; }
 
@@ -54,20 +62,36 @@ public sealed class ActivationIndex
 
     public int Width(SiteKind kind) => HookSite.Width(kind, HiddenSize, IntermediateSize);
 
+    /// <summary>Token pooling: floats per row of a shard (every site's width).</summary>
+    public int RowWidth => Sites.Sum(site => Width(site.Kind));
+
+    /// <summary>Token pooling: where a site's columns start in a shard row.</summary>
+    public int ColumnOffset(HookSite site)
+    {
+        int offset = 0;
+        foreach (var candidate in Sites)
+        {
+            if (candidate == site)
+            {
+                return offset;
+            }
+            offset += Width(candidate.Kind);
+        }
+        throw new ActivationCacheException($"The activation cache has no site '{site.Name}'; it holds {string.Join(", ", Sites.Select(s => s.Name))}.");
+    }
+
     /// <summary>The npz array name of a class's activations at a site, e.g. "concept/layers.3.attn.out".</summary>
     public static string ArrayName(ExampleLabel group, HookSite site) => $"{ExampleLists.GroupName(group)}/{site.Name}";
 
-    public static string ExampleIndexArray(ExampleLabel group) => $"{ExampleLists.GroupName(group)}/example_index";
-
-    public static string TokenIdArray(ExampleLabel group) => $"{ExampleLists.GroupName(group)}/token_id";
 
     public void Write(string path)
     {
         ArtefactJson.Write(path, writer =>
         {
             writer.WriteStartObject();
+            bool tokens = Pooling == Pooling.Tokens;
             writer.WriteString("format", Format);
-            writer.WriteNumber("version", Version);
+            writer.WriteNumber("version", tokens ? TokenVersion : Version);
             writer.WriteStartObject("model");
             writer.WriteString("folder", Model.Folder);
             writer.WriteString("digest", Model.Digest);
@@ -93,11 +117,29 @@ public sealed class ActivationIndex
                 writer.WriteEndObject();
             }
             writer.WriteEndObject();
+            if (tokens)
+            {
+                writer.WriteStartArray("columns");
+                foreach (var site in Sites)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("site", site.Name);
+                    writer.WriteNumber("offset", ColumnOffset(site));
+                    writer.WriteNumber("width", Width(site.Kind));
+                    writer.WriteEndObject();
+                }
+                writer.WriteEndArray();
+                writer.WriteStringArray("row_fields", RowFields);
+            }
             writer.WriteStartArray("files");
             foreach (var file in Files)
             {
                 writer.WriteStartObject();
                 writer.WriteString("file", file.File);
+                if (tokens)
+                {
+                    writer.WriteString("rows_file", CapturePlan.RowsFileOf(file.File));
+                }
                 foreach (var group in Enum.GetValues<ExampleLabel>())
                 {
                     writer.WriteStartObject(ExampleLists.GroupName(group));
@@ -120,9 +162,9 @@ public sealed class ActivationIndex
         var reader = new FieldReader(path, document.RootElement);
         string format = reader.String("format");
         int version = reader.Int("version");
-        if (format != Format || version != Version)
+        if (format != Format || (version != Version && version != TokenVersion))
         {
-            throw new ActivationCacheException($"Activation index '{path}': format '{format}' version {version}; this build reads '{Format}' version {Version}. Rebuild the cache (CacheActivations).");
+            throw new ActivationCacheException($"Activation index '{path}': format '{format}' version {version}; this build reads '{Format}' versions {Version} and {TokenVersion}. Rebuild the cache (CacheActivations).");
         }
         var kinds = reader.Array("sites").Select((e, i) => HookSite.TryParseKind(e.GetString() ?? "", out var kind)
             ? kind
@@ -131,6 +173,12 @@ public sealed class ActivationIndex
         if (!PoolingNames.TryParse(poolingName, out var pooling))
         {
             throw reader.Fail("pooling", $"'{poolingName}' is not mean, last or tokens");
+        }
+        if ((pooling == Pooling.Tokens) != (version == TokenVersion))
+        {
+            throw new ActivationCacheException(pooling == Pooling.Tokens
+                ? $"Activation index '{path}': a token cache of version {version} (the old .npz layout); this build reads token caches of version {TokenVersion} (sharded .npy). Rebuild the cache (--force CacheActivations)."
+                : $"Activation index '{path}': {poolingName} pooling must be version {Version}, not {version}; the cache is damaged. Rebuild it (CacheActivations).");
         }
         var model = reader.Object("model");
         var groups = reader.Object("groups");

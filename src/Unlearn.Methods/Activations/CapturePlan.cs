@@ -45,6 +45,12 @@ public sealed class CapturePlan
 {
     public const string PooledFile = "activations.npz";
 
+    /// <summary>The activations file of token shard <paramref name="shard"/> (tokens-00000.npy, …).</summary>
+    public static string TokenShardName(int shard) => $"tokens-{shard:D5}.npy";
+
+    /// <summary>The row-metadata file beside a token shard (tokens-00000.rows.npy).</summary>
+    public static string RowsFileOf(string shardFile) => Path.ChangeExtension(shardFile, null) + ".rows.npy";
+
     private readonly int[][][] _tokens;
     private readonly int[][] _pooledCounts;
     private readonly int[] _truncated;
@@ -213,7 +219,7 @@ public sealed class CapturePlan
                 .ThenBy(e => e.Index)
                 .ToArray();
             var batches = ordered.Chunk(options.BatchSize).Select(b => new CaptureBatch(b)).ToArray();
-            string file = ranges.Count == 1 ? PooledFile : $"tokens-{k:D5}.npz";
+            string file = options.Pooling == Pooling.Tokens ? TokenShardName(k) : PooledFile;
             chunks.Add(new CaptureChunk(file, first, count, rows, batches));
         }
         return chunks;

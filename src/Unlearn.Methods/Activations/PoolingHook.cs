@@ -1,6 +1,7 @@
-// The observer activation capture installs: at every captured site it pools each batch row's valid (and, unless
-// asked otherwise, non-special) positions straight into the output buffer of that row's example, so nothing
-// larger than the output is ever kept. Means are accumulated in double, in position order.
+// The observer activation capture installs for mean and last pooling: at every captured site it pools each batch row's
+// valid (and, unless asked otherwise, non-special) positions straight into the output buffer of that row's example, so
+// nothing larger than the output is ever kept. Means are accumulated in double, in position order. Token pooling has
+// its own hook (TokenCaptureHook).
 using System.Runtime.InteropServices;
 using Unlearn.Models.Hooks;
 
@@ -51,14 +52,11 @@ internal sealed class PoolingHook : IActivationHook
             ReadOnlySpan<float> rows = activations.Slice(b * columns * width, columns * width);
             switch (_pooling)
             {
-                case Pooling.Mean:
-                    Mean(rows, context, b, width, destination.Slice(row * width, width));
-                    break;
                 case Pooling.Last:
                     Last(rows, context, b, width, destination.Slice(row * width, width));
                     break;
                 default:
-                    Tokens(rows, context, b, width, destination.Slice(row * width));
+                    Mean(rows, context, b, width, destination.Slice(row * width, width));
                     break;
             }
         }
@@ -99,19 +97,6 @@ internal sealed class PoolingHook : IActivationHook
             {
                 rows.Slice(t * width, width).CopyTo(destination);
                 return;
-            }
-        }
-    }
-
-    private void Tokens(ReadOnlySpan<float> rows, in HookContext context, int b, int width, Span<float> destination)
-    {
-        int k = 0;
-        for (int t = 0; t < context.ColumnCount; t++)
-        {
-            if (Pooled(context, b * context.ColumnCount + t))
-            {
-                rows.Slice(t * width, width).CopyTo(destination.Slice(k * width, width));
-                k++;
             }
         }
     }

@@ -32,9 +32,10 @@ public static class InstructionDataset
 
     private static readonly HashSet<string> MessageRoles = new(StringComparer.Ordinal) { "system", "user", "assistant", "tool" };
 
-    /// <summary>Every row of <paramref name="path"/> as a conversation, in file order.</summary>
+    /// <summary>Every row of <paramref name="path"/> as a conversation, in file order (the first <paramref name="maxRows"/> when given:
+    /// a quick check of a large dataset's format before a build runs).</summary>
     /// <exception cref="DatasetFormatException">The file is missing, not JSON/JSONL, or a row lacks a field of its format.</exception>
-    public static IReadOnlyList<Conversation> Load(string path, DatasetFormat format = DatasetFormat.Auto)
+    public static IReadOnlyList<Conversation> Load(string path, DatasetFormat format = DatasetFormat.Auto, int? maxRows = null)
     {
         if (!File.Exists(path))
         {
@@ -61,6 +62,10 @@ public static class InstructionDataset
                 _ => ReadAlpaca(element, context),
             };
             rows.Add(new Conversation($"{Path.GetFileName(path)}:{line}", messages));
+            if (rows.Count == maxRows)
+            {
+                break;
+            }
         }
         if (rows.Count == 0)
         {

@@ -85,8 +85,9 @@ public sealed partial class LoraTrainer
             },
             ["trainable_parameters"] = adapters.ParameterCount,
             ["adapter"] = AdapterFolderName,
-            ["gemm"] = _model.Gemm.Name,
-            ["threads"] = Unlearn.Numerics.Threading.Parallelism.ThreadCount,
+            // The thread count only where the bits depend on it (OpenBLAS): with the managed kernel it would make the
+            // same key give different bytes on machines with different core counts.
+            ["gemm"] = GemmDescription(_model.Gemm),
         };
         foreach (var (key, value) in options.SummarySections)
         {

@@ -5,10 +5,11 @@
 //   train_log.jsonl        the step log up to this step
 // The data order and every dropout stream are functions of (seed, epoch) and (seed, step, micro-batch), so the step
 // number is the whole RNG state; it is recorded explicitly all the same. The folder is written beside the target under
-// a temporary name and swapped in by renames, so a run killed at any moment leaves the previous checkpoint or the new
-// one, never a mix. Loading refuses a checkpoint whose fingerprint (settings, data, edits, masks, shape, GEMM) differs.
+// a temporary name and swapped in by renames (CheckpointFolder), so a run killed at any moment leaves the previous
+// checkpoint or the new one, never a mix. Loading refuses a checkpoint whose fingerprint (settings, data, edits, masks, shape, GEMM) differs.
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Unlearn.Methods.Checkpoints;
 using Unlearn.Models.Formats;
 using Unlearn.Models.Lora;
 using Unlearn.Numerics.Optimization;
@@ -28,48 +29,33 @@ internal static class TrainingCheckpoint
 
     public static void Save(string folder, Position position, JsonObject fingerprint, AdapterSet adapters, Optimizer optimizer, IReadOnlyList<StepRecord> log)
     {
-        string full = Path.GetFullPath(folder);
-        string partial = $"{full}.partial-{Environment.ProcessId}";
-        string old = $"{full}.old-{Environment.ProcessId}";
-        if (Directory.Exists(partial))
+        CheckpointFolder.Replace(folder, partial =>
         {
-            Directory.Delete(partial, recursive: true);
-        }
-        Directory.CreateDirectory(partial);
-        var writer = new SafetensorsWriter();
-        writer.SetMetadata("format", FormatName);
-        foreach (var parameter in adapters.Parameters)
-        {
-            writer.AddFloat32(parameter.Name, parameter.Value, parameter.Rows, parameter.Columns);
-        }
-        writer.Save(Path.Combine(partial, AdapterFile));
-        WriteFile(Path.Combine(partial, OptimizerFile), optimizer.SaveState);
-        var state = new JsonObject
-        {
-            ["format"] = FormatName,
-            ["format_version"] = FormatVersion,
-            ["step"] = position.Step,
-            ["data_position"] = new JsonObject { ["epoch"] = position.Epoch, ["next_micro_batch"] = position.NextMicroBatch },
-            ["rng"] = new JsonObject
+            var writer = new SafetensorsWriter();
+            writer.SetMetadata("format", FormatName);
+            foreach (var parameter in adapters.Parameters)
             {
-                ["generator"] = "xoshiro256** (Unlearn.Numerics.SeededRandom)",
-                ["seed"] = position.Seed,
-                ["next_dropout_stream"] = position.NextDropoutStream,
-            },
-            ["fingerprint"] = fingerprint.DeepClone(),
-        };
-        WriteText(Path.Combine(partial, StateFile), state.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-        WriteText(Path.Combine(partial, LogFile), string.Concat(log.Select(r => r.ToJson().ToJsonString() + "\n")));
-
-        if (Directory.Exists(full))
-        {
-            Directory.Move(full, old);
-        }
-        Directory.Move(partial, full);
-        if (Directory.Exists(old))
-        {
-            Directory.Delete(old, recursive: true);
-        }
+                writer.AddFloat32(parameter.Name, parameter.Value, parameter.Rows, parameter.Columns);
+            }
+            writer.Save(Path.Combine(partial, AdapterFile));
+            CheckpointFolder.WriteFile(Path.Combine(partial, OptimizerFile), optimizer.SaveState);
+            var state = new JsonObject
+            {
+                ["format"] = FormatName,
+                ["format_version"] = FormatVersion,
+                ["step"] = position.Step,
+                ["data_position"] = new JsonObject { ["epoch"] = position.Epoch, ["next_micro_batch"] = position.NextMicroBatch },
+                ["rng"] = new JsonObject
+                {
+                    ["generator"] = "xoshiro256** (Unlearn.Numerics.SeededRandom)",
+                    ["seed"] = position.Seed,
+                    ["next_dropout_stream"] = position.NextDropoutStream,
+                },
+                ["fingerprint"] = fingerprint.DeepClone(),
+            };
+            CheckpointFolder.WriteText(Path.Combine(partial, StateFile), state.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            CheckpointFolder.WriteText(Path.Combine(partial, LogFile), string.Concat(log.Select(r => r.ToJson().ToJsonString() + "\n")));
+        });
     }
 
     /// <summary>Restores adapters and optimiser from the checkpoint in <paramref name="folder"/>; false when there is none.</summary>
@@ -78,26 +64,11 @@ internal static class TrainingCheckpoint
         step = 0;
         log = [];
         string full = Path.GetFullPath(folder);
-        RecoverInterruptedSwap(full);
         string statePath = Path.Combine(full, StateFile);
-        if (!File.Exists(statePath))
+        var state = CheckpointFolder.ReadState(full, StateFile, FormatName, FormatVersion, Fail);
+        if (state is null)
         {
             return false;
-        }
-        JsonNode state;
-        try
-        {
-            state = JsonNode.Parse(File.ReadAllText(statePath)) ?? throw new JsonException("empty document");
-        }
-        catch (JsonException e)
-        {
-            throw new FineTuningException($"Checkpoint '{statePath}' is not valid JSON ({e.Message}); delete '{full}' to start the run over.", e);
-        }
-        bool known = state["format"] is JsonValue format && format.TryGetValue<string>(out var name) && name == FormatName
-            && state["format_version"] is JsonValue version && version.TryGetValue<int>(out var number) && number == FormatVersion;
-        if (!known)
-        {
-            throw new FineTuningException($"Checkpoint '{statePath}': format is not {FormatName} version {FormatVersion}; delete '{full}' to start the run over.");
         }
         CheckFingerprint(statePath, full, state["fingerprint"] as JsonObject, fingerprint);
         step = StepRecord.Field<long>(state, "step", statePath);
@@ -124,20 +95,7 @@ internal static class TrainingCheckpoint
         {
             throw new FineTuningException($"Checkpoint '{full}': state.json says step {step} but the optimiser state is at step {optimizer.StepCount}; delete the folder to start over.");
         }
-        string logPath = Path.Combine(full, LogFile);
-        foreach (var line in File.ReadLines(logPath).Where(l => l.Length > 0))
-        {
-            JsonNode? node;
-            try
-            {
-                node = JsonNode.Parse(line);
-            }
-            catch (JsonException e)
-            {
-                throw new FineTuningException($"Checkpoint log '{logPath}' has a line that is not JSON ({e.Message}); delete '{full}' to start the run over.", e);
-            }
-            log.Add(StepRecord.FromJson(node ?? new JsonObject(), logPath));
-        }
+        log = CheckpointFolder.ReadLog(Path.Combine(full, LogFile), full, StepRecord.FromJson, Fail);
         if (log.Count != step)
         {
             throw new FineTuningException($"Checkpoint '{full}': the log holds {log.Count} steps but the checkpoint is at step {step}; delete the folder to start over.");
@@ -145,61 +103,17 @@ internal static class TrainingCheckpoint
         return true;
     }
 
-    public static void Delete(string folder)
-    {
-        string full = Path.GetFullPath(folder);
-        if (Directory.Exists(full))
-        {
-            Directory.Delete(full, recursive: true);
-        }
-    }
+    public static void Delete(string folder) => CheckpointFolder.Delete(folder);
 
-    // A run killed between the two renames of Save leaves only "<folder>.old-<pid>": it is the last complete checkpoint.
-    private static void RecoverInterruptedSwap(string full)
-    {
-        string? parent = Path.GetDirectoryName(full);
-        if (Directory.Exists(full) || parent is null || !Directory.Exists(parent))
-        {
-            return;
-        }
-        var old = Directory.GetDirectories(parent, Path.GetFileName(full) + ".old-*").Order(StringComparer.Ordinal).LastOrDefault();
-        if (old is not null)
-        {
-            Directory.Move(old, full);
-        }
-    }
+    private static FineTuningException Fail(string message, Exception? inner) => inner is null ? new(message) : new(message, inner);
 
     private static void CheckFingerprint(string statePath, string folder, JsonObject? saved, JsonObject current)
     {
-        foreach (var (key, value) in current)
+        if (CheckpointFolder.FirstDifference(saved, current) is { } difference)
         {
-            JsonNode? old = saved?[key];
-            if (!JsonNode.DeepEquals(old, value))
-            {
-                throw new FineTuningException(
-                    $"Checkpoint '{statePath}' belongs to a different run: its {key} is {Describe(old)} but this run's is {Describe(value)}. " +
-                    $"Restore the settings and data it was written with, or delete '{folder}' to start over.");
-            }
+            throw new FineTuningException(
+                $"Checkpoint '{statePath}' belongs to a different run: {difference}. " +
+                $"Restore the settings and data it was written with, or delete '{folder}' to start over.");
         }
     }
-
-    private static string Describe(JsonNode? node)
-    {
-        string text = node?.ToJsonString() ?? "missing";
-        return text.Length <= 160 ? text : text[..157] + "...";
-    }
-
-    private static void WriteFile(string path, Action<Stream> write)
-    {
-        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
-        write(stream);
-        stream.Flush(flushToDisk: true);
-    }
-
-    private static void WriteText(string path, string text) =>
-        WriteFile(path, stream =>
-        {
-            var bytes = System.Text.Encoding.UTF8.GetBytes(text);
-            stream.Write(bytes);
-        });
 }

@@ -2,6 +2,7 @@
 // one forward over batch × tokens random ids computing logits at every position (as a PyTorch forward does);
 // decode = greedy steps after an 8-token prompt, timed without the prompt. Medians over repeats after a warm-up.
 using System.Diagnostics;
+using Unlearn.Models.Runtime;
 using Unlearn.Models.Transformer;
 using Unlearn.Numerics;
 
@@ -29,7 +30,10 @@ public static class InferenceBenchmark
 {
     public const int DecodePromptLength = 8;
 
-    public static InferenceBenchmarkResult Run(LlamaModel model, InferenceBenchmarkSettings settings)
+    public static InferenceBenchmarkResult Run(LlamaModel model, InferenceBenchmarkSettings settings) =>
+        Run(new ManagedRuntime(model), settings);
+
+    public static InferenceBenchmarkResult Run(IModelRuntime model, InferenceBenchmarkSettings settings)
     {
         var shape = model.Shape;
         var random = new SeededRandom(1);
@@ -43,7 +47,7 @@ public static class InferenceBenchmark
         var lastColumn = new ForwardOptions { Logits = LogitsMode.LastColumn };
         double decode = Median(settings.Repeats, () =>
         {
-            var cache = new KvCache(shape, 1, DecodePromptLength + settings.DecodeTokens);
+            using var cache = model.CreateCache(1, DecodePromptLength + settings.DecodeTokens);
             var result = model.Forward(ForwardBatch.LeftPadded(decodePrompt), cache, lastColumn);
             var stopwatch = Stopwatch.StartNew();
             for (int step = 0; step < settings.DecodeTokens; step++)

@@ -1,6 +1,8 @@
 // Batched text generation with a KV cache: one prefill over the left-padded prompts, then one decode step per
 // new token for the whole batch. Each sequence samples from its own seeded stream, so its text depends only
-// on (model, edits, prompt, settings, seed, its index in the request) — never on thread scheduling.
+// on (model, edits, prompt, settings, seed, its index in the request) — never on thread scheduling. The sampler runs
+// here, on the logits a backend returns, so every backend samples the same way from the same streams.
+using Unlearn.Models.Runtime;
 using Unlearn.Models.Transformer;
 using Unlearn.Numerics;
 
@@ -37,13 +39,20 @@ public readonly record struct GeneratedToken(int Sequence, int Step, int TokenId
 
 public sealed class Generator
 {
-    private readonly LlamaModel _model;
+    private readonly IModelRuntime _model;
     private readonly ForwardOptions _forward;
 
-    public Generator(LlamaModel model, ForwardOptions? forward = null)
+    public Generator(IModelRuntime model, ForwardOptions? forward = null)
     {
+        ArgumentNullException.ThrowIfNull(model);
         _model = model;
         _forward = (forward ?? ForwardOptions.Default) with { Logits = LogitsMode.LastColumn };
+    }
+
+    /// <summary>Generates with the managed engine's <paramref name="model"/>.</summary>
+    public Generator(LlamaModel model, ForwardOptions? forward = null)
+        : this(new ManagedRuntime(model), forward)
+    {
     }
 
     public IReadOnlyList<GenerationResult> Generate(
@@ -77,7 +86,7 @@ public sealed class Generator
         }
 
         int capacity = longest + request.MaxNewTokens;
-        var cache = new KvCache(_model.Shape, batchSize, capacity);
+        using var cache = _model.CreateCache(batchSize, capacity);
         var sampler = new Sampler(_model.Shape.VocabSize);
         var result = _model.Forward(ForwardBatch.LeftPadded(prompts), cache, _forward);
         var next = new int[batchSize];

@@ -75,7 +75,7 @@ public sealed class ForwardBatch
 
     /// <summary>One new token per sequence, continuing from the cache (a decode step). Sequences marked
     /// inactive (finished) get a padding cell so they cost nothing but a row of arithmetic.</summary>
-    public static ForwardBatch NextTokens(ReadOnlySpan<int> tokens, KvCache cache, ReadOnlySpan<bool> active = default)
+    public static ForwardBatch NextTokens(ReadOnlySpan<int> tokens, Runtime.IKvCache cache, ReadOnlySpan<bool> active = default)
     {
         var batch = Empty(tokens.Length, 1, 0);
         for (int b = 0; b < tokens.Length; b++)

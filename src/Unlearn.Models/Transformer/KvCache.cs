@@ -1,13 +1,14 @@
-// Key/value cache of a batch: per layer, per sequence, one row of keys and values per cache column, plus
-// which columns hold real tokens (left padding is invalid) and each sequence's next RoPE position.
+// Key/value cache of a batch for the managed engine: per layer, per sequence, one row of keys and values per cache
+// column, plus which columns hold real tokens (left padding is invalid) and each sequence's next RoPE position.
+using Unlearn.Models.Runtime;
+
 namespace Unlearn.Models.Transformer;
 
-public sealed class KvCache
+public sealed class KvCache : IKvCache
 {
     private readonly float[][] _keys;
     private readonly float[][] _values;
-    private readonly bool[] _valid;
-    private readonly int[] _nextPosition;
+    private readonly CacheColumns _columns;
 
     public KvCache(TransformerShape shape, int batchSize, int capacity)
     {
@@ -24,8 +25,7 @@ public sealed class KvCache
             _keys[layer] = new float[(long)batchSize * capacity * KvWidth];
             _values[layer] = new float[(long)batchSize * capacity * KvWidth];
         }
-        _valid = new bool[batchSize * capacity];
-        _nextPosition = new int[batchSize];
+        _columns = new CacheColumns(batchSize, capacity);
     }
 
     public int LayerCount { get; }
@@ -37,7 +37,7 @@ public sealed class KvCache
     public int KvWidth { get; }
 
     /// <summary>Number of cache columns filled so far (the same for every sequence of the batch).</summary>
-    public int Length { get; private set; }
+    public int Length => _columns.Length;
 
     /// <summary>[capacity, kvWidth] keys of one sequence in one layer.</summary>
     public Span<float> Keys(int layer, int sequence) => _keys[layer].AsSpan(sequence * Capacity * KvWidth, Capacity * KvWidth);
@@ -46,37 +46,18 @@ public sealed class KvCache
     public Span<float> Values(int layer, int sequence) => _values[layer].AsSpan(sequence * Capacity * KvWidth, Capacity * KvWidth);
 
     /// <summary>[capacity] which columns of one sequence hold a real token.</summary>
-    public Span<bool> Valid(int sequence) => _valid.AsSpan(sequence * Capacity, Capacity);
+    public Span<bool> Valid(int sequence) => _columns.Valid(sequence);
 
     /// <summary>The RoPE position the next real token of a sequence gets.</summary>
-    public int NextPosition(int sequence) => _nextPosition[sequence];
+    public int NextPosition(int sequence) => _columns.NextPosition(sequence);
 
-    internal void Append(int columnCount, ReadOnlySpan<bool> valid, ReadOnlySpan<int> positions)
-    {
-        if (Length + columnCount > Capacity)
-        {
-            throw new InvalidOperationException($"KV cache holds {Capacity} columns; {Length} are used and {columnCount} more were asked for.");
-        }
-        for (int b = 0; b < BatchSize; b++)
-        {
-            for (int t = 0; t < columnCount; t++)
-            {
-                bool isValid = valid[b * columnCount + t];
-                _valid[b * Capacity + Length + t] = isValid;
-                if (isValid)
-                {
-                    _nextPosition[b] = positions[b * columnCount + t] + 1;
-                }
-            }
-        }
-        Length += columnCount;
-    }
+    internal void Append(int columnCount, ReadOnlySpan<bool> valid, ReadOnlySpan<int> positions) => _columns.Append(columnCount, valid, positions);
 
     /// <summary>Forgets every column (the buffers are kept for reuse).</summary>
-    public void Reset()
+    public void Reset() => _columns.Reset();
+
+    /// <summary>Nothing to release: the buffers are managed arrays.</summary>
+    public void Dispose()
     {
-        Length = 0;
-        Array.Clear(_valid);
-        Array.Clear(_nextPosition);
     }
 }

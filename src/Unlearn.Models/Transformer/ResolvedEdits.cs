@@ -5,7 +5,7 @@ using Unlearn.Numerics.Autograd;
 
 namespace Unlearn.Models.Transformer;
 
-internal sealed class ResolvedEdits
+public sealed class ResolvedEdits
 {
     private readonly int[]?[,] _rows;
     private readonly LoraAdapter?[,] _adapters;

@@ -78,4 +78,17 @@ public sealed class LoraAdapter
         var b = new Parameter(bName, outFeatures, rank);
         return new LoraAdapter(a, b, alpha, inputMask, outputMask, dropoutProbability);
     }
+
+    /// <summary>
+    /// The dropout multipliers of one adapter input of <paramref name="scale"/>.Length elements: 0 with probability p, else
+    /// 1 / (1 − p), one draw per element in row-major order (every backend draws the same stream the same way).
+    /// </summary>
+    public static void FillDropout(Span<float> scale, float probability, SeededRandom random)
+    {
+        float kept = 1f / (1f - probability);
+        for (int i = 0; i < scale.Length; i++)
+        {
+            scale[i] = random.NextDouble() < probability ? 0f : kept;
+        }
+    }
 }

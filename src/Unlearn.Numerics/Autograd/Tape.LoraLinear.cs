@@ -45,7 +45,7 @@ public sealed partial class Tape
         if (dropout)
         {
             dropoutScale = Rent(input.Length, clear: false);
-            FillDropout(dropoutScale, adapter.DropoutProbability, dropoutRandom!);
+            LoraAdapter.FillDropout(dropoutScale, adapter.DropoutProbability, dropoutRandom!);
             adapterInput = Rent(input.Length, clear: false);
             System.Numerics.Tensors.TensorPrimitives.Multiply(input.Value, dropoutScale, adapterInput);
         }
@@ -57,15 +57,6 @@ public sealed partial class Tape
 
         Record(new LoraLinearNode(output, input, weight, bias, adapter, prunedRows, maskedA, maskedB, dropoutScale, adapterInput, hidden));
         return output;
-    }
-
-    private static void FillDropout(float[] scale, float probability, SeededRandom random)
-    {
-        float kept = 1f / (1f - probability);
-        for (int i = 0; i < scale.Length; i++)
-        {
-            scale[i] = random.NextDouble() < probability ? 0f : kept;
-        }
     }
 
     private sealed class LoraLinearNode(

@@ -14,8 +14,10 @@ public static partial class Gemm
     public static IReadOnlyList<string> ProviderNames { get; } = ["openblas", "managed", "reference"];
 
     /// <summary>
-    /// The provider the engine uses: the one set by <see cref="Use"/>, else the one <c>UNLEARN_GEMM</c> names,
-    /// else OpenBLAS when it is installed, else the managed kernel. Read once, on first use.
+    /// The provider the engine uses: the one set by <see cref="Use"/>, else the one <c>UNLEARN_GEMM</c> names, else the
+    /// managed kernel. Read once, on first use. OpenBLAS is never chosen just because it is installed: results (and the
+    /// content keys that record the provider) must not change with what a machine happens to have, and on small
+    /// machines Debian's OpenBLAS is slower than the managed kernel at model shapes (compare providers).
     /// </summary>
     /// <exception cref="GemmConfigurationException">UNLEARN_GEMM names an unknown provider, or openblas when it is not installed.</exception>
     public static IGemm Current
@@ -65,15 +67,18 @@ public static partial class Gemm
         };
     }
 
-    /// <summary>The default choice for a given value of <c>UNLEARN_GEMM</c> (null or empty: automatic).</summary>
-    internal static IGemm Select(string? variable) => Select(variable, OpenBlasGemm.TryCreate(out OpenBlasGemm? openBlas) ? openBlas : null);
+    /// <summary>The default choice for a given value of <c>UNLEARN_GEMM</c> (null or empty: the managed kernel).</summary>
+    /// <remarks>OpenBLAS is probed only when the variable asks for it.</remarks>
+    internal static IGemm Select(string? variable) =>
+        string.IsNullOrWhiteSpace(variable) ? ManagedGemm.Instance
+            : Select(variable, OpenBlasGemm.TryCreate(out OpenBlasGemm? openBlas) ? openBlas : null);
 
     /// <summary><see cref="Select(string?)"/> given what OpenBLAS probing found (null: not installed).</summary>
     internal static IGemm Select(string? variable, OpenBlasGemm? openBlas)
     {
         if (string.IsNullOrWhiteSpace(variable))
         {
-            return openBlas ?? (IGemm)ManagedGemm.Instance;
+            return ManagedGemm.Instance;
         }
         try
         {
@@ -81,7 +86,7 @@ public static partial class Gemm
         }
         catch (GemmConfigurationException exception)
         {
-            throw new GemmConfigurationException($"{ProviderVariable}='{variable}': {exception.Message} Or unset {ProviderVariable} to choose automatically.");
+            throw new GemmConfigurationException($"{ProviderVariable}='{variable}': {exception.Message} Or unset {ProviderVariable} to use the managed kernel.");
         }
     }
 }

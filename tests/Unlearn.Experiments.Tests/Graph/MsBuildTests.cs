@@ -45,7 +45,68 @@ public sealed class MsBuildTests : IDisposable
         Assert.Contains(lines, l => l.StartsWith("CacheActivations", StringComparison.Ordinal) && l.Contains("up to date", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Saliency", StringComparison.Ordinal) && l.Contains("would run", StringComparison.Ordinal)
             && l.Contains("saliency.C 2 → 0.5", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("Evaluate", StringComparison.Ordinal) && l.Contains("would run", StringComparison.Ordinal));
+        // The test experiment names no evaluation data: Status still prints the table, with the missing input as Evaluate's reason.
+        Assert.Contains(lines, l => l.StartsWith("Evaluate", StringComparison.Ordinal) && l.Contains("blocked", StringComparison.Ordinal)
+            && l.Contains("evaluate.data", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Status_ModelFolderMissing_StillPrintsTheTableWithTheMissingInputAsReason()
+    {
+        repository.WriteExperiment(TestRepository.Yaml());
+        Directory.Delete(repository.ModelFolder, recursive: true);
+
+        var (exitCode, output) = MsBuild("Status");
+
+        Assert.True(exitCode == 0, output);
+        var lines = output.Split('\n').Select(l => l.Trim()).ToArray();
+        foreach (var stage in new[] { "BuildExamples", "Saliency", "Evaluate" })
+        {
+            Assert.Contains(lines, l => l.StartsWith(stage, StringComparison.Ordinal) && l.Contains("blocked", StringComparison.Ordinal)
+                && l.Contains("'model'", StringComparison.Ordinal));
+        }
+        Assert.Contains("warning UL1004: 'model': '../models/stories260K' does not exist", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void List_ShowsEachExperimentsNameFileAndDescription()
+    {
+        repository.WriteExperiment(TestRepository.Yaml(name: "stories-play") + "\ndescription: Suppress play in the test stories.\n", "copy-of-exp");
+
+        var (exitCode, output) = MsBuild("List");
+
+        Assert.True(exitCode == 0, output);
+        var lines = output.Split('\n').Select(l => l.Trim()).ToList();
+        var entry = lines.FindIndex(l => l.StartsWith("stories-play", StringComparison.Ordinal));
+        Assert.True(entry >= 0, output);
+        Assert.EndsWith("experiments/copy-of-exp.yaml", lines[entry], StringComparison.Ordinal);
+        Assert.Equal("Suppress play in the test stories.", lines[entry + 1]);
+        Assert.Contains(lines, l => l.StartsWith("Check ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TrainSae_ExperimentWithoutAnSaeBlock_FailsBeforeRunningAnythingAndSaysWhy()
+    {
+        repository.WriteExperiment(TestRepository.Yaml());
+
+        var (exitCode, output) = MsBuild("TrainSae");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("error UL2004: Experiment 'exp' has no TrainSae target", output);
+        Assert.Contains("sae: block", output);
+        Assert.DoesNotContain("BuildExamples", output);
+    }
+
+    [Fact]
+    public void Saliency_ExperimentWithoutAnSaeBlock_SkipsTrainSaeSilently()
+    {
+        repository.WriteExperiment(TestRepository.Yaml());
+
+        var (exitCode, output) = MsBuild("Saliency");
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains(output.Split('\n'), l => l.TrimStart().StartsWith("Saliency", StringComparison.Ordinal) && l.Contains("ran", StringComparison.Ordinal));
+        Assert.DoesNotContain("TrainSae", output);
     }
 
     [Fact]

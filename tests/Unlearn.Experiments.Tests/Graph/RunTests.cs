@@ -59,8 +59,22 @@ public sealed class RunTests : IDisposable
 
         Assert.Equal(StageStatus.UpToDate, outcomes["BuildExamples"].Status);
         Assert.Equal("activations.pooling mean → last", outcomes["CacheActivations"].Reason);
-        Assert.Equal("upstream CacheActivations changed (activations.pooling mean → last)", outcomes["Saliency"].Reason);
+        Assert.Equal("activations.pooling mean → last (via CacheActivations)", outcomes["Saliency"].Reason);
         Assert.Equal(StageStatus.Ran, outcomes["Saliency"].Status);
+    }
+
+    [Fact]
+    public void Run_ChangeTwoStagesUp_ReasonNamesTheRootCauseOnceNotAChain()
+    {
+        repository.WriteExperiment(TestRepository.Yaml());
+        repository.Build("Saliency");
+        repository.WriteExperiment(TestRepository.Yaml(examples: TestRepository.DefaultExamples.Replace("min_words: 3", "min_words: 4", StringComparison.Ordinal)));
+
+        var outcomes = repository.Build("Saliency");
+
+        Assert.Equal("examples.min_words 3 → 4", outcomes["BuildExamples"].Reason);
+        Assert.Equal("examples.min_words 3 → 4 (via BuildExamples)", outcomes["CacheActivations"].Reason);
+        Assert.Equal("examples.min_words 3 → 4 (via BuildExamples)", outcomes["Saliency"].Reason);
     }
 
     [Fact]

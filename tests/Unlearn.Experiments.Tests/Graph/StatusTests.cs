@@ -20,7 +20,9 @@ public sealed class StatusTests : IDisposable
         Assert.Equal("no previous run", plan["Saliency"].Reason);
         Assert.Equal(StagePlan.NotAvailable, plan["Repair"].Plan);
         Assert.Equal(StagePlan.NotAvailable, plan["Evaluate"].Plan);
-        Assert.Equal(["BuildExamples", "CacheActivations", "Saliency", "PruneVocab", "Repair", "Evaluate"], plan.Keys.ToArray());
+        // The test catalog has no TrainSae, so it cannot tell whether this experiment would have one: not available.
+        Assert.Equal(StagePlan.NotAvailable, plan["TrainSae"].Plan);
+        Assert.Equal(["BuildExamples", "CacheActivations", "TrainSae", "Saliency", "PruneVocab", "Repair", "Evaluate"], plan.Keys.ToArray());
     }
 
     [Fact]
@@ -36,8 +38,45 @@ public sealed class StatusTests : IDisposable
         Assert.Equal(StagePlan.UpToDate, plan["BuildExamples"].Plan);
         Assert.Equal(StagePlan.WouldRun, plan["CacheActivations"].Plan);
         Assert.Equal("activations.pooling mean → last", plan["CacheActivations"].Reason);
-        Assert.Equal("upstream CacheActivations changed (activations.pooling mean → last)", plan["Saliency"].Reason);
+        Assert.Equal("activations.pooling mean → last (via CacheActivations)", plan["Saliency"].Reason);
         Assert.Equal(entriesBefore, Directory.GetDirectories(Path.Combine(repository.Artifacts, "cache")).Length);
+    }
+
+    [Fact]
+    public void Status_ModelFolderMissing_ShowsEveryStageBlockedByIt()
+    {
+        repository.WriteExperiment(TestRepository.Yaml());
+        Directory.Delete(repository.ModelFolder, recursive: true);
+
+        var graph = ExperimentGraph.Open(new GraphOptions
+        {
+            Experiment = "exp",
+            RepositoryRoot = repository.Root,
+            Catalog = TestCatalog.Create(),
+            Numerics = TestCatalog.Numerics,
+            Purpose = GraphPurpose.Status,
+        });
+        var plan = graph.Status().ToDictionary(p => p.Stage);
+
+        Assert.Equal(StagePlan.Blocked, plan["BuildExamples"].Plan);
+        Assert.Equal(StagePlan.Blocked, plan["Saliency"].Plan);
+        Assert.Contains("'model'", plan["Saliency"].Reason, StringComparison.Ordinal);
+        Assert.Contains(graph.Blocked, d => d.FieldPath == "model");
+    }
+
+    [Fact]
+    public void Status_InterruptedRunLeftACheckpoint_SaysItResumesFromIt()
+    {
+        repository.WriteExperiment(TestRepository.Yaml());
+        var key = repository.Open().KeyOf("Saliency");
+        var checkpoint = Path.Combine(repository.Artifacts, "cache", key + ".checkpoint");
+        Directory.CreateDirectory(checkpoint);
+        File.WriteAllText(Path.Combine(checkpoint, "state.json"), "{\"step\": 20}");
+
+        var plan = repository.Open().Status().ToDictionary(p => p.Stage);
+
+        Assert.Equal(StagePlan.WouldRun, plan["Saliency"].Plan);
+        Assert.StartsWith("resumes from the checkpoint at step 20", plan["Saliency"].Reason, StringComparison.Ordinal);
     }
 
     [Fact]

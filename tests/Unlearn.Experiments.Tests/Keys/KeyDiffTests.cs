@@ -41,11 +41,35 @@ public sealed class KeyDiffTests
     }
 
     [Fact]
-    public void Describe_UpstreamChanged_IncludesTheExplainedCause()
+    public void Describe_UpstreamChanged_NamesTheRootCauseOnceWithItsStage()
     {
-        var changes = KeyDiff.Describe(Document(upstream: "aaaa"), Document(upstream: "bbbb"), (stage, _, _) => stage == "CacheActivations" ? "activations.pooling \"mean\" → \"last\"" : null);
+        var changes = KeyDiff.Describe(Document(upstream: "aaaa"), Document(upstream: "bbbb"),
+            (stage, _, _) => stage == "CacheActivations" ? [new KeyChange("activations.pooling mean → last", "CacheActivations")] : null);
 
-        Assert.Equal(["upstream CacheActivations changed (activations.pooling \"mean\" → \"last\")"], changes);
+        Assert.Equal(["activations.pooling mean → last (via CacheActivations)"], changes);
+    }
+
+    [Fact]
+    public void Describe_UpstreamWithUnknownCause_SaysItChanged()
+    {
+        Assert.Equal(["upstream CacheActivations changed"], KeyDiff.Describe(Document(upstream: "aaaa"), Document(upstream: "bbbb"), (_, _, _) => null));
+    }
+
+    [Fact]
+    public void Format_SameCauseThroughSeveralStagesAndOwn_SaysItOnce()
+    {
+        var lines = KeyDiff.Format(
+        [
+            new KeyChange("settings.gemm managed → openblas", "BuildExamples"),
+            new KeyChange("saliency.C 2 → 0.5", null),
+            new KeyChange("settings.gemm managed → openblas", "Repair"),
+            new KeyChange("vocab.match word → substring", "PruneVocab"),
+            new KeyChange("vocab.match word → substring", "PruneVocab"),
+        ]);
+
+        Assert.Equal(["saliency.C 2 → 0.5", "settings.gemm managed → openblas (via BuildExamples, Repair)", "vocab.match word → substring (via PruneVocab)"], lines);
+        Assert.Equal(["settings.gemm managed → openblas"],
+            KeyDiff.Format([new KeyChange("settings.gemm managed → openblas", "BuildExamples"), new KeyChange("settings.gemm managed → openblas", null)]));
     }
 
     [Fact]

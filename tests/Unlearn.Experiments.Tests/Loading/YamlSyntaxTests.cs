@@ -35,7 +35,28 @@ public sealed class YamlSyntaxTests : LoaderTestBase
     {
         var error = Single(Errors(TestRepository.Yaml() + "\nseed: 1\nseed: 2\n"), DiagnosticCodes.YamlSyntax);
 
-        Assert.Contains("Duplicate key", error.Message, StringComparison.Ordinal);
+        Assert.Contains("the key 'seed' appears twice", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_TabInIndentation_IsReportedAtTheTabsLine()
+    {
+        var error = Single(Errors("name: exp\nmodel: ../models/stories260K\nconcept:\n\tterms: [play]\n"), DiagnosticCodes.YamlSyntax);
+
+        Assert.Equal(4, error.Line);
+        Assert.Contains("tab", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_UnclosedBracket_IsReportedWhereItOpensInPlainWords()
+    {
+        var error = Single(Errors("name: exp\nb: [x\nc: 3\n"), DiagnosticCodes.YamlSyntax);
+
+        Assert.Equal((2, 4), (error.Line, error.Column));
+        Assert.Contains("never closed", error.Message, StringComparison.Ordinal);
+        // No parser internals ("Operation is not valid due to the current state of the object", "(Line: 2, Col: 4, Idx: 13)").
+        Assert.DoesNotContain("Operation is not valid", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Idx:", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

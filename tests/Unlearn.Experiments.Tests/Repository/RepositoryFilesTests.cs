@@ -35,6 +35,7 @@ public sealed class RepositoryFilesTests
     [InlineData("play-stories260K")]
     [InlineData("chair-3B")]
     [InlineData("chair-1B")]
+    [InlineData("sae-stories260K")]
     public void Experiment_InRepository_PassesTheSchemaAndIsNamedLikeItsFile(string name)
     {
         var path = SourceTree.PathOf($"experiments/{name}.yaml");
@@ -54,7 +55,8 @@ public sealed class RepositoryFilesTests
 
         var config = ExperimentLoader.Load(path, new LoadOptions { RepositoryRoot = repository.Root }).Config;
 
-        Assert.Equal([2, 3, 4], config.Activations.Layers.Resolved!);
+        Assert.Equal([0, 1, 2, 3, 4], config.Activations.Layers.Resolved!);
+        Assert.Equal([Schema.HookSite.MlpAct], config.Activations.Sites);
         Assert.Equal(["play", "played", "playing", "plays"], config.Concept.Terms);
         Assert.Equal(16, config.Concept.TestPrompts.Count);
         Assert.Equal(5, config.ModelInfo!.LayerCount);

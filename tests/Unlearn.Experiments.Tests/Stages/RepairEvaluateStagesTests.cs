@@ -115,8 +115,28 @@ public class RepairEvaluateStagesTests
         Assert.NotEqual(metrics.Get("hybrid", "perplexity").Value, metrics.Get("hybrid+repair", "perplexity").Value);
         AssertRepairVariantIsHybridPlusAdapter(repository, first, keepMasks: true);
 
+        // The experiment's own report, at a stable path, rewritten by every build that reaches Evaluate.
+        var view = Path.Combine(repository.Artifacts, "repaired");
+        Assert.Equal(["artifacts/repaired/report.html", "artifacts/repaired/report.md", "artifacts/repaired/metrics.json"], first["Evaluate"].Published);
+        Assert.Contains("<h1>repaired: what happened</h1>", File.ReadAllText(Path.Combine(view, "report.html")), StringComparison.Ordinal);
+        File.Delete(Path.Combine(view, "report.html"));
+
         var second = Build(repository);
         Assert.All(second.Values, o => Assert.Equal(StageStatus.UpToDate, o.Status));
+        Assert.True(File.Exists(Path.Combine(view, "report.html")), "an up-to-date build rewrites the report too");
+
+        // A copy under another name reuses the entry; its report says its own name, the shared entry names no experiment.
+        repository.WriteExperiment(Experiment().Replace("name: repaired", "name: renamed", StringComparison.Ordinal), "renamed");
+        var renamed = repository.BuildReal("renamed", ["Evaluate"]);
+        Assert.Equal(StageStatus.Restored, renamed["Evaluate"].Status);
+        var renamedView = Path.Combine(repository.Artifacts, "renamed");
+        Assert.Contains("<h1>renamed: what happened</h1>", File.ReadAllText(Path.Combine(renamedView, "report.html")), StringComparison.Ordinal);
+        Assert.DoesNotContain("repaired", File.ReadAllText(Path.Combine(renamedView, "report.md")), StringComparison.Ordinal);
+        using (var copy = JsonDocument.Parse(File.ReadAllText(Path.Combine(renamedView, "metrics.json"))))
+        {
+            Assert.Equal("renamed", copy.RootElement.GetProperty("run").GetProperty("experiment").GetString());
+        }
+        Assert.DoesNotContain("repaired", File.ReadAllText(Path.Combine(repository.Entry(first["Evaluate"]), "metrics.json")), StringComparison.Ordinal);
     }
 
     [Fact]

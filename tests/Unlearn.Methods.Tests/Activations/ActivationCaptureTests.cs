@@ -82,8 +82,8 @@ public class ActivationCaptureTests
         var site = new HookSite(3, SiteKind.AttentionOutput);
         var matrix = cache.Get(ExampleLabel.Concept, site);
         var exampleIndex = cache.ExampleIndex(ExampleLabel.Concept)!;
-        var arrays = NpzArchive.Read(folder.File("activations.npz"));
-        var tokenIds = arrays["concept/token_id"].ToInt64Array();
+        // The rows file, read by the independent parser: [rows, 4] = class, example, position, token id; concept rows first.
+        var metadata = NpyArray.Parse(File.ReadAllBytes(folder.File("tokens-00000.rows.npy")), "rows").ToInt64Array();
         int row = 0;
         for (int i = 0; i < CaptureTestData.Examples.Concept.Count; i++)
         {
@@ -91,7 +91,7 @@ public class ActivationCaptureTests
             for (int t = 1; t < tokens.Length; t++, row++)
             {
                 Assert.Equal(i, exampleIndex[row]);
-                Assert.Equal(tokens[t], tokenIds[row]);
+                Assert.Equal([0L, i, t, tokens[t]], metadata.AsSpan(row * 4, 4).ToArray());
                 CaptureTestData.AssertClose(seen[site].AsSpan(t * 64, 64), matrix.Row(row), 1e-5f, $"example {i} position {t}");
             }
         }
@@ -161,7 +161,7 @@ public class ActivationCaptureTests
         var many = Capture(tokens with { ShardBytes = 30_000 }, sharded);
 
         Assert.True(many.Index.Files.Count > 2);
-        Assert.Equal(many.Index.Files.Select((_, k) => $"tokens-{k:D5}.npz"), many.Index.Files.Select(f => f.File));
+        Assert.Equal(many.Index.Files.Select((_, k) => $"tokens-{k:D5}.npy"), many.Index.Files.Select(f => f.File));
         Assert.False(File.Exists(sharded.File("activations.npz")));
         // Shards batch differently (examples are batched within a shard), which moves the last bits of the GEMMs.
         foreach (var site in one.Sites)

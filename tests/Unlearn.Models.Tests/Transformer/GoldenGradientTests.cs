@@ -1,5 +1,6 @@
 // Training parity with PyTorch: the response-only loss of golden.json and the gradient of every weight
-// (grad.<name> in golden.safetensors) for the three golden models, with every GEMM provider here. The loss is
+// (grad.<name> in golden.safetensors) for the three golden models, on every backend (IModelRuntime.TrainingStep: the
+// managed tape with each GEMM provider here, and LibTorch's autograd). The loss is
 // the mean cross-entropy of logits[:, t] against input_ids[:, t + 1] over t ≥ 4, both sequences.
 using System.Text.Json;
 using Unlearn.Models.Formats;
@@ -16,24 +17,23 @@ public class GoldenGradientTests
     [Theory]
     [MemberData(nameof(GoldenModelTests.Cases), "managed", MemberType = typeof(GoldenModelTests))]
     [OpenBlasMemberData(nameof(GoldenModelTests.Cases), "openblas", MemberType = typeof(GoldenModelTests))]
-    public void TrainingForward_GoldenModel_LossAndEveryWeightGradientMatchPyTorch(string name, string provider)
+    [MemberData(nameof(GoldenModelTests.Cases), "torch", MemberType = typeof(GoldenModelTests))]
+    public void TrainingStep_GoldenModel_LossAndEveryWeightGradientMatchPyTorch(string name, string provider)
     {
-        var gemm = Gemm.Create(provider);
-        using var model = PretrainedModel.Load(TestData.GoldenModel(name), new ModelLoadOptions { Gemm = gemm });
+        using var managed = PretrainedModel.Load(TestData.GoldenModel(name), new ModelLoadOptions { Gemm = ManagedGemm.Instance, LoadTokenizer = false });
+        using var model = ModelTestSupport.Load(TestData.GoldenModel(name), provider, loadTokenizer: false);
         using var golden = SafetensorsFile.Open(TestData.Path("golden", name, "golden.safetensors"));
         using var json = JsonDocument.Parse(File.ReadAllText(TestData.Path("golden", name, "golden.json")));
         double expectedLoss = json.RootElement.GetProperty("loss").GetProperty("value").GetDouble();
         var (batch, labels) = GoldenBatch(golden);
-        var parameters = AllWeightsAsParameters(model.Model, golden);
+        var parameters = AllWeightsAsParameters(managed.Model, golden);
 
-        using var tape = new Tape(gemm);
-        var pass = model.Model.TrainingForward(tape, batch, labels, new TrainingOptions { WeightParameters = parameters });
-        float loss = pass.Loss.Value[0];
-        tape.Backward(pass.Loss);
+        float loss = model.Runtime.TrainingStep(batch, labels, new TrainingOptions { WeightParameters = parameters }).Loss;
 
         Assert.True(Math.Abs(loss - expectedLoss) <= 1e-5 * Math.Abs(expectedLoss), $"{name}/{provider}: loss {loss}, PyTorch {expectedLoss}");
         var gradientNames = golden.TensorNames.Where(n => n.StartsWith("grad.", StringComparison.Ordinal)).ToList();
         Assert.Equal(gradientNames.Count, parameters.Count);
+        Assert.All(parameters.Values, p => Assert.Contains(p.Gradient, g => g != 0f));
         foreach (var gradientName in gradientNames)
         {
             var expected = golden.GetTensor(gradientName).ToFloat32Array();

@@ -20,9 +20,10 @@ public class GoldenModelTests
     [Theory]
     [MemberData(nameof(Cases), "managed")]
     [OpenBlasMemberData(nameof(Cases), "openblas")]
+    [MemberData(nameof(Cases), "torch")]
     public void Forward_GoldenModel_LogitsAndResidualsMatchPyTorch(string name, string provider)
     {
-        using var model = PretrainedModel.Load(TestData.GoldenModel(name), new ModelLoadOptions { Gemm = Gemm.Create(provider) });
+        using var model = ModelTestSupport.Load(TestData.GoldenModel(name), provider);
         using var golden = SafetensorsFile.Open(TestData.Path("golden", name, "golden.safetensors"));
         var ids = golden.GetTensor("input_ids");
         int batch = ids.Dimension(0);
@@ -31,10 +32,10 @@ public class GoldenModelTests
         var sequences = Enumerable.Range(0, batch).Select(b => (IReadOnlyList<int>)idValues.Skip(b * tokens).Take(tokens).ToArray()).ToList();
 
         var recorder = new ResidualRecorder();
-        var result = model.Model.Forward(ForwardBatch.RightPadded(sequences), options: new ForwardOptions { Hooks = [recorder] });
+        var result = model.Runtime.Forward(ForwardBatch.RightPadded(sequences), options: new ForwardOptions { Hooks = [recorder] });
 
         ModelTestSupport.AssertClose(golden.GetTensor("logits").ToFloat32Array(), result.Logits, 1e-4f, $"{name}/{provider} logits");
-        for (int layer = 0; layer < model.Model.Shape.LayerCount; layer++)
+        for (int layer = 0; layer < model.Runtime.Shape.LayerCount; layer++)
         {
             ModelTestSupport.AssertClose(golden.GetTensor($"residual.{layer}").ToFloat32Array(), recorder.Residuals[layer], 1e-4f, $"{name}/{provider} residual.{layer}");
         }
@@ -43,16 +44,17 @@ public class GoldenModelTests
     [Theory]
     [MemberData(nameof(Cases), "managed")]
     [OpenBlasMemberData(nameof(Cases), "openblas")]
+    [MemberData(nameof(Cases), "torch")]
     public void Generate_GoldenModelGreedy_ReproducesPyTorchContinuation(string name, string provider)
     {
-        using var model = PretrainedModel.Load(TestData.GoldenModel(name), new ModelLoadOptions { Gemm = Gemm.Create(provider) });
+        using var model = ModelTestSupport.Load(TestData.GoldenModel(name), provider);
         using var json = JsonDocument.Parse(File.ReadAllText(TestData.Path("golden", name, "golden.json")));
         var greedy = json.RootElement.GetProperty("greedy");
         var prompt = greedy.GetProperty("prompt_ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
         int newTokens = greedy.GetProperty("new_tokens").GetInt32();
         var expected = greedy.GetProperty("expected_ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
 
-        var result = new Generator(model.Model).Generate([prompt], new GenerationRequest
+        var result = new Generator(model.Runtime).Generate([prompt], new GenerationRequest
         {
             MaxNewTokens = newTokens,
             Sampling = new SamplingSettings { Temperature = 0 },

@@ -1,7 +1,10 @@
 // Helpers shared by the transformer tests: the GEMM providers present on this machine, a data attribute whose OpenBLAS
-// rows show as skipped (with the reason) instead of vanishing where the library is missing, and a tolerance check
+// rows show as skipped (with the reason) instead of vanishing where the library is missing, loading on a backend
+// (the managed engine with a provider, or LibTorch through the torch backend), and a tolerance check
 // that reports the largest difference.
 using System.Reflection;
+using Unlearn.Backends.Torch;
+using Unlearn.Models.Runtime;
 using Unlearn.Numerics.Gemm;
 using Xunit.Sdk;
 
@@ -11,6 +14,14 @@ internal static class ModelTestSupport
 {
     public const string OpenBlasSkipReason =
         "OpenBLAS is not installed (libopenblas.so.0 did not load); apt-get install libopenblas0-pthread to run the OpenBLAS cases.";
+
+    /// <summary>A model folder loaded on "managed" / "openblas" (the managed engine with that GEMM) or "torch" (LibTorch, CPU, float32).</summary>
+    public static PretrainedModel Load(string folder, string backend, bool loadTokenizer = true) =>
+        PretrainedModel.Load(folder, new ModelLoadOptions { Runtime = Factory(backend), LoadTokenizer = loadTokenizer });
+
+    public static IModelRuntimeFactory Factory(string backend) => backend == TorchRuntime.BackendName
+        ? new TorchRuntimeFactory(new TorchSettings { Device = "cpu" })
+        : new ManagedRuntimeFactory(Gemm.Create(backend));
 
     public static void AssertClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, float absoluteTolerance, string what)
     {

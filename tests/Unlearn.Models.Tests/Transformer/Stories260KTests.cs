@@ -23,6 +23,7 @@ public class Stories260KTests
     [Theory]
     [MemberData(nameof(Cases), "managed")]
     [OpenBlasMemberData(nameof(Cases), "openblas")]
+    [MemberData(nameof(Cases), "torch")]
     public void Generate_RunCCase_GivesTheExpectedIdsAndText(string caseName, string provider)
     {
         using var json = JsonDocument.Parse(File.ReadAllText(TestData.Path("stories260K-expected", "expected.json")));
@@ -31,12 +32,12 @@ public class Stories260KTests
         int steps = c.GetProperty("steps").GetInt32();
         var expectedIds = c.GetProperty("expected_ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
         string expectedText = c.GetProperty("expected_text").GetString()!;
-        using var model = PretrainedModel.Load(TestData.Path("stories260K"), new ModelLoadOptions { Gemm = Gemm.Create(provider) });
+        using var model = ModelTestSupport.Load(TestData.Path("stories260K"), provider);
         var tokenizer = model.RequireTokenizer();
 
         var promptIds = tokenizer.Encode(prompt).ToArray();
         Assert.Equal(c.GetProperty("prompt_ids").EnumerateArray().Select(e => e.GetInt32()), promptIds);
-        var result = new Generator(model.Model).Generate([promptIds], new GenerationRequest
+        var result = new Generator(model.Runtime).Generate([promptIds], new GenerationRequest
         {
             MaxNewTokens = steps - promptIds.Length + 1,
             Sampling = new SamplingSettings { Temperature = 0 },
@@ -48,13 +49,15 @@ public class Stories260KTests
         Assert.Equal(expectedText, tokenizer.Decode(ids, skipSpecialTokens: true));
     }
 
-    [Fact]
-    public void Forward_BosAtPositionZero_MatchesReferenceLogits()
+    [Theory]
+    [InlineData("managed")]
+    [InlineData("torch")]
+    public void Forward_BosAtPositionZero_MatchesReferenceLogits(string backend)
     {
         using var json = JsonDocument.Parse(File.ReadAllText(TestData.Path("stories260K-expected", "expected.json")));
         var expected = json.RootElement.GetProperty("bos_position0_logits").GetProperty("all").EnumerateArray().Select(e => e.GetSingle()).ToArray();
-        using var model = PretrainedModel.Load(TestData.Path("stories260K"));
-        var result = model.Model.Forward(ForwardBatch.RightPadded([[1]]));
+        using var model = ModelTestSupport.Load(TestData.Path("stories260K"), backend);
+        var result = model.Runtime.Forward(ForwardBatch.RightPadded([[1]]));
         ModelTestSupport.AssertClose(expected, result.Logits, 1e-4f, "stories260K logits after BOS");
     }
 

@@ -30,6 +30,31 @@ public static class NpyFile
         return Read(stream, sourceName, entryName: null, streamLength: stream.CanSeek ? stream.Length - stream.Position : null);
     }
 
+    /// <summary>
+    /// The header of <paramref name="path"/> without reading its data: dtype, shape and where the data starts, checked
+    /// against the file's length (for memory-mapping large arrays). Big-endian and Fortran-order files are refused
+    /// because their bytes cannot be used in place.
+    /// </summary>
+    /// <exception cref="NpyFormatException">Not a .npy file, truncated, or not little-endian C order.</exception>
+    public static NpyFileInfo Describe(string path)
+    {
+        string fullPath = Path.GetFullPath(path);
+        using var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 4096);
+        var (header, dataOffset) = ReadHeader(stream, fullPath, entryName: null, streamLength: stream.Length);
+        Exception Fail(string message) => new NpyFormatException(fullPath, message, null);
+        if (header.BigEndian || (header.FortranOrder && header.Shape.Length > 1))
+        {
+            throw Fail("the array is big-endian or in Fortran order, so it cannot be memory-mapped; save it with np.save from a C-ordered little-endian array.");
+        }
+        long elements = header.Shape.Aggregate(1L, (product, dimension) => checked(product * dimension));
+        long bytes = checked(elements * header.DType.ElementSize());
+        if (bytes != stream.Length - dataOffset)
+        {
+            throw Fail($"the header says {ByteSize.Describe(bytes)} of data but the file holds {ByteSize.Describe(stream.Length - dataOffset)} after it (truncated or appended to?).");
+        }
+        return new NpyFileInfo(fullPath, header.DType, header.Shape, dataOffset);
+    }
+
     /// <summary>Writes <paramref name="array"/> to <paramref name="path"/> atomically, as np.save would.</summary>
     public static void Write(string path, NpyArray array)
     {
@@ -51,7 +76,7 @@ public static class NpyFile
 
     /// <param name="streamLength">Bytes the stream holds from its current position, when known: lets truncation be reported
     /// before allocating, and trailing bytes be refused.</param>
-    internal static NpyArray Read(Stream stream, string path, string? entryName, long? streamLength)
+    private static (NpyHeaderInfo Header, long DataOffset) ReadHeader(Stream stream, string path, string? entryName, long? streamLength)
     {
         Exception Fail(string message) => new NpyFormatException(path, message, entryName);
 
@@ -92,7 +117,14 @@ public static class NpyFile
             throw Fail("the version 3.0 header is not valid UTF-8.");
         }
 
-        NpyHeaderInfo header = NpyHeader.Parse(headerText, Fail);
+        return (NpyHeader.Parse(headerText, Fail), consumed);
+    }
+
+    internal static NpyArray Read(Stream stream, string path, string? entryName, long? streamLength)
+    {
+        Exception Fail(string message) => new NpyFormatException(path, message, entryName);
+
+        var (header, consumed) = ReadHeader(stream, path, entryName, streamLength);
         int elementSize = header.DType.ElementSize();
         long elementCount = 1, byteCount;
         try
@@ -194,3 +226,6 @@ public static class NpyFile
         return result;
     }
 }
+
+/// <summary>What a .npy file holds and where its data starts (see <see cref="NpyFile.Describe"/>).</summary>
+public sealed record NpyFileInfo(string Path, NpyDType DType, IReadOnlyList<long> Shape, long DataOffset);

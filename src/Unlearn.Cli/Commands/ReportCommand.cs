@@ -1,0 +1,49 @@
+// `unlearn report EXPERIMENT`: rewrites the experiment's report (artifacts/<experiment>/report.html, report.md,
+// metrics.json) from its current Evaluate result, without running anything; `--markdown-table` prints the results
+// table the README shows instead (`--metrics a,b,c` chooses its rows).
+using System.CommandLine;
+using Unlearn.Experiments.Docs;
+using Unlearn.Experiments.Graph;
+
+namespace Unlearn.Cli.Commands;
+
+internal static class ReportCommand
+{
+    public static Command Create()
+    {
+        var experiment = CommonOptions.Experiment();
+        var root = CommonOptions.Root();
+        var table = new Option<bool>("--markdown-table") { Description = "Print the results table (Markdown) instead of writing the report." };
+        var metrics = new Option<string?>("--metrics") { Description = "With --markdown-table: the rows, comma-separated metric names (default: the headline metrics)." };
+        var allowOutside = new Option<bool>("--allow-outside") { Description = "Accept paths outside the repository." };
+        var command = new Command("report", "Rewrite an experiment's report from its current Evaluate result, or print its results table (--markdown-table).")
+        {
+            experiment, root, table, metrics, allowOutside,
+        };
+        command.SetAction(result => Run(
+            new GraphOptions { Experiment = result.GetValue(experiment)!, RepositoryRoot = result.GetValue(root), AllowOutside = result.GetValue(allowOutside) },
+            result.GetValue(table), result.GetValue(metrics), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
+        return command;
+    }
+
+    internal static int Run(GraphOptions options, bool markdownTable, string? metrics, TextWriter output, TextWriter error) => CommandErrors.Guard(error, () =>
+    {
+        if (metrics is not null && !markdownTable)
+        {
+            throw new CommandLineException("--metrics chooses the rows of --markdown-table; give both or neither");
+        }
+        if (markdownTable)
+        {
+            var rows = metrics?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            output.Write(GeneratedSources.MarkdownTable(options, rows));
+            return ExitCodes.Success;
+        }
+        var graph = ExperimentGraph.Open(options with { Target = "Evaluate" });
+        var outcome = graph.PublishView("Evaluate");
+        foreach (var file in outcome.Published)
+        {
+            output.WriteLine(file);
+        }
+        return ExitCodes.Success;
+    });
+}

@@ -1,0 +1,161 @@
+// TrainSae and Saliency (method sae) through the real graph on the bundled model: the SAE and its metrics and
+// features are written and read back, a rebuild reruns nothing, discovery and ablation settings never retrain the SAE,
+// a training setting does, and an experiment without an sae: block has no TrainSae (nor a Saliency key that names it).
+using System.Text.Json.Nodes;
+using Unlearn.Experiments.Graph;
+using Unlearn.Methods.Activations;
+using Unlearn.Methods.Sae;
+using Unlearn.Models.Hooks;
+using Unlearn.TestStages;
+
+namespace Unlearn.Experiments.Tests.Stages;
+
+public sealed class SaeStagesTests
+{
+    private static string Experiment(string sae = "", string saliency = "method: sae") => $"""
+        name: sae
+        model: ../models/stories260K
+        chat_format: plain
+        concept:
+          terms: [play, plays, played, playing]
+          test_prompts: ["Sue and her dog went to the park to"]
+        examples:
+          generate:
+            prompts: [Once upon a time, "Tim and Sam were best friends.", One day]
+            count: 64
+            max_tokens: 96
+            batch_size: 32
+          concept_count: 30
+          background_count: 30
+          min_words: 4
+          held_out: 0.2
+        activations:
+          sites: [residual]
+          layers: [2]
+          pooling: tokens
+          batch_size: 16
+        sae:
+          layer: 2
+          expansion: 4
+          k: 4
+          batch_size: 128
+          training_tokens: 2560
+          learning_rate: 0.002
+          dead_tokens: 600
+          checkpoint_every: 5
+        {Indent(sae)}
+          discovery:
+            min_concept_count: 4
+            max_neutral_freq: 0.05
+            top_n: 5
+        saliency:
+        {Indent(saliency)}
+        repair:
+          enabled: false
+        evaluate:
+          variants: [base]
+        """;
+
+    [Fact]
+    public void TrainSaeAndSaliency_OnTheBundledModel_WriteTheSaeMetricsAndFeatures_AndASecondBuildRerunsNothing()
+    {
+        using var repository = new TestRepository();
+        repository.WriteExperiment(Experiment(), "sae");
+
+        var first = repository.BuildReal("sae", ["Saliency"]);
+
+        Assert.Equal(["BuildExamples", "CacheActivations", "TrainSae", "Saliency"], first.Keys);
+        Assert.All(first.Values, o => Assert.Equal(StageStatus.Ran, o.Status));
+        string trained = repository.Entry(first["TrainSae"]);
+        var sae = SaeLensFormat.Load(Path.Combine(trained, "sae"));
+        Assert.Equal(new SaeShape(64, 256, 4), sae.Shape);
+        Assert.Equal(new HookSite(2, SiteKind.Residual), sae.Site);
+        var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(trained, "metrics.json")))!;
+        Assert.InRange((double)metrics["train"]!["fvu"]!, 0.0, 1.0);
+        Assert.InRange((double)metrics["heldout"]!["ce_loss_recovered"]!, 0.0, 1.0);
+        Assert.True((double)metrics["heldout"]!["ce_zero_ablated"]! > (double)metrics["heldout"]!["ce_clean"]!);
+        Assert.Equal(20, File.ReadAllLines(Path.Combine(trained, "train_log.jsonl")).Length);
+        Assert.False(Directory.Exists(Path.Combine(repository.Artifacts, "cache", first["TrainSae"].Key + ".checkpoint")), "the checkpoint folder is removed after success");
+        using (var cache = TokenActivations.Open(repository.Entry(first["CacheActivations"])))
+        {
+            Assert.Equal((long)cache.RowCount, (long)metrics["train"]!["tokens"]!);
+        }
+        var features = JsonNode.Parse(File.ReadAllText(Path.Combine(repository.Entry(first["Saliency"]), "features.json")))!;
+        Assert.Equal("layers.2.residual", (string?)features["sae"]!["site"]);
+        Assert.True(File.Exists(Path.Combine(repository.Entry(first["Saliency"]), "feature_stats.npz")));
+
+        var second = repository.BuildReal("sae", ["Saliency"]);
+        Assert.All(second.Values, o => Assert.Equal(StageStatus.UpToDate, o.Status));
+    }
+
+    [Fact]
+    public void DiscoveryOrAblationSettings_RerunOnlySaliencyOrNothing_TrainingSettingsRetrain()
+    {
+        using var repository = new TestRepository();
+        repository.WriteExperiment(Experiment(), "sae");
+        repository.BuildReal("sae", ["Saliency"]);
+
+        repository.WriteExperiment(Experiment().Replace("top_n: 5", "top_n: 3"), "sae");
+        var discovery = repository.BuildReal("sae", ["Saliency"]);
+        Assert.Equal(StageStatus.UpToDate, discovery["TrainSae"].Status);
+        Assert.Equal(StageStatus.Ran, discovery["Saliency"].Status);
+        Assert.Equal("sae.discovery.top_n 5 → 3", discovery["Saliency"].Reason);
+
+        repository.WriteExperiment(Experiment("ablation:\n  scale: -5").Replace("top_n: 5", "top_n: 3"), "sae");
+        var ablation = repository.BuildReal("sae", ["Saliency"]);
+        Assert.All(ablation.Values, o => Assert.Equal(StageStatus.UpToDate, o.Status));
+
+        repository.WriteExperiment(Experiment().Replace("k: 4", "k: 2").Replace("top_n: 5", "top_n: 3"), "sae");
+        var training = repository.BuildReal("sae", ["Saliency"]);
+        Assert.Equal(StageStatus.UpToDate, training["CacheActivations"].Status);
+        Assert.Equal(StageStatus.Ran, training["TrainSae"].Status);
+        Assert.Equal("sae.k 4 → 2", training["TrainSae"].Reason);
+        Assert.Equal(StageStatus.Ran, training["Saliency"].Status);
+    }
+
+    [Fact]
+    public void TrainSaeKey_ExpansionOrTheSameDSae_IsTheSameKey()
+    {
+        using var repository = new TestRepository();
+        repository.WriteExperiment(Experiment(), "sae");
+        var byExpansion = OpenGraph(repository).KeyOf("TrainSae");
+        repository.WriteExperiment(Experiment("d_sae: 256"), "sae");
+
+        Assert.Equal(byExpansion, OpenGraph(repository).KeyOf("TrainSae"));
+    }
+
+    [Fact]
+    public void ExperimentWithoutSaeBlock_HasNoTrainSae_AndSaliencyDoesNotReadIt()
+    {
+        using var repository = new TestRepository();
+        repository.WriteExperiment(TestRepository.Yaml("plain"), "plain");
+        var graph = ExperimentGraph.Open(new GraphOptions { Experiment = "plain", RepositoryRoot = repository.Root, Catalog = StageCatalog.Default, Numerics = TestCatalog.RealNumerics });
+
+        Assert.DoesNotContain("TrainSae", graph.Catalog.ChainTo("Saliency", graph.Config).Select(s => s.Name));
+        Assert.Equal(["CacheActivations"], graph.KeyDocumentOf("Saliency")["upstream"]!.AsObject().Select(p => p.Key));
+        // Shard size is a token-pooling setting: mean pooling keeps the CacheActivations key it had before the key existed.
+        Assert.False(graph.KeyDocumentOf("CacheActivations")["config"]!["activations"]!.AsObject().ContainsKey("shard_mb"));
+        Assert.DoesNotContain(graph.Status(), p => p.Stage == "TrainSae");
+        var error = Assert.Throws<StageNotInExperimentException>(() => graph.RunStage("TrainSae"));
+        Assert.Contains("'plain' has no TrainSae target", error.Message);
+        Assert.Contains("sae: block", error.Message);
+    }
+
+    [Fact]
+    public void SaliencyOfMethodSae_ReadsTrainSae()
+    {
+        using var repository = new TestRepository();
+        repository.WriteExperiment(Experiment(), "sae");
+
+        var graph = OpenGraph(repository);
+        var upstream = graph.KeyDocumentOf("Saliency")["upstream"]!.AsObject().Select(p => p.Key);
+
+        Assert.Equal(["CacheActivations", "TrainSae"], upstream);
+        Assert.Equal(256L, (long)graph.KeyDocumentOf("CacheActivations")["config"]!["activations"]!["shard_mb"]!);
+    }
+
+    private static ExperimentGraph OpenGraph(TestRepository repository) =>
+        ExperimentGraph.Open(new GraphOptions { Experiment = "sae", RepositoryRoot = repository.Root, Catalog = StageCatalog.Default, Numerics = TestCatalog.RealNumerics });
+
+    private static string Indent(string text) => string.Join("\n", text.Split('\n').Select(line => "  " + line));
+}
