@@ -149,6 +149,13 @@ public static class ExperimentLoader
             var neededBy = StagesReading(check.FieldPath);
             var needed = stages is null || neededBy is null || neededBy.Overlaps(stages);
             var message = $"'{check.FieldPath}': {problem}";
+            if (check.FieldPath == "model" && !isFile && !isDirectory)
+            {
+                // The one input a user downloads: say what the folder must hold, not only that it is absent.
+                message += " Put the model's Hugging Face folder there: config.json, the weights (model.safetensors, or the shards"
+                    + " with model.safetensors.index.json) and the tokenizer (tokenizer.json, or tokenizer.model; tokenizer_config.json"
+                    + " carries the chat template). The experiment file's header says which model to download.";
+            }
             if (needed)
             {
                 diagnostics.Error(DiagnosticCodes.MissingFile, check.FieldPath, check.Position, message);

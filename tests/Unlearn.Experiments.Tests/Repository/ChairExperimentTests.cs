@@ -76,6 +76,24 @@ public sealed class ChairExperimentTests
     }
 
     [Fact]
+    public void Chair3B_WithoutTheModelAndFineTome_StatusBlocksOnBothAndSaysWhatTheModelFolderHolds()
+    {
+        using var repository = new TestRepository();
+        repository.WriteFile("data/chair-concept-def.json", File.ReadAllText(SourceTree.PathOf("data/chair-concept-def.json")));
+        CopyTree(repository, "data/chair");
+        var path = repository.WriteExperiment(File.ReadAllText(SourceTree.PathOf("experiments/chair-3B.yaml")), "chair-3B");
+
+        var loaded = ExperimentLoader.Load(path, new LoadOptions { RepositoryRoot = repository.Root, InputProblemsBlock = true });
+
+        var model = Assert.Single(loaded.Blocked, d => d.FieldPath == "model");
+        Assert.Contains("Llama-3.2-3B-Instruct", model.Message, StringComparison.Ordinal);
+        Assert.Contains("config.json", model.Message, StringComparison.Ordinal);
+        Assert.Contains("model.safetensors.index.json", model.Message, StringComparison.Ordinal);
+        Assert.Contains(loaded.Blocked.Concat(loaded.Warnings), d => d.FieldPath == "repair.dataset" && d.Message.Contains("finetome-100k.jsonl", StringComparison.Ordinal));
+        Assert.DoesNotContain(loaded.Blocked, d => d.FieldPath.StartsWith("evaluate", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void ChairRehearsal_FreshCheckout_LoaderMakesTheStandInBeforeCheckingTheModelAndTwoCheckoutsGetTheSameBytes()
     {
         var shas = new List<string>();
