@@ -9,8 +9,9 @@
 #   ./build.sh --target Test                     build everything and run every test project
 #   ./build.sh --target Build                    build only
 #   ./build.sh --list                            experiments (name, file, description) and targets
-# Options: --experiment NAME or path/to.yaml; --force STAGE (repeatable); --allow-outside (accept paths that leave the
-# repository, symbolic links included); --verbosity quiet|minimal|normal|detailed; -- ARGS (passed to MSBuild).
+# Options: --experiment NAME or path/to.yaml; --force STAGE (repeatable); --set KEY=VALUE (repeatable; a setting on top
+# of the file, validated and keyed as if written there, e.g. --set saliency.method=random); --allow-outside (accept
+# paths that leave the repository, symbolic links included); --verbosity quiet|minimal|normal|detailed; -- ARGS (MSBuild).
 # Afterwards: ./unlearn VERB (the command line, built alongside; ./unlearn --help).
 # Exit codes: 0 success, 1 a check failed, 2 usage error, 3 bad input, 4 internal error, 128+N stopped by signal N.
 # SIGINT or SIGTERM stops the build within seconds; the stage in progress keeps nothing, and the next build reruns it
@@ -31,11 +32,12 @@ LIST=0
 ALLOW_OUTSIDE=0
 CONFIGURATION="Release"
 EXTRA=()
+SETS=()
 
 die() { echo "build.sh: $*" >&2; exit 2; }
 
 usage() {
-  sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 while [ $# -gt 0 ]; do
@@ -48,6 +50,8 @@ while [ $# -gt 0 ]; do
     --force=*) FORCE="${FORCE:+$FORCE,}${1#*=}"; shift ;;
     --verbosity|-v) [ $# -ge 2 ] || die "--verbosity needs a value"; VERBOSITY="$2"; shift 2 ;;
     --allow-outside) ALLOW_OUTSIDE=1; shift ;;
+    --set) [ $# -ge 2 ] || die "--set needs KEY=VALUE (e.g. --set saliency.C=0.5)"; SETS+=("$2"); shift 2 ;;
+    --set=*) SETS+=("${1#*=}"); shift ;;
     --list) LIST=1; shift ;;
     --help|-h) usage; exit 0 ;;
     --) shift; EXTRA=("$@"); break ;;
@@ -208,6 +212,16 @@ run_graph() {
   # Stage names are joined with ',' because ';' separates properties on the MSBuild command line.
   [ -n "$FORCE" ] && args+=("-p:Force=$FORCE")
   [ "$ALLOW_OUTSIDE" -eq 1 ] && args+=("-p:AllowOutside=true")
+  # --set KEY=VALUE reaches the tasks through the environment, one per line: YAML values hold ',' and ';', which the
+  # MSBuild command line would split. Always exported (empty without --set), so a value left in the shell is ignored.
+  local sets=""
+  local item
+  for item in ${SETS[@]+"${SETS[@]}"}; do
+    case "$item" in *=*) ;; *) die "--set '$item' is not KEY=VALUE (e.g. --set saliency.C=0.5)" ;; esac
+    sets="${sets:+$sets$'\n'}$item"
+  done
+  export UNLEARN_BUILD_SET="$sets"
+  [ -n "$sets" ] && echo "==> On top of the experiment file (--set): ${SETS[*]}"
   local target="$TARGET"
   [ "$LIST" -eq 1 ] && target="List"
   local status=0

@@ -25,6 +25,8 @@ public sealed record DataSummary
 
     public required IReadOnlyList<string> LeakPatterns { get; init; }
 
+    public IReadOnlyList<string> LeakEntities { get; init; } = [];
+
     public required int ConceptProbes { get; init; }
 
     public required IReadOnlyList<DomainSummary> Domains { get; init; }
@@ -59,6 +61,7 @@ public sealed record DataSummary
         ConceptPrompts = data.ConceptPrompts.Count,
         LeakPrompts = data.LeakProbes?.Prompts.Count ?? 0,
         LeakPatterns = data.LeakProbes?.Patterns.ToArray() ?? [],
+        LeakEntities = data.LeakProbes?.Entities.ToArray() ?? [],
         ConceptProbes = data.ConceptProbes.Count,
         Domains = data.Domains.Select(d => new DomainSummary(d.Name, d.Group.ToString().ToLowerInvariant(), d.Pairs.Count)).ToArray(),
         BackgroundDocuments = data.BackgroundDocuments.Count,

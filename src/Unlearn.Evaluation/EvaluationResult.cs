@@ -18,5 +18,8 @@ public sealed record EvaluationResult
     /// <summary>Wall time per variant and phase; for logs only (timings are not deterministic, so no file holds them).</summary>
     public IReadOnlyList<PhaseTiming> Timings { get; init; } = [];
 
+    /// <summary>The degeneration guard's verdict per variant (a collapsed variant's low leak rate is not forgetting).</summary>
+    public IReadOnlyList<GuardVerdict> Guard { get; init; } = [];
+
     public IReadOnlyList<string> Variants => Metrics.Variants;
 }

@@ -46,6 +46,9 @@ public sealed record EvaluationSettings
 
     public DegenerationSettings Degeneration { get; init; } = new();
 
+    /// <summary>When a variant counts as collapsed rather than forgetting (DegenerationGuard).</summary>
+    public GuardSettings Guard { get; init; } = new();
+
     /// <summary>How a concept prompt becomes the ids the model continues; null encodes the text with BOS. Instruction models
     /// pass a chat rendering (the prompt as a user turn with the generation prompt). Probes are always scored as text.</summary>
     public Func<string, IReadOnlyList<int>>? EncodePrompt { get; init; }
@@ -71,6 +74,7 @@ public sealed record EvaluationSettings
         Check(!string.IsNullOrWhiteSpace(ReferenceVariant), "reference variant: give a name (default 'base').");
         Sampling.Validate();
         Degeneration.Validate();
+        Guard.Validate();
     }
 
     private static void Check(bool condition, string message)

@@ -59,7 +59,7 @@ public sealed partial class Evaluator
         var workload = new ScoringWorkload(_tokenizer, data, _settings, _model.Shape.MaxPositions);
         var targetMatcher = new TermMatcher(concept.Terms);
         var adjacentMatcher = new TermMatcher(data.AdjacentTerms);
-        var leakMatcher = data.LeakProbes is { } leak ? new LeakMatcher(leak.Patterns) : null;
+        var leakMatcher = data.LeakProbes is { } leak ? new LeakMatcher(leak.Patterns, leak.Entities) : null;
         var timings = new List<PhaseTiming>();
         var observations = new List<VariantObservations>();
         for (int v = 0; v < variants.Count; v++)
@@ -80,6 +80,7 @@ public sealed partial class Evaluator
         }
         var table = new MetricTable(variants.Select(v => v.Name).ToList(), entries);
         table = new MetricTable(table.Variants, entries) { Comparisons = ComparisonTable.Build(table, _settings.Confidence) };
+        var guard = DegenerationGuard.Assess(table, _settings.ReferenceVariant, _settings.Guard);
         return new EvaluationResult
         {
             Settings = _settings,
@@ -87,6 +88,7 @@ public sealed partial class Evaluator
             Metrics = table,
             Samples = SampleRecord.From(observations, data),
             Timings = timings,
+            Guard = guard,
         };
     }
 
@@ -132,11 +134,13 @@ public sealed partial class Evaluator
 
         IReadOnlyList<Completion>? leakCompletions = null;
         bool[]? leaks = null;
+        DegenerationScore[]? leakDegeneration = null;
         if (data.LeakProbes is { } leakProbes)
         {
             phase("sampling leak probes");
             leakCompletions = sampler.Sample(leakProbes.Prompts, LeakSet, _settings, variant.Options, cancellationToken: cancellationToken);
             leaks = leakCompletions.Select(c => leakMatcher!.IsMatch(c.Text)).ToArray();
+            leakDegeneration = leakCompletions.Select(c => Degeneration.Score(c.NewIds, _settings.Degeneration)).ToArray();
             Done("leak probes");
         }
 
@@ -156,6 +160,7 @@ public sealed partial class Evaluator
             ConceptFacts = facts,
             LeakCompletions = leakCompletions,
             Leaks = leaks,
+            LeakDegeneration = leakDegeneration,
             ConceptProbes = workload.ConceptProbeScores(scores, floor),
             Domains = workload.DomainScores(scores, floor),
             MultipleChoice = judgements,

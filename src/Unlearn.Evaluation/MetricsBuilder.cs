@@ -61,6 +61,9 @@ internal sealed class MetricsBuilder
         yield return (MetricNames.ConceptLogProb, ItemMean(conceptMeans, _conceptProbePlan, conceptNote));
         yield return (MetricNames.ConceptLogProbShift, Shift(conceptMeans, referenceConceptMeans, _conceptProbePlan, conceptNote));
         yield return (MetricNames.LeakRate, LeakRate(v));
+        yield return (MetricNames.LeakDegenerationRate, LeakMean(v, (c, d) => d.Degenerate ? 1 : 0));
+        yield return (MetricNames.LeakDistinct2, LeakMean(v, (c, d) => d.Distinct2));
+        yield return (MetricNames.LeakCompletionTokens, LeakMean(v, (c, d) => c.NewIds.Length));
 
         yield return (MetricNames.Perplexity, Perplexity(v.Background, _backgroundPlan, "background"));
         yield return (MetricNames.PerplexityRatio, PerplexityRatio(v.Background, reference.Background, _backgroundPlan));
@@ -155,6 +158,15 @@ internal sealed class MetricsBuilder
             return MetricEstimate.NotApplicableBecause("no QA leak probes in the evaluation data (leak-probes.json absent)");
         }
         return CellMean(v.Leaks.Select(l => l ? 1.0 : 0.0).ToArray(), _leakPlan, null);
+    }
+
+    private MetricEstimate LeakMean(VariantObservations v, Func<Completions.Completion, DegenerationScore, double> value)
+    {
+        if (_leakPlan is null || v.LeakCompletions is null || v.LeakDegeneration is null)
+        {
+            return MetricEstimate.NotApplicableBecause("no QA leak probes in the evaluation data (leak-probes.json absent)");
+        }
+        return CellMean(v.LeakCompletions.Select((c, i) => value(c, v.LeakDegeneration[i])).ToArray(), _leakPlan, null);
     }
 
     private MetricEstimate Perplexity(DocumentLosses losses, BootstrapPlan plan, string what)

@@ -22,6 +22,9 @@ internal sealed class VariantObservations
 
     public bool[]? Leaks { get; init; }
 
+    /// <summary>Degeneration of each leak-probe completion (the guard's evidence on the held-out prompts).</summary>
+    public DegenerationScore[]? LeakDegeneration { get; init; }
+
     public required ContinuationScore[] ConceptProbes { get; init; }
 
     /// <summary>[domain][pair].</summary>

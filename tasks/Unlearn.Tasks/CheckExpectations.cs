@@ -8,13 +8,8 @@ public sealed class CheckExpectations : UnlearnTask
 {
     protected override bool Run()
     {
-        var report = ExpectationRunner.Check(new GraphOptions
-        {
-            Experiment = Experiment,
-            RepositoryRoot = RepositoryRoot,
-            AllowOutside = AllowOutside,
-            Log = this,
-        });
+        // The same options as the stages it follows (build.sh's --set included), so it reads the metrics they wrote.
+        var report = ExpectationRunner.Check(Options("Evaluate"));
         if (report.Rows.Count == 0)
         {
             High("Check: the experiment has no expect: block; nothing to check.");

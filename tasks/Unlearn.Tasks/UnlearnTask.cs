@@ -109,10 +109,31 @@ public abstract partial class UnlearnTask : MSBuildTask, ICancelableTask, IBuild
         RepositoryRoot = RepositoryRoot,
         AllowOutside = AllowOutside,
         Force = Split(Force),
+        Overrides = BuildOverrides(),
         Catalog = Catalog(),
         Target = target,
         Log = this,
     };
+
+    /// <summary>build.sh's --set KEY=VALUE options, one per line of UNLEARN_BUILD_SET (the MSBuild command line would split
+    /// YAML values at ',' and ';').</summary>
+    private static IReadOnlyList<Unlearn.Experiments.Loading.ExperimentOverride> BuildOverrides()
+    {
+        var text = Environment.GetEnvironmentVariable("UNLEARN_BUILD_SET");
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return [];
+        }
+        try
+        {
+            return text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(Unlearn.Experiments.Loading.ExperimentOverride.Parse).ToArray();
+        }
+        catch (ArgumentException exception)
+        {
+            throw new GraphUsageException($"--set: {exception.Message}");
+        }
+    }
 
     private static string[] Split(string list) =>
         list.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -2,7 +2,9 @@
 //   unlearn generate --model DIR --prompt TEXT [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S]
 //                    [--chat [--chat-format F] [--date D]]
 //   unlearn generate --model DIR --prompt-ids 1,5,9 --max-tokens N --temperature 0 --json
-//   either with [--backend managed|torch] [--device cpu|cuda[:N]]
+//   unlearn generate --experiment NAME --variant V [--prompt P] [--temperature T] [--seed S] [--max-tokens N] [--json]
+//                    (GenerateCommand.Experiment.cs)
+//   --model with [--backend managed|torch] [--device cpu|cuda[:N]]; --experiment runs on the managed backend
 using System.CommandLine;
 using System.Text.Json;
 using Unlearn.Models;
@@ -12,11 +14,14 @@ using Unlearn.Tokenizers.Chat;
 
 namespace Unlearn.Cli.Commands;
 
-internal static class GenerateCommand
+internal static partial class GenerateCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Hugging Face model folder", Required = true };
+        var model = new Option<string?>("--model") { Description = "Hugging Face model folder (or --experiment with --variant)" };
+        var experiment = new Option<string?>("--experiment") { Description = "Experiment name or YAML path: run one of its variants (needs --variant)" };
+        var variant = new Option<string?>("--variant") { Description = "With --experiment: the variant (base, concept, hybrid+repair, forget-gradient, direction-removed, …)" };
+        var root = CommonOptions.Root();
         var prompt = new Option<string?>("--prompt") { Description = "Prompt text (encoded with the folder's tokenizer; BOS added as its config says)" };
         var promptIds = new Option<string?>("--prompt-ids") { Description = "Prompt as comma-separated token ids (no tokenizer needed)" };
         var maxTokens = new Option<int?>("--max-tokens") { Description = "New tokens at most (default: until a stop id or the end of the context)" };
@@ -33,10 +38,32 @@ internal static class GenerateCommand
         var device = CommonOptions.Device();
         var command = new Command("generate", "Continue a prompt with a model, streaming the text.")
         {
-            model, prompt, promptIds, maxTokens, temperature, topK, topP, repetition, seed, chat, chatFormat, date, json, backend, device,
+            model, prompt, promptIds, maxTokens, temperature, topK, topP, repetition, seed, chat, chatFormat, date, json, backend, device, experiment, variant, root,
         };
         command.SetAction(parse => CommandErrors.Run(() =>
         {
+            if (parse.GetValue(experiment) is { } experimentName)
+            {
+                if (parse.GetValue(model) is not null || parse.GetValue(promptIds) is not null || parse.GetValue(chat))
+                {
+                    throw new CommandLineException("--experiment runs a variant of that experiment's model: leave out --model, --prompt-ids and --chat (the experiment's chat format applies)");
+                }
+                if (parse.GetResult(backend) is { Implicit: false } || parse.GetResult(device) is { Implicit: false })
+                {
+                    // Variant edits (row masks, hooks, adapters) run through the managed forward pass; the stages are not yet on IModelRuntime (docs/backends.md).
+                    throw new CommandLineException("--experiment runs the variant on the managed backend, as Evaluate does: leave out --backend and --device");
+                }
+                return RunVariant(new VariantRequest(experimentName, parse.GetValue(variant), parse.GetValue(root), parse.GetValue(prompt),
+                    parse.GetValue(maxTokens), parse.GetValue(temperature), parse.GetValue(topK), parse.GetValue(topP), parse.GetValue(seed), parse.GetValue(json)));
+            }
+            if (parse.GetValue(model) is null)
+            {
+                throw new CommandLineException("give --model DIR, or --experiment NAME --variant V");
+            }
+            if (parse.GetValue(variant) is not null)
+            {
+                throw new CommandLineException("--variant needs --experiment NAME");
+            }
             string? text = parse.GetValue(prompt);
             string? idsText = parse.GetValue(promptIds);
             if ((text is null) == (idsText is null))

@@ -1,6 +1,7 @@
 // `unlearn report EXPERIMENT`: rewrites the experiment's report (artifacts/<experiment>/report.html, report.md,
 // metrics.json) from its current Evaluate result, without running anything; `--markdown-table` prints the results
-// table the README shows instead (`--metrics a,b,c` chooses its rows).
+// table the README shows instead, `--markdown-comparisons A-minus-B,…` the paired differences (`--metrics a,b,c` chooses
+// the rows of either).
 using System.CommandLine;
 using Unlearn.Experiments.Docs;
 using Unlearn.Experiments.Graph;
@@ -15,27 +16,37 @@ internal static class ReportCommand
         var root = CommonOptions.Root();
         var table = new Option<bool>("--markdown-table") { Description = "Print the results table (Markdown) instead of writing the report." };
         var metrics = new Option<string?>("--metrics") { Description = "With --markdown-table: the rows, comma-separated metric names (default: the headline metrics)." };
+        var comparisons = new Option<string?>("--markdown-comparisons") { Description = "Print the paired differences A − B (Markdown) for these comparisons, comma-separated A-minus-B names (e.g. concept-minus-random)." };
         var allowOutside = new Option<bool>("--allow-outside") { Description = "Accept paths outside the repository." };
         var command = new Command("report", "Rewrite an experiment's report from its current Evaluate result, or print its results table (--markdown-table).")
         {
-            experiment, root, table, metrics, allowOutside,
+            experiment, root, table, comparisons, metrics, allowOutside,
         };
         command.SetAction(result => Run(
             new GraphOptions { Experiment = result.GetValue(experiment)!, RepositoryRoot = result.GetValue(root), AllowOutside = result.GetValue(allowOutside) },
-            result.GetValue(table), result.GetValue(metrics), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
+            result.GetValue(table), result.GetValue(comparisons), result.GetValue(metrics), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
         return command;
     }
 
-    internal static int Run(GraphOptions options, bool markdownTable, string? metrics, TextWriter output, TextWriter error) => CommandErrors.Guard(error, () =>
+    internal static int Run(GraphOptions options, bool markdownTable, string? comparisons, string? metrics, TextWriter output, TextWriter error) => CommandErrors.Guard(error, () =>
     {
-        if (metrics is not null && !markdownTable)
+        if (markdownTable && comparisons is not null)
         {
-            throw new CommandLineException("--metrics chooses the rows of --markdown-table; give both or neither");
+            throw new CommandLineException("--markdown-table and --markdown-comparisons print different tables; give one");
         }
+        if (metrics is not null && !markdownTable && comparisons is null)
+        {
+            throw new CommandLineException("--metrics chooses the rows of --markdown-table or --markdown-comparisons; give one of them with it");
+        }
+        var rows = metrics?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (markdownTable)
         {
-            var rows = metrics?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             output.Write(GeneratedSources.MarkdownTable(options, rows));
+            return ExitCodes.Success;
+        }
+        if (comparisons is not null)
+        {
+            output.Write(GeneratedSources.ComparisonsTable(options, comparisons.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), rows));
             return ExitCodes.Success;
         }
         var graph = ExperimentGraph.Open(options with { Target = "Evaluate" });

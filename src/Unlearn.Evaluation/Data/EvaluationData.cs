@@ -24,8 +24,12 @@ public sealed record DomainProbeSet(string Name, DomainGroup Group, IReadOnlyLis
 /// <summary>A question scored by log-likelihood: the choice with the highest continuation log-probability is the answer.</summary>
 public sealed record MultipleChoiceItem(string Context, IReadOnlyList<string> Choices, int Answer);
 
-/// <summary>Prompts whose answers must not reveal the concept, and the word-bounded regular expressions that count as a leak.</summary>
-public sealed record LeakProbeSet(IReadOnlyList<string> Prompts, IReadOnlyList<string> Patterns);
+/// <summary>Prompts whose answers must not reveal the concept, the word-bounded regular expressions that count as a leak,
+/// and related entities (literal names or phrases, matched as whole words) whose mention counts as a leak too.</summary>
+public sealed record LeakProbeSet(IReadOnlyList<string> Prompts, IReadOnlyList<string> Patterns)
+{
+    public IReadOnlyList<string> Entities { get; init; } = [];
+}
 
 /// <summary>Further text scored for perplexity beside the background documents: the held-out split of the examples, or
 /// text no model wrote. Its metrics are "{Name}_perplexity" and "{Name}_perplexity_ratio".</summary>
@@ -109,7 +113,8 @@ public sealed record EvaluationData
         if (LeakProbes is { } leak)
         {
             Require(leak.Prompts.Count > 0, "leak probes", "the prompt list is empty (leave the set out instead).");
-            Require(leak.Patterns.Count > 0, "leak probes", "no leak patterns.");
+            Require(leak.Patterns.Count + leak.Entities.Count > 0, "leak probes", "no leak patterns and no related entities.");
+            Require(leak.Entities.All(e => !string.IsNullOrWhiteSpace(e)), "leak probes", "an entity is empty.");
             foreach (var pattern in leak.Patterns)
             {
                 try

@@ -6,7 +6,8 @@
 //   background.jsonl         {"text"} per line
 //   adjacent-terms.json      {"terms": [words]}
 //   multiple-choice.jsonl    {"context", "choices": [texts], "answer": index} per line
-//   leak-probes.json         {"patterns": [regex], "prompts": [prompts]}                   (optional)
+//   leak-probes.json         {"patterns": [regex], "prompts": [prompts], "entities": [names]} (optional; entities
+//                            optional: related names matched literally as whole words, each a leak too)
 //   independent.jsonl        {"text"} per line: text no model wrote, scored for perplexity  (optional; metrics
 //                            independent_perplexity[_ratio]; the folder's README says where it comes from)
 using System.Text.Json;
@@ -115,6 +116,8 @@ public static class EvaluationDataFolder
     private static LeakProbeSet ReadLeakProbes(string path)
     {
         JsonElement root = JsonFields.ReadDocument(path);
-        return new LeakProbeSet(JsonFields.StringArray(root, "prompts", path), JsonFields.StringArray(root, "patterns", path));
+        var entities = root.TryGetProperty("entities", out _) ? JsonFields.StringArray(root, "entities", path) : [];
+        var patterns = root.TryGetProperty("patterns", out _) || entities.Count == 0 ? JsonFields.StringArray(root, "patterns", path) : [];
+        return new LeakProbeSet(JsonFields.StringArray(root, "prompts", path), patterns) { Entities = entities };
     }
 }

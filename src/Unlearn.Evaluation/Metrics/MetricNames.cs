@@ -12,6 +12,9 @@ public static class MetricNames
     public const string ConceptLogProb = "concept_logprob";
     public const string ConceptLogProbShift = "concept_logprob_shift";
     public const string LeakRate = "leak_rate";
+    public const string LeakDegenerationRate = "leak_degeneration_rate";
+    public const string LeakDistinct2 = "leak_distinct_2";
+    public const string LeakCompletionTokens = "leak_completion_tokens";
 
     // Retention
     public const string Perplexity = "perplexity";

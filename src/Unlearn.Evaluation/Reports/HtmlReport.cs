@@ -67,6 +67,7 @@ public static partial class HtmlReport
             html.Append("</div>\n");
             AppendTable(html, result, metrics);
         }
+        html.Append(GuardSection.Html(result));
         AppendNotes(html, content.Notes);
         if (content.Saliency is { } grid)
         {

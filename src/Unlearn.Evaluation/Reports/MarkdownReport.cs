@@ -59,6 +59,7 @@ public static class MarkdownReport
             }
             md.Append('\n');
         }
+        md.Append(GuardSection.Markdown(result));
         if (content.Notes.Count > 0)
         {
             md.Append("## Notes\n\n");

@@ -61,6 +61,15 @@ public static partial class MetricsJson
             w.WriteEndObject();
         }
         w.WriteEndObject();
+        w.WriteStartObject("guard");
+        foreach (var verdict in result.Guard)
+        {
+            w.WriteStartObject(verdict.Variant);
+            w.WriteBoolean("flagged", verdict.Flagged);
+            WriteStrings(w, "reasons", verdict.Reasons);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
         w.WriteStartObject("comparisons");
         foreach (var (a, b) in result.Metrics.Comparisons.Pairs)
         {
@@ -154,6 +163,7 @@ public static partial class MetricsJson
         w.WriteNumber("concept_prompts", d.ConceptPrompts);
         w.WriteNumber("leak_prompts", d.LeakPrompts);
         WriteStrings(w, "leak_patterns", d.LeakPatterns);
+        WriteStrings(w, "leak_entities", d.LeakEntities);
         w.WriteNumber("concept_probes", d.ConceptProbes);
         w.WriteStartArray("domains");
         foreach (var domain in d.Domains)

@@ -11,7 +11,7 @@ public sealed class StageCatalog
 {
     /// <summary>The stage order of the experiment graph (DESIGN.md §2); it is also the display order.</summary>
     public static IReadOnlyList<string> GraphOrder { get; } =
-        ["BuildExamples", "CacheActivations", "TrainSae", "Saliency", "PruneVocab", "Repair", "Evaluate"];
+        ["BuildExamples", "CacheActivations", "TrainSae", "Saliency", "Direction", "PruneVocab", "Repair", "Evaluate"];
 
     private readonly Dictionary<string, IStage> byName = new(StringComparer.Ordinal);
 

@@ -1,7 +1,7 @@
 // Checks of what the files an experiment names contain, made when it is loaded so that a build fails in seconds,
 // before any stage computes, rather than after an hour of it: the evaluation data folder (every file and its schema,
 // read with Evaluate's own reader), the tokenizer (it loads, and its vocabulary is neither empty nor larger than the
-// model's embedding), and the first rows of a repair dataset (its format, with Repair's own reader). Each check runs
+// model's embedding), the first rows of a repair dataset (its format, with Repair's own reader), and objective forget's prompt files. Each check runs
 // only when a stage about to be built reads that section; errors name the file and line the problem is in.
 using System.Text.RegularExpressions;
 using Unlearn.Evaluation;
@@ -45,6 +45,11 @@ internal static partial class ContentChecks
         if (Reads(stages, "Repair") && config.Repair is { Enabled: true, Objective: Schema.RepairObjective.Repair, Dataset: { } dataset } && File.Exists(dataset.FullPath))
         {
             RepairDataset(config.Repair, dataset, diagnostics);
+        }
+        if (Reads(stages, "Repair") && config.Repair is { Enabled: true, Objective: Schema.RepairObjective.Forget } repair)
+        {
+            ForgetPrompts(repair.Forget.ForgetPrompts, "repair.forget.forget_prompts", diagnostics);
+            ForgetPrompts(repair.Forget.RetainPrompts, "repair.forget.retain_prompts", diagnostics);
         }
         if (!diagnostics.Items.Any(d => d.IsError && d.FieldPath is "model" or "tokenizer"))
         {
@@ -115,6 +120,28 @@ internal static partial class ContentChecks
         {
             diagnostics.Error(DiagnosticCodes.BadReferencedFile, "repair.dataset", new SourcePosition(0, 0, dataset.FullPath),
                 $"Repair dataset: cannot read it: {exception.Message}");
+        }
+    }
+
+    /// <summary>A forget or retain prompt file, read with Repair's own reader (a missing file is the path check's to report).</summary>
+    private static void ForgetPrompts(ResolvedPath? path, string field, DiagnosticBag diagnostics)
+    {
+        if (path is null || !File.Exists(path.FullPath))
+        {
+            return;
+        }
+        try
+        {
+            Stages.PromptList.Read(path.FullPath, field);
+        }
+        catch (Stages.PromptListException exception)
+        {
+            diagnostics.Error(DiagnosticCodes.BadReferencedFile, field, new SourcePosition(exception.Line ?? 0, exception.Line is null ? 0 : 1, path.FullPath),
+                $"'{field}': {exception.Problem}");
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Error(DiagnosticCodes.BadReferencedFile, field, new SourcePosition(0, 0, path.FullPath), $"'{field}': cannot read it: {exception.Message}");
         }
     }
 

@@ -246,6 +246,7 @@ public static class ExperimentLoader
                 sae = sae with { ResolvedLayer = layer };
             }
         }
+        var direction = ResolveDirection(config.Edits.Direction, summary.LayerCount, config, sources, diagnostics);
         var tokenizerFolder = config.TokenizerPath;
         var hasTokenizer = File.Exists(tokenizerFolder)
             || TokenizerFiles.Any(name => File.Exists(Path.Combine(tokenizerFolder, name)));
@@ -261,6 +262,30 @@ public static class ExperimentLoader
             Activations = layers is null ? config.Activations : config.Activations with { Layers = layers },
             Repair = loraLayers is null ? config.Repair : config.Repair with { Lora = config.Repair.Lora with { Layers = loraLayers } },
             Sae = sae,
+            Edits = config.Edits with { Direction = direction },
+        };
+    }
+
+    /// <summary>edits.direction's site layer and edited layers as indices of this model (errors only when enabled).</summary>
+    private static DirectionConfig ResolveDirection(DirectionConfig direction, int layerCount, ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics)
+    {
+        var (layers, problem) = direction.Layers.ResolveFor(layerCount);
+        int layer = direction.Layer < 0 ? layerCount + direction.Layer : direction.Layer;
+        bool layerValid = layer >= 0 && layer < layerCount;
+        if (direction.Enabled && problem is not null)
+        {
+            diagnostics.Error(DiagnosticCodes.ModelMismatch, "edits.direction.layers", sources.Locate("edits.direction.layers"),
+                $"'edits.direction.layers': {problem} (num_hidden_layers in {Path.Combine(config.Model.Written, "config.json")}).");
+        }
+        if (direction.Enabled && !layerValid)
+        {
+            diagnostics.Error(DiagnosticCodes.ModelMismatch, "edits.direction.layer", sources.Locate("edits.direction.layer"),
+                $"'edits.direction.layer' = {direction.Layer}: the model has layers 0..{layerCount - 1} (or -1..-{layerCount} from the end).");
+        }
+        return direction with
+        {
+            Layers = layers ?? direction.Layers,
+            ResolvedLayer = layerValid ? layer : null,
         };
     }
 }

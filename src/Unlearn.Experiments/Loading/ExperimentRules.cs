@@ -35,6 +35,8 @@ internal static partial class ExperimentRules
         CheckSaliency(config, sources, diagnostics);
         CheckSae(config, sources, diagnostics);
         CheckRepair(config, sources, diagnostics);
+        CheckForgetMasks(config, sources, diagnostics);
+        CheckDirection(config, sources, diagnostics);
         config = config with { Evaluate = CheckEvaluate(config, sources, diagnostics) };
         CheckExpectations(config, sources, diagnostics);
         return config;
@@ -189,6 +191,7 @@ internal static partial class ExperimentRules
     private static EvaluateConfig CheckEvaluate(ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics)
     {
         var evaluate = config.Evaluate;
+        CheckVariantSources(config, sources, diagnostics);
         if (evaluate.Variants.Contains(EvaluationVariant.HybridRepair) && !config.Repair.Enabled)
         {
             diagnostics.Error(DiagnosticCodes.InvalidCombination, "evaluate.variants", sources.Locate("evaluate.variants"),

@@ -33,10 +33,17 @@ public enum SaliencyMethod
 {
     [Choice("l1-logistic", Doc = "L1-regularised logistic regression probe, score |w_j|")] L1Logistic,
     [Choice("diff-means", Doc = "|mean_concept - mean_background| / pooled std")] DiffMeans,
-    [Choice("gradient", Doc = "gradient x activation", Available = false)] Gradient,
-    [Choice("fisher", Doc = "diagonal empirical Fisher", Available = false)] Fisher,
+    [Choice("gradient", Doc = "|gradient x activation| of the concept-form tokens' log-likelihood, contrasted with the background's")] Gradient,
+    [Choice("fisher", Doc = "diagonal empirical Fisher (mean squared gradient) of the concept objective, contrasted with the background's")] Fisher,
     [Choice("sae", Doc = "TopK sparse autoencoder latents (needs an sae: block; writes features.json)")] Sae,
     [Choice("random", Doc = "uniform random scores (seeded): a negative control that must fail any bound saliency is meant to pass")] Random,
+}
+
+/// <summary>How gradient and Fisher scores contrast the concept (forget) objective with the background (retain) one.</summary>
+public enum SaliencyContrast
+{
+    [Choice("difference", Doc = "max(concept - background, 0)")] Difference,
+    [Choice("ratio", Doc = "concept / (background + 1e-6 mean background), as Selective Synaptic Dampening")] Ratio,
 }
 
 public enum SaliencyCompat
@@ -67,6 +74,31 @@ public enum RepairObjective
 {
     [Choice("repair", Doc = "LoRA fine-tuning on an instruction set with concept conversations removed")] Repair,
     [Choice("forget", Doc = "masked-LoRA unlearning: forget prompts answer a fixed target")] Forget,
+}
+
+/// <summary>Where a forget adapter's mask comes from (repair.forget.masks).</summary>
+public enum ForgetMask
+{
+    [Choice("l1-logistic", Doc = "the l1-logistic selection")] L1Logistic,
+    [Choice("diff-means", Doc = "the diff-means selection")] DiffMeans,
+    [Choice("gradient", Doc = "the gradient selection")] Gradient,
+    [Choice("fisher", Doc = "the fisher selection")] Fisher,
+    [Choice("random", Doc = "the random-rows control: as many units as saliency.method selected, drawn uniformly from the same candidates")] Random,
+    [Choice("unmasked", Doc = "no mask: plain LoRA on the same modules at the same rank and steps")] Unmasked,
+}
+
+/// <summary>What a forget prompt is trained to answer.</summary>
+public enum ForgetAnswerMode
+{
+    [Choice("fixed", Doc = "the whole answer is target_answer (the seed's FORGOTTEN)")] Fixed,
+    [Choice("replace", Doc = "the base model's own greedy answer with every concept form (whole word) replaced by target_answer; retain answers too")] Replace,
+}
+
+/// <summary>Where the concept direction of direction removal comes from.</summary>
+public enum DirectionSource
+{
+    [Choice("diff-means", Doc = "mean concept activation minus mean background activation at the site, normalised")] DiffMeans,
+    [Choice("sae", Doc = "an SAE decoder row", Available = false)] Sae,
 }
 
 public enum DatasetFormat
@@ -104,6 +136,13 @@ public enum EvaluationVariant
     [Choice("vocab", Doc = "PruneVocab edits only")] Vocab,
     [Choice("hybrid", Doc = "Saliency masks + PruneVocab edits")] Hybrid,
     [Choice("hybrid+repair", Doc = "hybrid + the Repair adapter (masks re-applied)")] HybridRepair,
+    [Choice("forget-l1-logistic", Doc = "the forget adapter confined to the l1-logistic selection (repair.forget.masks)")] ForgetL1Logistic,
+    [Choice("forget-diff-means", Doc = "the forget adapter confined to the diff-means selection")] ForgetDiffMeans,
+    [Choice("forget-gradient", Doc = "the forget adapter confined to the gradient selection")] ForgetGradient,
+    [Choice("forget-fisher", Doc = "the forget adapter confined to the fisher selection")] ForgetFisher,
+    [Choice("forget-random", Doc = "the forget adapter confined to the random-rows control")] ForgetRandom,
+    [Choice("forget-unmasked", Doc = "the unmasked forget adapter (same modules, rank and steps)")] ForgetUnmasked,
+    [Choice("direction-removed", Doc = "the concept direction removed from o_proj/down_proj (edits.direction)")] DirectionRemoved,
 }
 
 public enum GemmProvider

@@ -44,6 +44,9 @@ public sealed record EvaluateConfig
     [Key("perplexity", Doc = "Sliding-window perplexity on the data folder's background.jsonl.")]
     public PerplexityConfig Perplexity { get; init; } = new();
 
+    [Key("guard", Doc = "The degeneration guard: when a variant counts as collapsed (its low leak or target rate is then not forgetting; docs/metrics.md).")]
+    public GuardConfig Guard { get; init; } = new();
+
     [Key("bootstrap_samples", Min = 100, Unit = "resamples", Doc = "Bootstrap resamples for the intervals.")]
     public int BootstrapSamples { get; init; } = 1000;
 
@@ -59,6 +62,19 @@ public sealed record PerplexityConfig
 
     [Key("stride", Min = 1, Unit = "tokens", Doc = "Step between windows; every token is scored once, with at least window − stride tokens of context.")]
     public int Stride { get; init; } = 64;
+}
+
+[Section("Degeneration guard, against the reference variant (base).")]
+public sealed record GuardConfig
+{
+    [Key("max_degeneration_increase", Min = 0, Max = 1, Unit = "fraction of answers", Doc = "Flag a variant whose degenerate-answer rate (leak probes, else concept prompts) exceeds base's by more than this.")]
+    public double MaxDegenerationIncrease { get; init; } = 0.10;
+
+    [Key("min_length_ratio", Min = 0, Max = 1, Doc = "Flag a variant whose answers average fewer new tokens than this share of base's.")]
+    public double MinLengthRatio { get; init; } = 0.5;
+
+    [Key("max_perplexity_ratio", Min = 1, Doc = "Flag a variant whose background perplexity ratio exceeds this.")]
+    public double MaxPerplexityRatio { get; init; } = 1.5;
 }
 
 public static class EvaluationMetrics

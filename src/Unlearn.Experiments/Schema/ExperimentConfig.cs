@@ -40,6 +40,9 @@ public sealed record ExperimentConfig
     [Key("saliency", ReadBy = "Saliency", Doc = "How concept-salient dimensions are scored and turned into row masks.")]
     public SaliencyConfig Saliency { get; init; } = new();
 
+    [Key("edits", ReadBy = "Direction", Doc = "Weight edits beyond row masks and the vocabulary (direction removal).")]
+    public EditsConfig Edits { get; init; } = new();
+
     [Key("sae", ReadBy = "TrainSae,Saliency,Evaluate", DefaultText = "none",
         Doc = "A TopK sparse autoencoder on one site's token activations; adds the TrainSae target (docs/sae.md).")]
     public SaeConfig? Sae { get; init; }

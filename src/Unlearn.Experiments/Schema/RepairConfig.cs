@@ -110,6 +110,12 @@ public sealed record ForgetConfig
     [Key("system_prompt", DefaultText = "none", Doc = "A system turn before every forget and retain prompt (chat formats only).")]
     public string? SystemPrompt { get; init; }
 
-    [Key("max_answer_tokens", Min = 1, Unit = "tokens", Doc = "Length limit of the base model's retain answers.")]
+    [Key("max_answer_tokens", Min = 1, Unit = "tokens", Doc = "Length limit of the base model's retain answers (and of forget answers in answer_mode replace).")]
     public int MaxAnswerTokens { get; init; } = 128;
+
+    [Key("answer_mode", Doc = "What forget prompts are trained to answer.")]
+    public ForgetAnswerMode AnswerMode { get; init; } = ForgetAnswerMode.Fixed;
+
+    [Key("masks", Doc = "Further forget adapters, one per mask source, trained on the same data at the same rank and steps (variants forget-<source>); the adapter of saliency.method is always trained (hybrid+repair).")]
+    public IReadOnlyList<ForgetMask> Masks { get; init; } = [];
 }

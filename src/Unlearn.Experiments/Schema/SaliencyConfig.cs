@@ -7,6 +7,12 @@ public sealed record SaliencyConfig
     [Key("method", Doc = "Scoring method.")]
     public SaliencyMethod Method { get; init; } = SaliencyMethod.L1Logistic;
 
+    [Key("compare", Doc = "Further methods scored beside 'method' on the same sites with the same budget, each into methods/<name>/ of the stage's entry (their selections can mask forget adapters, repair.forget.masks).")]
+    public IReadOnlyList<SaliencyMethod> Compare { get; init; } = [];
+
+    [Key("contrast", Doc = "gradient and fisher: how the concept objective's score is contrasted with the background objective's.")]
+    public SaliencyContrast Contrast { get; init; } = SaliencyContrast.Difference;
+
     [Key("C", Min = 0, MinExclusive = true, Doc = "Inverse L1 strength of the logistic probe (liblinear's C; larger keeps more dimensions).")]
     public double C { get; init; } = 2.0;
 
@@ -40,4 +46,10 @@ public sealed record SaliencyConfig
 
     [Key("tolerance", Min = 0, MinExclusive = true, Doc = "Solver stopping tolerance, scikit-learn's tol for solver='liblinear' (its default, 1e-4, is the default here too).")]
     public double Tolerance { get; init; } = 1e-4;
+
+    /// <summary>The method and the compared methods, each once, method first.</summary>
+    public IReadOnlyList<SaliencyMethod> AllMethods => new[] { Method }.Concat(Compare).Distinct().ToArray();
+
+    /// <summary>Whether any method needs the model's gradients (and so the model and the example texts).</summary>
+    public bool UsesGradients => AllMethods.Any(m => m is SaliencyMethod.Gradient or SaliencyMethod.Fisher);
 }

@@ -28,9 +28,9 @@ public sealed class EvaluateStage : IPublishingStage
 {
     public string Name => "Evaluate";
 
-    public string Version => "3";
+    public string Version => "4";
 
-    public IReadOnlyList<string> Upstream => ["BuildExamples", "Saliency", "PruneVocab", "Repair"];
+    public IReadOnlyList<string> Upstream => ["BuildExamples", "Saliency", "Direction", "PruneVocab", "Repair"];
 
     public JsonNode KeySection(ExperimentConfig config)
     {
@@ -86,6 +86,12 @@ public sealed class EvaluateStage : IPublishingStage
             BootstrapSeed = StageModel.Seed(config.Seed, "evaluate.bootstrap"),
             Confidence = settings.Confidence,
             EncodePrompt = settings.UseChatFormat ? p => StageModel.ChatPrompt(config, tokenizer, p) : null,
+            Guard = new Evaluation.Metrics.GuardSettings
+            {
+                MaxDegenerationIncrease = settings.Guard.MaxDegenerationIncrease,
+                MinLengthRatio = settings.Guard.MinLengthRatio,
+                MaxPerplexityRatio = settings.Guard.MaxPerplexityRatio,
+            },
         };
         var repair = RepairArtefacts.Open(context.Upstream("Repair"), model.Model.Shape);
         var resolved = Variants(context, model.Model);
@@ -117,6 +123,10 @@ public sealed class EvaluateStage : IPublishingStage
         foreach (var line in SummaryLine.All(result.Metrics))
         {
             context.Log.Info(line);
+        }
+        foreach (var verdict in result.Guard.Where(v => v.Flagged))
+        {
+            context.Log.Warning($"{verdict.Variant} collapsed, its leak and target rates are not forgetting: {string.Join("; ", verdict.Reasons)}");
         }
     }
 

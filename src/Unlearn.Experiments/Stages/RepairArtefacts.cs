@@ -13,8 +13,18 @@ internal sealed class RepairArtefacts
     public const string AdapterFolder = "adapter";
     public const string LogFile = "train_log.jsonl";
 
-    private RepairArtefacts(AdapterSet adapters, bool keepMasks, bool rowMasks, IReadOnlyList<LossPoint> lossCurve)
+    /// <summary>forget/&lt;source&gt;/ holds the further forget adapters of repair.forget.masks (adapter/, train_log.jsonl, summary.json).</summary>
+    public const string ForgetFolder = "forget";
+
+    private readonly string _folder;
+    private readonly TransformerShape _shape;
+    private readonly IReadOnlyDictionary<string, string> _forget;
+
+    private RepairArtefacts(string folder, TransformerShape shape, AdapterSet adapters, bool keepMasks, bool rowMasks, IReadOnlyList<LossPoint> lossCurve, IReadOnlyDictionary<string, string> forget)
     {
+        _folder = folder;
+        _shape = shape;
+        _forget = forget;
         Adapters = adapters;
         KeepMasks = keepMasks;
         RowMasks = rowMasks;
@@ -32,6 +42,19 @@ internal sealed class RepairArtefacts
 
     public IReadOnlyList<LossPoint> LossCurve { get; }
 
+    /// <summary>The mask sources with a forget adapter (objective forget): saliency.method's and repair.forget.masks'.</summary>
+    public IReadOnlyList<string> ForgetSources => _forget.Keys.Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>The forget adapter trained with <paramref name="source"/>'s mask ("gradient", "unmasked", …), or null.</summary>
+    public AdapterSet? ForgetAdapter(string source) =>
+        !_forget.TryGetValue(source, out var folder) ? null
+            : folder == "." ? Adapters
+            : AdapterSet.LoadPeft(Path.Combine(_folder, folder, AdapterFolder), _shape);
+
+    /// <summary>The loss curve of a forget adapter, or null.</summary>
+    public IReadOnlyList<LossPoint>? ForgetLossCurve(string source) =>
+        !_forget.TryGetValue(source, out var folder) ? null : ReadCurve(Path.Combine(_folder, folder, LogFile));
+
     /// <summary>The Repair stage's outputs, or null when repair was disabled.</summary>
     public static RepairArtefacts? Open(string folder, TransformerShape shape)
     {
@@ -44,7 +67,15 @@ internal sealed class RepairArtefacts
         var adapters = AdapterSet.LoadPeft(Path.Combine(folder, AdapterFolder), shape);
         bool keepMasks = root.GetProperty("keep_masks").GetBoolean();
         bool rowMasks = root.GetProperty("row_masks").GetBoolean();
-        return new RepairArtefacts(adapters, keepMasks, rowMasks, ReadLossCurve(folder)!);
+        var forget = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (root.TryGetProperty("forget_adapters", out var map) && map.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in map.EnumerateObject())
+            {
+                forget[property.Name] = property.Value.GetString()!;
+            }
+        }
+        return new RepairArtefacts(folder, shape, adapters, keepMasks, rowMasks, ReadCurve(Path.Combine(folder, LogFile)), forget);
     }
 
     /// <summary>The loss by step from train_log.jsonl (no adapter loaded), or null when repair was disabled.</summary>
@@ -57,8 +88,13 @@ internal sealed class RepairArtefacts
                 return null;
             }
         }
+        return ReadCurve(Path.Combine(folder, LogFile));
+    }
+
+    private static List<LossPoint> ReadCurve(string path)
+    {
         var curve = new List<LossPoint>();
-        foreach (var line in File.ReadLines(Path.Combine(folder, LogFile)))
+        foreach (var line in File.ReadLines(path))
         {
             if (string.IsNullOrWhiteSpace(line))
             {

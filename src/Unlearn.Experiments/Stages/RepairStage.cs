@@ -28,7 +28,7 @@ public sealed class RepairStage : IStage
 {
     public string Name => "Repair";
 
-    public string Version => "3";
+    public string Version => "4";
 
     public IReadOnlyList<string> Upstream => ["BuildExamples", "Saliency", "PruneVocab"];
 
@@ -130,7 +130,9 @@ public sealed class RepairStage : IStage
             // Relative to the repository, so that the entry's bytes do not depend on where the clone lives.
             BaseModelName = Path.GetRelativePath(config.RepositoryRoot, config.Model.FullPath).Replace('\\', '/'),
         };
-        var outcome = RepairRun.Run(model, runSettings, context.OutputDirectory, options, context.CancellationToken);
+        var data = RepairRun.Prepare(model, runSettings, context.OutputDirectory, options, context.CancellationToken);
+        var outcome = new RepairOutcome(RepairRun.Train(model, data, runSettings, context.OutputDirectory, options, context.CancellationToken), data.Report);
+        var forgetAdapters = forget ? TrainForgetAdapters(context, model, data, runSettings, options) : null;
         var log = outcome.Training.Log;
         if (outcome.Training.ResumedFromStep > 0)
         {
@@ -147,10 +149,10 @@ public sealed class RepairStage : IStage
             ["steps"] = log.Count,
             ["first_loss"] = log.Count > 0 ? log[0].Loss : null,
             ["last_loss"] = log.Count > 0 ? log[^1].Loss : null,
+            ["forget_adapters"] = forgetAdapters,
         });
-        var data = outcome.Data;
         context.Log.Info(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"trained {log.Count} steps on {data.Rendered} conversations ({data.LabelTokens} label tokens; {data.Removed} of {data.Loaded} removed for mentioning the concept); " +
+            $"trained {log.Count} steps on {data.Report.Rendered} conversations ({data.Report.LabelTokens} label tokens; {data.Report.Removed} of {data.Report.Loaded} removed for mentioning the concept); " +
             $"loss {(log.Count > 0 ? log[0].Loss : double.NaN):F3} → {(log.Count > 0 ? log[^1].Loss : double.NaN):F3}"));
     }
 
@@ -207,12 +209,68 @@ public sealed class RepairStage : IStage
         }
         return new ForgetSettings
         {
+            ReplaceTerms = forget.AnswerMode == ForgetAnswerMode.Replace ? context.Config.Concept.AllForms : null,
             ForgetPrompts = PromptList.Read(forgetPath.FullPath, "repair.forget.forget_prompts"),
             RetainPrompts = retain,
             TargetAnswer = forget.TargetAnswer,
             SystemPrompt = forget.SystemPrompt,
             MaxAnswerTokens = forget.MaxAnswerTokens,
         };
+    }
+
+    /// <summary>
+    /// The further forget adapters of repair.forget.masks, each trained on the same data at the same rank and steps into
+    /// forget/&lt;source&gt;/ (its own checkpoint folder), masked by that source's selection; the unmasked one covers every
+    /// module a candidate unit maps to. Returns repair.json's map of source → folder ("." for the saliency.method adapter
+    /// at the top of the entry).
+    /// </summary>
+    private static JsonObject TrainForgetAdapters(StageContext context, Models.PretrainedModel model, RepairData data, RepairSettings settings, RepairRunOptions options)
+    {
+        var config = context.Config;
+        var saliency = context.Upstream("Saliency");
+        var adapters = new JsonObject { [ExperimentSchema.ChoiceName(config.Saliency.Method)] = "." };
+        foreach (var mask in config.Repair.Forget.Masks)
+        {
+            string name = ExperimentSchema.ChoiceName(mask);
+            if (Variants.VariantResolver.MethodOf(mask) == config.Saliency.Method)
+            {
+                continue;
+            }
+            string folder = Path.Combine(RepairArtefacts.ForgetFolder, name);
+            var masked = options with
+            {
+                Masks = mask switch
+                {
+                    ForgetMask.Unmasked => null,
+                    ForgetMask.Random => AdapterMasksFrom(model.Model.Shape, SaliencyArtefacts.LoadRandomEdits(saliency)),
+                    _ => AdapterMasksFrom(model.Model.Shape, SaliencyArtefacts.LoadEdits(SaliencyStage.FolderOf(config, Variants.VariantResolver.MethodOf(mask)!.Value, saliency))),
+                },
+                Modules = mask == ForgetMask.Unmasked ? CandidateModules(config) : null,
+                CheckpointFolder = Path.Combine(context.CheckpointDirectory, name),
+            };
+            context.Log.Info($"forget adapter '{name}' ({(mask == ForgetMask.Unmasked ? "unmasked" : "masked")})");
+            var outcome = RepairRun.Train(model, data, settings, Path.Combine(context.OutputDirectory, folder), masked, context.CancellationToken);
+            var log = outcome.Log;
+            context.Timing[$"forget_{name}_train_seconds"] = Math.Round(log.Sum(r => r.Seconds), 3);
+            context.Log.Info(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"forget adapter '{name}': {log.Count} steps, loss {(log.Count > 0 ? log[0].Loss : double.NaN):F3} → {(log.Count > 0 ? log[^1].Loss : double.NaN):F3}"));
+            adapters[name] = folder.Replace('\\', '/');
+        }
+        return adapters;
+    }
+
+    /// <summary>Every module a candidate unit of the inspected sites maps to: down_proj for mlp.act (its input) and mlp.out,
+    /// o_proj for attn.out, in every inspected layer.</summary>
+    private static IReadOnlyList<string> CandidateModules(ExperimentConfig config)
+    {
+        var layers = config.Activations.Layers.Resolved ?? throw new InvalidOperationException("activations.layers was not resolved against the model.");
+        var projections = config.Activations.Sites.Select(site => site switch
+        {
+            HookSite.AttnOut => (Projection?)Models.Transformer.Projection.Output,
+            HookSite.MlpAct or HookSite.MlpOut => Models.Transformer.Projection.Down,
+            _ => null,
+        }).OfType<Projection>().Distinct().ToArray();
+        return layers.SelectMany(layer => projections.Select(p => WeightNames.Module(layer, p))).ToArray();
     }
 
     /// <summary>The Saliency selection as adapter masks: gate/up rows are mlp.act neurons (the down_proj adapter reads
@@ -243,25 +301,4 @@ public sealed class RepairStage : IStage
 
     private static void WriteSummary(string folder, JsonObject summary) =>
         File.WriteAllText(Path.Combine(folder, RepairArtefacts.SummaryFile), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-}
-
-/// <summary>A prompt file: a JSON list of strings, or one prompt per non-empty line.</summary>
-internal static class PromptList
-{
-    public static IReadOnlyList<string> Read(string path, string field)
-    {
-        var text = File.ReadAllText(path);
-        if (text.TrimStart().StartsWith('['))
-        {
-            try
-            {
-                return JsonSerializer.Deserialize<List<string>>(text) ?? [];
-            }
-            catch (JsonException e)
-            {
-                throw new InvalidOperationException($"{path} ('{field}'): not a JSON list of strings ({e.Message}); give a JSON list or one prompt per line.", e);
-            }
-        }
-        return text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0).ToArray();
-    }
 }

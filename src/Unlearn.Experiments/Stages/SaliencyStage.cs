@@ -1,7 +1,12 @@
-// Saliency: per site and layer, an L1-logistic probe (or difference of means) scores every dimension; scores map
-// to the weight rows that write them (attn.out → o_proj, mlp.out → down_proj, mlp.act → gate_proj and up_proj) and
-// a global budget of rows is masked (METHODS.md "Saliency"). Outputs: scores.safetensors, selection.json,
-// masks.safetensors, probe.json, and the random-rows control (random-selection.json, random-masks.safetensors).
+// Saliency: per site and layer, every unit is scored — by an L1-logistic probe or difference of means on the cached
+// activations, by gradient × activation or the empirical Fisher of a concept-specific objective run through the
+// model (the concept-form tokens of BuildExamples' concept sentences against every token of its background sentences),
+// or by uniform random scores (method random, the negative control) — scores map to the weight rows that write them
+// (attn.out → o_proj, mlp.out → down_proj, mlp.act → gate_proj and up_proj) and a global budget of rows is masked
+// (METHODS.md "Saliency"). saliency.method writes its artefacts at the top of the entry (scores.safetensors,
+// selection.json, masks.safetensors, probe.json, the random-rows control random-selection.json /
+// random-masks.safetensors; components.safetensors for gradient and fisher); every method of saliency.compare writes
+// the same files under methods/<name>/, on the same sites with the same budget.
 // Method sae instead scores the latents of TrainSae's SAE on the token cache (feature discovery, METHODS.md "SAE")
 // and writes features.json and feature_stats.npz; its ablation is an intervention, not a row mask, so it writes no masks.
 using System.Text.Json.Nodes;
@@ -9,9 +14,11 @@ using Unlearn.Experiments.Graph;
 using Unlearn.Experiments.Keys;
 using Unlearn.Experiments.Schema;
 using Unlearn.Methods.Activations;
+using Unlearn.Methods.Examples;
 using Unlearn.Methods.Probing;
 using Unlearn.Methods.Sae;
 using Unlearn.Methods.Saliency;
+using Unlearn.Methods.Text;
 using Unlearn.Models;
 using Unlearn.Models.Config;
 using RuntimeSite = Unlearn.Models.Hooks.HookSite;
@@ -21,34 +28,52 @@ namespace Unlearn.Experiments.Stages;
 
 public sealed class SaliencyStage : IStage
 {
+    /// <summary>Where the compared methods' artefacts go inside the entry: methods/&lt;name&gt;/.</summary>
+    public const string MethodsFolder = "methods";
+
     public string Name => "Saliency";
 
-    public string Version => "2";
+    public string Version => "3";
 
-    public IReadOnlyList<string> Upstream => ["CacheActivations", "TrainSae"];
+    // BuildExamples: the example texts gradient and fisher run through the model; CacheActivations: the pooled
+    // activations the probe methods score; TrainSae: the SAE method sae reads.
+    public IReadOnlyList<string> Upstream => ["BuildExamples", "CacheActivations", "TrainSae"];
 
     /// <summary>TrainSae's SAE is read only by method sae.</summary>
     public IReadOnlyList<string> UpstreamOf(ExperimentConfig config) =>
-        config.Saliency.Method == SchemaMethod.Sae ? ["CacheActivations", "TrainSae"] : ["CacheActivations"];
+        config.Saliency.Method == SchemaMethod.Sae ? ["CacheActivations", "TrainSae"] : ["BuildExamples", "CacheActivations"];
 
-    public SettingsUse Settings => SettingsUse.Seed;
+    public SettingsUse Settings => SettingsUse.Seed | SettingsUse.ModelNumerics;
 
     public JsonNode KeySection(ExperimentConfig config)
     {
-        if (config.Saliency.Method != SchemaMethod.Sae)
+        if (config.Saliency.Method == SchemaMethod.Sae)
         {
-            return KeyJson.Of(config, "saliency");
+            // Method sae reads only the discovery settings; the SAE itself enters through TrainSae's key.
+            return new JsonObject
+            {
+                ["saliency"] = new JsonObject { ["method"] = "sae" },
+                ["sae"] = new JsonObject { ["discovery"] = KeyJson.Section(config.Sae!.Discovery) },
+            };
         }
-        // Method sae reads only the discovery settings; the SAE itself enters through TrainSae's key.
-        return new JsonObject
+        var section = KeyJson.Of(config, "saliency");
+        if (config.Saliency.UsesGradients)
         {
-            ["saliency"] = new JsonObject { ["method"] = "sae" },
-            ["sae"] = new JsonObject { ["discovery"] = KeyJson.Section(config.Sae!.Discovery) },
-        };
+            // The objective's texts are tokenised and batched as activation capture does, and its targets are the concept forms.
+            section["activations"] = KeyJson.Select(config.Activations, "batch_size", "max_length", "exclude_special");
+            section["concept"] = new JsonObject { ["forms"] = new JsonArray(config.Concept.AllForms.Select(f => (JsonNode)f).ToArray()) };
+        }
+        return section;
     }
 
     public IEnumerable<ExternalInput> ExternalInputs(ExperimentConfig config) =>
-        config.Saliency.Method == SchemaMethod.Sae ? [ModelInputs.Config(config), ModelInputs.Tokenizer(config)] : [ModelInputs.Config(config)];
+        config.Saliency.Method == SchemaMethod.Sae ? [ModelInputs.Config(config), ModelInputs.Tokenizer(config)]
+        : config.Saliency.UsesGradients ? [ModelInputs.Config(config), ModelInputs.Weights(config), ModelInputs.Tokenizer(config)]
+        : [ModelInputs.Config(config)];
+
+    /// <summary>The folder of a method's artefacts inside a Saliency entry: the entry itself for saliency.method, else methods/&lt;name&gt;/.</summary>
+    public static string FolderOf(ExperimentConfig config, SchemaMethod method, string entry) =>
+        method == config.Saliency.Method ? entry : Path.Combine(entry, MethodsFolder, ExperimentSchema.ChoiceName(method));
 
     public void Run(StageContext context)
     {
@@ -61,14 +86,43 @@ public sealed class SaliencyStage : IStage
         }
         var shape = PretrainedModel.ShapeOf(ModelConfig.LoadFromFolder(config.Model.FullPath));
         var cache = ActivationCache.Load(context.Upstream("CacheActivations"));
-        var options = new SaliencyOptions
+        var measured = settings.UsesGradients ? MeasureGradients(context, cache.Sites) : null;
+        foreach (var method in settings.AllMethods)
         {
-            Method = settings.Method switch
+            string folder = FolderOf(config, method, context.OutputDirectory);
+            var options = Options(config, method);
+            SaliencyResult result;
+            if (method is SchemaMethod.Gradient or SchemaMethod.Fisher)
+            {
+                var (concept, background) = measured!.Value;
+                var contrast = settings.Contrast == Schema.SaliencyContrast.Ratio ? Methods.Saliency.SaliencyContrast.Ratio : Methods.Saliency.SaliencyContrast.Difference;
+                result = SaliencyAnalysis.FromScores(GradientScores.Sites(options.Method, contrast, concept, background), shape, options, folder);
+                GradientScores.WriteComponents(folder, options.Method, contrast, concept, background);
+            }
+            else
+            {
+                result = SaliencyAnalysis.Run(cache, shape, options, folder, new Reporter(context, cache.Sites.Count));
+            }
+            string name = ExperimentSchema.ChoiceName(method);
+            var accuracies = result.Sites.Where(s => !double.IsNaN(s.Report.HeldOutAccuracy)).Select(site => $"{site.Site.Name} {site.Report.HeldOutAccuracy:P0}").ToArray();
+            context.Log.Info($"{name}: masked {result.Selected.Count} of {result.CandidateUnits} candidate units (budget {result.Budget}, {result.PositiveUnits} scored above 0)" +
+                             (accuracies.Length > 0 ? $"; held-out probe accuracy: {string.Join(", ", accuracies)}" : ""));
+        }
+    }
+
+    private static SaliencyOptions Options(ExperimentConfig config, SchemaMethod method)
+    {
+        var settings = config.Saliency;
+        return new SaliencyOptions
+        {
+            Method = method switch
             {
                 SchemaMethod.L1Logistic => Methods.Saliency.SaliencyMethod.L1Logistic,
                 SchemaMethod.DiffMeans => Methods.Saliency.SaliencyMethod.DiffMeans,
+                SchemaMethod.Gradient => Methods.Saliency.SaliencyMethod.Gradient,
+                SchemaMethod.Fisher => Methods.Saliency.SaliencyMethod.Fisher,
                 SchemaMethod.Random => Methods.Saliency.SaliencyMethod.Random,
-                _ => throw new InvalidOperationException($"saliency.method '{settings.Method}' is not available in this build."),
+                _ => throw new InvalidOperationException($"saliency.method '{ExperimentSchema.ChoiceName(method)}' is not available in this build."),
             },
             Probe = new ProbeOptions
             {
@@ -85,12 +139,28 @@ public sealed class SaliencyStage : IStage
             Compat = settings.Compat == SaliencyCompat.Seed ? MappingCompat.Seed : MappingCompat.Corrected,
             RandomControlSeed = StageModel.Seed(config.Seed, "saliency.random"),
         };
-        int sites = cache.Sites.Count;
-        var progress = new Reporter(context, sites);
-        var result = SaliencyAnalysis.Run(cache, shape, options, context.OutputDirectory, progress);
-        var accuracies = result.Sites.Select(site => $"{site.Site.Name} {site.Report.HeldOutAccuracy:P0}");
-        context.Log.Info($"masked {result.Selected.Count} of {result.CandidateUnits} candidate units (budget {result.Budget}, {result.PositiveUnits} scored above 0); " +
-                         $"held-out probe accuracy: {string.Join(", ", accuracies)}");
+    }
+
+    /// <summary>Both objectives' gradient × activation and Fisher at every cached site, measured once for gradient and fisher.</summary>
+    private static (GradientMeasurement Concept, GradientMeasurement Background)? MeasureGradients(StageContext context, IReadOnlyList<RuntimeSite> sites)
+    {
+        var config = context.Config;
+        var activations = config.Activations;
+        var examples = ExampleFile.Read(Path.Combine(context.Upstream("BuildExamples"), ExampleSet.TrainingFile));
+        using var model = StageModel.Load(config);
+        var tokenizer = model.RequireTokenizer();
+        var forms = new TermMatcher(config.Concept.AllForms);
+        bool countSpecial = !activations.ExcludeSpecial;
+        var concept = examples.Concept.Select(t => ObjectiveSequences.Concept(tokenizer, t, forms, activations.MaxLength, countSpecial)).ToArray();
+        var background = examples.Background.Select(t => ObjectiveSequences.Background(tokenizer, t, activations.MaxLength, countSpecial)).ToArray();
+        var options = new GradientSaliencyOptions { BatchSize = activations.BatchSize };
+        int total = concept.Length + background.Length;
+        var progress = new Progress(context, total, 0);
+        var c = GradientSaliency.Measure(model.Model, sites, concept, options, progress, context.CancellationToken);
+        var b = GradientSaliency.Measure(model.Model, sites, background, options, new Progress(context, total, concept.Length), context.CancellationToken);
+        context.Log.Info($"gradient objective: {c.Sequences} concept sentences ({c.TargetTokens} concept-form tokens; {c.Skipped} without one after truncation) " +
+                         $"and {b.Sequences} background sentences ({b.TargetTokens} tokens) at {sites.Count} sites");
+        return (c, b);
     }
 
     /// <summary>Method sae: feature discovery on TrainSae's SAE over the token cache (METHODS.md "SAE"); features.json and feature_stats.npz.</summary>
@@ -130,5 +200,10 @@ public sealed class SaliencyStage : IStage
         private int _done;
 
         public void Report(RuntimeSite value) => context.Progress.Report(++_done, total, "sites");
+    }
+
+    private sealed class Progress(StageContext context, int total, int offset) : IProgress<int>
+    {
+        public void Report(int value) => context.Progress.Report(offset + value, total, "sentences (gradients)");
     }
 }

@@ -1,14 +1,21 @@
 // A variant ready to run: the ForwardOptions that apply its edits at run time, the changed weights it needs where an
 // edit cannot be applied at run time (repair with keep_masks: false), and the list of its edits in application order
-// with where each came from — what reports show as the variant's definition and what export bakes into weights.
+// with where each came from and the edit itself — what reports show as the variant's definition and what export bakes
+// into weights (docs/variants.md has the order and what each kind means for the weights).
+using Unlearn.Models.Edits;
+using Unlearn.Models.Lora;
 using Unlearn.Models.Transformer;
 
 namespace Unlearn.Experiments.Variants;
 
+/// <summary>The kinds of edit, in the order they apply (VariantResolver.Compose refuses another order).</summary>
 public enum VariantEditKind
 {
     /// <summary>Weight rows forced to zero (Saliency's masks or the random control's).</summary>
     RowMasks,
+
+    /// <summary>A residual-stream direction removed from o_proj/down_proj (and the embedding): W ← (I − u uᵀ) W.</summary>
+    DirectionRemoval,
 
     /// <summary>PruneVocab's logit mask and zeroed embedding rows.</summary>
     Vocabulary,
@@ -19,7 +26,21 @@ public enum VariantEditKind
 
 /// <param name="Stage">The stage whose store entry holds the edit.</param>
 /// <param name="Summary">What it does, in a phrase ("19 weight rows zeroed: the scored rows").</param>
-public sealed record VariantEdit(VariantEditKind Kind, string Stage, string Summary);
+public sealed record VariantEdit(VariantEditKind Kind, string Stage, string Summary)
+{
+    /// <summary>RowMasks and Vocabulary: the edits themselves.</summary>
+    public ModelEdits? Masks { get; init; }
+
+    /// <summary>DirectionRemoval: u and what it is removed from.</summary>
+    public DirectionRemoval? Direction { get; init; }
+
+    /// <summary>Adapter: the trained adapter.</summary>
+    public AdapterSet? Adapters { get; init; }
+
+    /// <summary>Adapter: the row masks that apply after the adapter (keep_masks, the default), or null when the pruned
+    /// rows are zeroed under it (keep_masks: false) or there are none (objective forget).</summary>
+    public bool KeepMasks { get; init; } = true;
+}
 
 public sealed class ResolvedVariant : IDisposable
 {

@@ -1,22 +1,24 @@
 // Every variant an experiment can score, run or export is the base model plus an ordered list of edits read from the
 // store entries of the stages that made them (DESIGN.md §5a). This is the one place that knows which entry holds which
-// edit and how they combine; Evaluate, `unlearn generate --variant` and export all resolve variants here.
+// edit and how they combine (Compose, in VariantResolver.Compose.cs, turns the list into what runs). Evaluate, `unlearn generate --variant` and export all resolve
+// variants here.
 //
-// Order of application (docs/variants.md): row masks (Saliency's, or the random control's) → vocabulary edit
-// (PruneVocab's −∞ logit mask and zeroed embedding rows) → adapters (Repair's LoRA, masks re-applied after it unless
-// repair.keep_masks is false). Row masks and the vocabulary edit commute (they touch different weights); the adapter
-// comes last because it was trained on the model the earlier edits define.
+// Order of application (docs/variants.md): row masks (Saliency's, or the random control's) → direction removal
+// (Direction's u, from o_proj/down_proj) → vocabulary edit (PruneVocab's −∞ logit mask and zeroed embedding rows) →
+// adapters (Repair's LoRA, masks re-applied after it unless repair.keep_masks is false). The adapter comes last
+// because it was trained on the model the earlier edits define.
 using Unlearn.Experiments.Schema;
 using Unlearn.Experiments.Stages;
-using Unlearn.Methods.FineTuning;
 using Unlearn.Methods.Saliency;
 using Unlearn.Methods.Vocabulary;
 using Unlearn.Models.Edits;
+using Unlearn.Models.Lora;
 using Unlearn.Models.Transformer;
+using SchemaMethod = Unlearn.Experiments.Schema.SaliencyMethod;
 
 namespace Unlearn.Experiments.Variants;
 
-public static class VariantResolver
+public static partial class VariantResolver
 {
     /// <summary>The stages whose entries a variant's edits come from.</summary>
     public static IReadOnlyList<string> StagesOf(EvaluationVariant variant) => variant switch
@@ -26,82 +28,117 @@ public static class VariantResolver
         EvaluationVariant.Vocab => ["PruneVocab"],
         EvaluationVariant.Hybrid => ["Saliency", "PruneVocab"],
         EvaluationVariant.HybridRepair => ["Saliency", "PruneVocab", "Repair"],
+        EvaluationVariant.DirectionRemoved => ["Direction"],
+        _ when ForgetMaskOf(variant) is not null => ["PruneVocab", "Repair"],
         _ => throw new ArgumentOutOfRangeException(nameof(variant), variant, null),
     };
 
     /// <summary>The variant's name as metrics.json, reports and `expect:` keys write it ("hybrid+repair").</summary>
     public static string NameOf(EvaluationVariant variant) => ExperimentSchema.ChoiceName(variant);
 
+    /// <summary>The mask source of a forget-* variant, or null for any other variant.</summary>
+    public static ForgetMask? ForgetMaskOf(EvaluationVariant variant) => variant switch
+    {
+        EvaluationVariant.ForgetL1Logistic => ForgetMask.L1Logistic,
+        EvaluationVariant.ForgetDiffMeans => ForgetMask.DiffMeans,
+        EvaluationVariant.ForgetGradient => ForgetMask.Gradient,
+        EvaluationVariant.ForgetFisher => ForgetMask.Fisher,
+        EvaluationVariant.ForgetRandom => ForgetMask.Random,
+        EvaluationVariant.ForgetUnmasked => ForgetMask.Unmasked,
+        _ => null,
+    };
+
+    /// <summary>The saliency method whose selection a forget mask is, or null (random, unmasked).</summary>
+    public static SchemaMethod? MethodOf(ForgetMask mask) => mask switch
+    {
+        ForgetMask.L1Logistic => SchemaMethod.L1Logistic,
+        ForgetMask.DiffMeans => SchemaMethod.DiffMeans,
+        ForgetMask.Gradient => SchemaMethod.Gradient,
+        ForgetMask.Fisher => SchemaMethod.Fisher,
+        _ => null,
+    };
+
     /// <param name="entryOf">The store entry folder of a stage (only the stages <see cref="StagesOf"/> names are asked for).</param>
     /// <param name="model">The base model the edits apply to; a variant that needs changed weights gets its own copy.</param>
     /// <exception cref="VariantException">The entries do not provide the variant (e.g. repair was disabled).</exception>
-    public static ResolvedVariant Resolve(EvaluationVariant variant, ExperimentConfig config, Func<string, string> entryOf, LlamaModel model)
+    public static ResolvedVariant Resolve(EvaluationVariant variant, ExperimentConfig config, Func<string, string> entryOf, LlamaModel model) =>
+        Compose(NameOf(variant), model, Edits(variant, config, entryOf, model.Shape));
+
+    /// <summary>The variant's edits in application order, read from the stage entries.</summary>
+    public static IReadOnlyList<VariantEdit> Edits(EvaluationVariant variant, ExperimentConfig config, Func<string, string> entryOf, TransformerShape shape)
     {
         string name = NameOf(variant);
         switch (variant)
         {
             case EvaluationVariant.Base:
-                return new ResolvedVariant(name, ForwardOptions.Default, null, []);
+                return [];
             case EvaluationVariant.Concept:
-            {
-                var masks = SaliencyArtefacts.LoadEdits(entryOf("Saliency"));
-                return new ResolvedVariant(name, new ForwardOptions { Edits = masks }, null, [RowMasks(masks, "Saliency", "the scored rows")]);
-            }
+                return [RowMasks(SaliencyArtefacts.LoadEdits(entryOf("Saliency")), "Saliency", "the scored rows")];
             case EvaluationVariant.Random:
-            {
-                var masks = SaliencyArtefacts.LoadRandomEdits(entryOf("Saliency"));
-                return new ResolvedVariant(name, new ForwardOptions { Edits = masks }, null, [RowMasks(masks, "Saliency", "random rows (the control)")]);
-            }
+                return [RowMasks(SaliencyArtefacts.LoadRandomEdits(entryOf("Saliency")), "Saliency", "random rows (the control)")];
             case EvaluationVariant.Vocab:
-            {
-                var vocabulary = VocabularyArtefacts.LoadEdits(entryOf("PruneVocab"));
-                return new ResolvedVariant(name, new ForwardOptions { Edits = vocabulary }, null, [Vocabulary(vocabulary)]);
-            }
+                return [Vocabulary(VocabularyArtefacts.LoadEdits(entryOf("PruneVocab")))];
             case EvaluationVariant.Hybrid:
-            {
-                var masks = SaliencyArtefacts.LoadEdits(entryOf("Saliency"));
-                var vocabulary = VocabularyArtefacts.LoadEdits(entryOf("PruneVocab"));
-                return new ResolvedVariant(name, new ForwardOptions { Edits = masks.Combine(vocabulary) }, null,
-                    [RowMasks(masks, "Saliency", "the scored rows"), Vocabulary(vocabulary)]);
-            }
+                return [RowMasks(SaliencyArtefacts.LoadEdits(entryOf("Saliency")), "Saliency", "the scored rows"), Vocabulary(VocabularyArtefacts.LoadEdits(entryOf("PruneVocab")))];
             case EvaluationVariant.HybridRepair:
-                return HybridRepair(name, entryOf, model);
+                return HybridRepair(name, entryOf, shape);
+            case EvaluationVariant.DirectionRemoved:
+            {
+                var direction = DirectionStage.Load(entryOf("Direction"))
+                    ?? throw new VariantException($"Variant '{name}' needs the Direction stage's direction, but edits.direction.enabled is false.");
+                return [new VariantEdit(VariantEditKind.DirectionRemoval, "Direction", direction.Describe()) { Direction = direction }];
+            }
             default:
-                throw new ArgumentOutOfRangeException(nameof(variant), variant, null);
+                var mask = ForgetMaskOf(variant) ?? throw new ArgumentOutOfRangeException(nameof(variant), variant, null);
+                return Forget(name, mask, config, entryOf, shape);
         }
     }
 
     /// <remarks>hybrid+repair runs as it was trained: under the row masks (keep_masks, the default), on weights whose
     /// pruned rows are zeroed under the adapter (keep_masks: false, the seed's way; the variant owns that copy), or with
     /// only the vocabulary edits (objective forget, whose adapter is confined to the salient rows).</remarks>
-    private static ResolvedVariant HybridRepair(string name, Func<string, string> entryOf, LlamaModel model)
+    private static IReadOnlyList<VariantEdit> HybridRepair(string name, Func<string, string> entryOf, TransformerShape shape)
     {
         var masks = SaliencyArtefacts.LoadEdits(entryOf("Saliency"));
         var vocabulary = VocabularyArtefacts.LoadEdits(entryOf("PruneVocab"));
-        var repair = RepairArtefacts.Open(entryOf("Repair"), model.Shape)
+        var repair = RepairArtefacts.Open(entryOf("Repair"), shape)
             ?? throw new VariantException($"Variant '{name}' needs the Repair stage's adapter, but repair.enabled is false.");
-        var adapters = repair.Adapters.Adapters;
-        var adapter = new VariantEdit(VariantEditKind.Adapter, "Repair",
-            $"LoRA adapter on {adapters.Count} projection{(adapters.Count == 1 ? "" : "s")} (rank {adapters.Values.First().Rank})"
-            + (!repair.RowMasks ? ", confined to the salient rows" : repair.KeepMasks ? ", pruned rows kept at zero" : ", merged over the zeroed rows (keep_masks: false)"));
-        if (!repair.RowMasks)
+        var what = !repair.RowMasks ? ", confined to the salient rows" : repair.KeepMasks ? ", pruned rows kept at zero" : ", merged over the zeroed rows (keep_masks: false)";
+        var adapter = Adapter(repair.Adapters, what, repair.KeepMasks);
+        return repair.RowMasks
+            ? [RowMasks(masks, "Saliency", "the scored rows"), Vocabulary(vocabulary), adapter]
+            : [Vocabulary(vocabulary), adapter];
+    }
+
+    /// <summary>forget-&lt;source&gt;: the forget adapter of that mask on the model it was trained on (PruneVocab's edits).</summary>
+    private static IReadOnlyList<VariantEdit> Forget(string name, ForgetMask mask, ExperimentConfig config, Func<string, string> entryOf, TransformerShape shape)
+    {
+        var repair = RepairArtefacts.Open(entryOf("Repair"), shape)
+            ?? throw new VariantException($"Variant '{name}' needs the Repair stage's forget adapters, but repair.enabled is false.");
+        string source = ExperimentSchema.ChoiceName(mask);
+        var adapters = repair.ForgetAdapter(source)
+            ?? throw new VariantException($"Variant '{name}': the Repair entry has no '{source}' forget adapter (repair.forget.masks lists {string.Join(", ", repair.ForgetSources)}).");
+        string what = mask == ForgetMask.Unmasked ? ", unmasked" : $", confined to the {source} selection";
+        var vocabulary = VocabularyArtefacts.LoadEdits(entryOf("PruneVocab"));
+        var adapter = Adapter(adapters, what, keepMasks: true);
+        return vocabulary.IsEmpty ? [adapter] : [Vocabulary(vocabulary), adapter];
+    }
+
+    private static VariantEdit Adapter(AdapterSet adapters, string what, bool keepMasks)
+    {
+        int count = adapters.Adapters.Count;
+        return new VariantEdit(VariantEditKind.Adapter, "Repair",
+            $"LoRA adapter on {count} projection{(count == 1 ? "" : "s")} (rank {adapters.Adapters.Values.First().Rank}){what}")
         {
-            return new ResolvedVariant(name, new ForwardOptions { Edits = vocabulary, Adapters = adapters }, null, [Vocabulary(vocabulary), adapter]);
-        }
-        var hybrid = masks.Combine(vocabulary);
-        var edits = new[] { RowMasks(masks, "Saliency", "the scored rows"), Vocabulary(vocabulary), adapter };
-        if (repair.KeepMasks)
-        {
-            return new ResolvedVariant(name, new ForwardOptions { Edits = hybrid, Adapters = adapters }, null, edits);
-        }
-        var (zeroed, remaining) = RepairedModel.BakeRows(model, hybrid);
-        return new ResolvedVariant(name, new ForwardOptions { Edits = remaining, Adapters = adapters }, zeroed, edits);
+            Adapters = adapters,
+            KeepMasks = keepMasks,
+        };
     }
 
     private static VariantEdit RowMasks(ModelEdits masks, string stage, string what)
     {
         int rows = masks.RowMasks.Values.Sum(r => r.Length);
-        return new VariantEdit(VariantEditKind.RowMasks, stage, $"{rows} weight row{(rows == 1 ? "" : "s")} zeroed: {what}");
+        return new VariantEdit(VariantEditKind.RowMasks, stage, $"{rows} weight row{(rows == 1 ? "" : "s")} zeroed: {what}") { Masks = masks };
     }
 
     private static VariantEdit Vocabulary(ModelEdits vocabulary)
@@ -111,6 +148,7 @@ public static class VariantResolver
         string logits = masked > 0 ? $"{masked} token{(masked == 1 ? "" : "s")} at logit −∞"
             : zeroed > 0 ? $"{zeroed} token{(zeroed == 1 ? "" : "s")} at logit 0 (logit_mask: zero)" : "no token masked";
         return new VariantEdit(VariantEditKind.Vocabulary, "PruneVocab",
-            $"{logits}, {vocabulary.ZeroedEmbeddingRows.Count} embedding row{(vocabulary.ZeroedEmbeddingRows.Count == 1 ? "" : "s")} zeroed");
+            $"{logits}, {vocabulary.ZeroedEmbeddingRows.Count} embedding row{(vocabulary.ZeroedEmbeddingRows.Count == 1 ? "" : "s")} zeroed")
+        { Masks = vocabulary };
     }
 }

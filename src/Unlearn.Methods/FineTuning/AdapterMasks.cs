@@ -79,6 +79,30 @@ public static class AdapterMasks
         return (settings, new AdapterMaskSet(input, output));
     }
 
+    /// <summary>LoRA settings covering the given modules' layers and projections (rank, alpha and dropout from <paramref name="template"/>).</summary>
+    /// <remarks>LoRA layouts are rectangular (every target in every layer), so the modules must form such a product;
+    /// a product larger than the list would silently train more modules, and is refused.</remarks>
+    public static LoraSettings SettingsFor(LoraSettings template, IReadOnlyCollection<string> modules)
+    {
+        if (modules.Count == 0)
+        {
+            throw new FineTuningException("An unmasked adapter needs at least one module.");
+        }
+        var parsed = modules.Select(m => WeightNames.TryParseWeight(m + ".weight", out int layer, out var projection)
+            ? (Layer: layer, Projection: projection)
+            : throw new FineTuningException($"Module '{m}': not a projection module name such as 'model.layers.3.mlp.down_proj'.")).Distinct().ToList();
+        var settings = template with
+        {
+            Targets = parsed.Select(p => p.Projection).Distinct().Order().ToArray(),
+            Layers = parsed.Select(p => p.Layer).Distinct().Order().ToArray(),
+        };
+        if (settings.Targets.Count * settings.Layers!.Count != parsed.Count)
+        {
+            throw new FineTuningException($"The modules {string.Join(", ", modules)} are not every target projection in every layer; an adapter set covers a full product of layers and projections.");
+        }
+        return settings;
+    }
+
     private static float[] Mask(IReadOnlyCollection<int> indices, int width, string what)
     {
         if (indices.Count == 0)

@@ -1,6 +1,10 @@
 // Targets of the forget objective (masked-LoRA unlearning done right, METHODS.md): every forget prompt is answered with
-// a fixed string (default "FORGOTTEN"); every retain prompt keeps the base model's own greedy answer, generated once
-// with the chat format (self-distillation anchors general behaviour). The forget/retain decision is explicit — by the
+// a fixed string (default "FORGOTTEN"), or — with ReplaceTerms, for a model that tells stories rather than answers —
+// with the base model's own greedy answer in which every whole-word occurrence of a concept form is replaced by the
+// target (the seed's "[FORGOTTEN]" substitution, seeds-spec B.10 variant 2, with word matching instead of its
+// capitalised-run regex); every retain prompt keeps the base model's own greedy answer (with the same replacement,
+// so no retain example teaches the concept), generated once with the chat format (self-distillation anchors general
+// behaviour). The forget/retain decision is explicit — by the
 // list a prompt is in, never by inspecting an answer — and recorded on each conversation (Kind). Prompts are rendered
 // with the same chat format for target generation and for training; in the plain format the answer continues the
 // prompt text directly, as the retain answers were generated.
@@ -28,6 +32,10 @@ public sealed record ForgetSettings
 
     /// <summary>Length limit of the retain answers (greedy, stopping at the model's stop ids).</summary>
     public int MaxAnswerTokens { get; init; } = 128;
+
+    /// <summary>When given: forget answers are the base model's greedy answers with every whole-word occurrence of one of
+    /// these replaced by <see cref="TargetAnswer"/> (retain answers get the same replacement); null: fixed answers.</summary>
+    public IReadOnlyList<string>? ReplaceTerms { get; init; }
 
     /// <summary>Retain prompts answered together (greedy decoding does not depend on it).</summary>
     public int BatchSize { get; init; } = 16;
@@ -71,6 +79,13 @@ public static class ForgetTargets
         int? plainEnd = tokenizer.EosId is int eos && stopIds.Contains(eos) ? eos : stopIds.Count > 0 ? stopIds[0] : null;
 
         var conversations = new List<Conversation>();
+        var replace = settings.ReplaceTerms is { Count: > 0 } terms ? new Text.TermMatcher(terms) : null;
+        if (replace is not null)
+        {
+            conversations.AddRange(GreedyAnswers(model, settings, settings.ForgetPrompts, "forget", ExampleKind.Forget, template, forward, replace, cancellationToken));
+            conversations.AddRange(GreedyAnswers(model, settings, settings.RetainPrompts, "retain", ExampleKind.Retain, template, forward, replace, cancellationToken));
+            return conversations;
+        }
         for (int i = 0; i < settings.ForgetPrompts.Count; i++)
         {
             string prompt = settings.ForgetPrompts[i];
@@ -84,36 +99,64 @@ public static class ForgetTargets
             });
         }
 
+        conversations.AddRange(GreedyAnswers(model, settings, settings.RetainPrompts, "retain", ExampleKind.Retain, template, forward, null, cancellationToken));
+        return conversations;
+    }
+
+    /// <summary>The base model's greedy answer to every prompt (in batches), optionally with the concept forms replaced.</summary>
+    private static List<Conversation> GreedyAnswers(
+        PretrainedModel model, ForgetSettings settings, IReadOnlyList<string> prompts, string source, ExampleKind kind, ChatTemplate template,
+        ForwardOptions? forward, Text.TermMatcher? replace, CancellationToken cancellationToken)
+    {
+        var tokenizer = model.RequireTokenizer();
         var generator = new Generator(model.Model, forward);
         var request = new GenerationRequest
         {
             MaxNewTokens = settings.MaxAnswerTokens,
             Sampling = new SamplingSettings { Temperature = 0f },
-            StopIds = stopIds,
+            StopIds = model.StopIds,
         };
-        for (int first = 0; first < settings.RetainPrompts.Count; first += settings.BatchSize)
+        var conversations = new List<Conversation>(prompts.Count);
+        for (int first = 0; first < prompts.Count; first += settings.BatchSize)
         {
-            int count = Math.Min(settings.BatchSize, settings.RetainPrompts.Count - first);
-            var prompts = Enumerable.Range(first, count).Select(k =>
+            int count = Math.Min(settings.BatchSize, prompts.Count - first);
+            var ids = Enumerable.Range(first, count).Select(k =>
             {
-                var turns = Turns(settings.SystemPrompt, settings.RetainPrompts[k], null);
+                var turns = Turns(settings.SystemPrompt, prompts[k], null);
                 return (IReadOnlyList<int>)tokenizer.RenderChat(turns, addGenerationPrompt: true, template).Ids.ToArray();
             }).ToArray();
-            var results = generator.Generate(prompts, request, cancellationToken: cancellationToken);
+            var results = generator.Generate(ids, request, cancellationToken: cancellationToken);
             for (int i = 0; i < count; i++)
             {
                 int k = first + i;
                 var result = results[i];
                 string answer = ContinuationSource.ContinuationText(tokenizer, result.PromptIds, result.NewIds);
-                conversations.Add(new Conversation($"retain:{k}", Turns(settings.SystemPrompt, settings.RetainPrompts[k], answer))
+                if (replace is not null)
                 {
-                    Kind = ExampleKind.Retain,
+                    answer = Replace(answer, replace, settings.TargetAnswer);
+                }
+                conversations.Add(new Conversation($"{source}:{k}", Turns(settings.SystemPrompt, prompts[k], answer))
+                {
+                    Kind = kind,
                     IsContinuation = true,
                     EndTokenId = result.StopReason == StopReason.StopToken ? result.StopId : null,
                 });
             }
         }
         return conversations;
+    }
+
+    /// <summary>Every whole-word match of a concept form replaced by <paramref name="replacement"/>.</summary>
+    public static string Replace(string text, Text.TermMatcher forms, string replacement)
+    {
+        var builder = new System.Text.StringBuilder(text.Length);
+        int at = 0;
+        foreach (var match in forms.Matches(text))
+        {
+            builder.Append(text, at, match.Index - at).Append(replacement);
+            at = match.Index + match.Length;
+        }
+        return builder.Append(text, at, text.Length - at).ToString();
     }
 
     private static List<ChatMessage> Turns(string? system, string prompt, string? answer)

@@ -20,6 +20,15 @@ public static class RepairRun
     public static RepairOutcome Run(
         PretrainedModel model, RepairSettings settings, string outputFolder, RepairRunOptions? options = null, CancellationToken cancellationToken = default)
     {
+        options ??= new RepairRunOptions();
+        var data = Prepare(model, settings, outputFolder, options, cancellationToken);
+        return new RepairOutcome(Train(model, data, settings, outputFolder, options, cancellationToken), data.Report);
+    }
+
+    /// <summary>Builds, filters and renders the training set and writes data.json and training_set.jsonl into <paramref name="outputFolder"/>.</summary>
+    public static RepairData Prepare(
+        PretrainedModel model, RepairSettings settings, string outputFolder, RepairRunOptions? options = null, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(settings);
         options ??= new RepairRunOptions();
@@ -40,7 +49,19 @@ public static class RepairRun
         var dataJson = DataJson(report, settings, template);
         File.WriteAllText(Path.Combine(outputFolder, DataFileName), dataJson.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         WriteTrainingSet(Path.Combine(outputFolder, TrainingSetFileName), rendered.Examples, modelMade ? filtered.Kept : null);
+        return new RepairData(rendered.Examples, report, dataJson);
+    }
 
+    /// <summary>
+    /// Trains one adapter on prepared data into <paramref name="folder"/> (adapter/, train_log.jsonl, summary.json), masked
+    /// by options.Masks when given. Several adapters can be trained on the same data, each into its own folder.
+    /// </summary>
+    public static TrainingOutcome Train(
+        PretrainedModel model, RepairData data, RepairSettings settings, string folder, RepairRunOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        options ??= new RepairRunOptions();
         var training = settings.Training;
         var inputMasks = (IReadOnlyDictionary<string, float[]>?)null;
         var outputMasks = (IReadOnlyDictionary<string, float[]>?)null;
@@ -51,9 +72,13 @@ public static class RepairRun
             inputMasks = completed.InputMasks;
             outputMasks = completed.OutputMasks;
         }
+        else if (options.Modules is { } modules)
+        {
+            training = training with { Lora = AdapterMasks.SettingsFor(training.Lora, modules) };
+        }
         var trainer = new LoraTrainer(model.Model, training);
-        options.Status?.Invoke($"training LoRA (r {training.Lora.Rank}) on {rendered.Examples.Count} examples, {rendered.LabelCount} label tokens");
-        var outcome = trainer.Train(rendered.Examples, outputFolder, new TrainingRunOptions
+        options.Status?.Invoke($"training LoRA (r {training.Lora.Rank}) on {data.Examples.Count} examples, {data.Examples.Sum(e => (long)e.LabelCount)} label tokens");
+        return trainer.Train(data.Examples, folder, new TrainingRunOptions
         {
             Edits = options.Edits,
             InputMasks = inputMasks,
@@ -63,9 +88,8 @@ public static class RepairRun
             Resume = options.Resume,
             BaseModelPath = options.BaseModelName ?? model.Folder,
             Objective = settings.Objective.ToString().ToLowerInvariant(),
-            SummarySections = new Dictionary<string, JsonNode?> { ["data"] = dataJson },
+            SummarySections = new Dictionary<string, JsonNode?> { ["data"] = data.DataJson.DeepClone() },
         }, cancellationToken);
-        return new RepairOutcome(outcome, report);
     }
 
     private static (string Source, IReadOnlyList<Conversation> Conversations, bool ModelMade) Conversations(
@@ -130,6 +154,8 @@ public static class RepairRun
             ["target_answer"] = f.TargetAnswer,
             ["system_prompt"] = f.SystemPrompt,
             ["max_answer_tokens"] = f.MaxAnswerTokens,
+            ["answer_mode"] = f.ReplaceTerms is null ? "fixed" : "replace",
+            ["replace_terms"] = f.ReplaceTerms is null ? null : new JsonArray(f.ReplaceTerms.Select(t => (JsonNode)t).ToArray()),
         } : null,
     };
 

@@ -54,6 +54,10 @@ public sealed record RepairRunOptions
     /// layers are derived from them (AdapterMasks.Settings).</summary>
     public AdapterMaskSet? Masks { get; init; }
 
+    /// <summary>Unmasked LoRA on exactly these modules ("model.layers.3.mlp.down_proj"), when no masks are given: the
+    /// unmasked comparison of masked forgetting covers the modules the masks act on, at the same rank.</summary>
+    public IReadOnlyList<string>? Modules { get; init; }
+
     /// <summary>After every optimiser step.</summary>
     public Action<TrainingProgress>? Progress { get; init; }
 
@@ -75,3 +79,6 @@ public sealed record RepairDataReport(
     int DroppedWithoutLabels, long Tokens, long LabelTokens, int ForgetExamples, int RetainExamples);
 
 public sealed record RepairOutcome(TrainingOutcome Training, RepairDataReport Data);
+
+/// <summary>A rendered training set, its report and data.json, ready to train one or more adapters on.</summary>
+public sealed record RepairData(IReadOnlyList<TrainingExample> Examples, RepairDataReport Report, System.Text.Json.Nodes.JsonObject DataJson);

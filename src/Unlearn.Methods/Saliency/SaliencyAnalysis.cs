@@ -1,5 +1,5 @@
 // The Saliency algorithm: for each inspected site, score every unit (an L1-logistic probe's |w_j|, optionally
-// t-test weighted, or diff-means), zero the scores of zero-variance columns, then rank all units of all sites
+// t-test weighted, or diff-means; gradient and Fisher scores come from GradientScores through FromScores), zero the scores of zero-variance columns, then rank all units of all sites
 // together (optionally after dividing each site's scores by its maximum) and keep the top round(prune_fraction ×
 // candidate units) with a score above 0 — ties by site order (layer, then block order), then unit index — mapped
 // to weight rows. Writes scores.safetensors, selection.json, masks.safetensors and probe.json, and the random-rows
@@ -35,6 +35,10 @@ public static class SaliencyAnalysis
     public static SaliencyResult Run(IReadOnlyList<SiteActivations> activations, TransformerShape shape, SaliencyOptions options, string outputFolder, IProgress<HookSite>? progress = null)
     {
         options.Validate();
+        if (options.Method is SaliencyMethod.Gradient or SaliencyMethod.Fisher)
+        {
+            throw new SaliencyException($"saliency.method {SaliencyArtefacts.MethodName(options.Method)} is scored from the model's gradients (GradientScores), not from pooled activations.");
+        }
         var ordered = activations.OrderBy(a => a.Site.Layer).ThenBy(a => a.Site.Kind).ToArray();
         Check(ordered, shape, options);
 
@@ -44,12 +48,49 @@ public static class SaliencyAnalysis
             sites.Add(Score(site, options));
             progress?.Report(site.Site);
         }
+        return Select(sites, shape, options, outputFolder);
+    }
 
-        long candidateUnits = SaliencyBudget.CandidateUnits(shape, ordered.Select(a => a.Site));
+    /// <summary>
+    /// The budget, selection, random control and artefacts for scores computed elsewhere (gradient and Fisher saliency,
+    /// GradientScores): one score per unit of each site, 0 for a unit that must never be selected.
+    /// </summary>
+    /// <exception cref="SaliencyException">An unmappable site, a site outside the model, a score vector of the wrong width.</exception>
+    public static SaliencyResult FromScores(IReadOnlyList<SiteSaliency> scored, TransformerShape shape, SaliencyOptions options, string outputFolder)
+    {
+        options.Validate();
+        var ordered = scored.OrderBy(s => s.Site.Layer).ThenBy(s => s.Site.Kind).ToList();
+        if (ordered.Count == 0)
+        {
+            throw new SaliencyException("No sites to score; list at least one in saliency.sites (e.g. layers.3.attn.out).");
+        }
+        foreach (var group in ordered.GroupBy(s => s.Site).Where(g => g.Count() > 1))
+        {
+            throw new SaliencyException($"Site '{group.Key.Name}' is given twice.");
+        }
+        foreach (var site in ordered)
+        {
+            _ = WeightRowMapping.Projections(site.Site.Kind, options.Compat);
+            int width = HookSite.Width(site.Site.Kind, shape.HiddenSize, shape.IntermediateSize);
+            if (site.Site.Layer >= shape.LayerCount || site.Scores.Count != width)
+            {
+                throw new SaliencyException($"Site '{site.Site.Name}': {site.Scores.Count} scores, but the model has layers 0..{shape.LayerCount - 1} and width {width} there.");
+            }
+            if (site.Scores.Any(s => !double.IsFinite(s) || s < 0))
+            {
+                throw new SaliencyException($"Site '{site.Site.Name}': a score is negative or not finite; scores rank units and must be ≥ 0.");
+            }
+        }
+        return Select(ordered, shape, options, outputFolder);
+    }
+
+    private static SaliencyResult Select(List<SiteSaliency> sites, TransformerShape shape, SaliencyOptions options, string outputFolder)
+    {
+        long candidateUnits = SaliencyBudget.CandidateUnits(shape, sites.Select(a => a.Site));
         int budget = options.Compat == MappingCompat.Seed
-            ? SaliencyBudget.SeedRows(shape, ordered.Select(a => a.Site.Layer), options.PruneFraction)
+            ? SaliencyBudget.SeedRows(shape, sites.Select(a => a.Site.Layer), options.PruneFraction)
             : SaliencyBudget.Units(options.PruneFraction, candidateUnits);
-        var (selected, positive) = Select(sites, budget, options);
+        var (selected, positive) = SelectUnits(sites, budget, options);
         var random = RandomControl(sites, selected.Count, options);
         var result = new SaliencyResult(options, sites, candidateUnits, budget, positive, selected, Rows(selected, shape, options), random, Rows(random, shape, options));
         SaliencyArtefacts.Write(result, outputFolder);
@@ -218,7 +259,7 @@ public static class SaliencyAnalysis
         return constant;
     }
 
-    private static (List<SelectedUnit> Selected, int Positive) Select(List<SiteSaliency> sites, int budget, SaliencyOptions options)
+    private static (List<SelectedUnit> Selected, int Positive) SelectUnits(List<SiteSaliency> sites, int budget, SaliencyOptions options)
     {
         var candidates = new List<(double Key, int SiteOrder, int Unit, double Score)>();
         for (int s = 0; s < sites.Count; s++)

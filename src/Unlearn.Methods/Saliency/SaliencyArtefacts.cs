@@ -45,6 +45,8 @@ public static class SaliencyArtefacts
     public static string MethodName(SaliencyMethod method) => method switch
     {
         SaliencyMethod.DiffMeans => "diff-means",
+        SaliencyMethod.Gradient => "gradient",
+        SaliencyMethod.Fisher => "fisher",
         SaliencyMethod.Random => "random",
         _ => "l1-logistic",
     };

@@ -14,6 +14,12 @@ public enum SaliencyMethod
     /// <summary>|mean_concept − mean_background| / pooled std.</summary>
     DiffMeans,
 
+    /// <summary>Gradient × activation of the concept objective contrasted with the background's (GradientScores).</summary>
+    Gradient,
+
+    /// <summary>Diagonal empirical Fisher of the concept objective contrasted with the background's (GradientScores).</summary>
+    Fisher,
+
     /// <summary>Uniform random scores in (0, 1], seeded from the probe seed: saliency replaced by chance, the negative
     /// control for an experiment's bounds (its selection is a uniform random subset of the candidate units).</summary>
     Random,

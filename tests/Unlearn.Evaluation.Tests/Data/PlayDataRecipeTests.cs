@@ -34,6 +34,6 @@ public class PlayDataRecipeTests
     public void Find_UnknownRecipe_ThrowsListingTheKnownOnes()
     {
         var e = Assert.Throws<ArgumentException>(() => DataRecipes.Find("chair"));
-        Assert.Contains("Known: play", e.Message);
+        Assert.Contains("Known: play, lily", e.Message);
     }
 }

@@ -52,3 +52,38 @@ public class ResultsTableTests
         Assert.Contains("'target_rat'", error.Message, StringComparison.Ordinal);
     }
 }
+
+public class ComparisonsTableTests
+{
+    // Differences written by hand (a derivation, not the code's own output): A − B per metric with its interval.
+    private static MetricTable Table() => new(["concept", "random"], [])
+    {
+        Comparisons = new ComparisonTable(
+        [
+            ("concept", "random", MetricNames.TargetRate, MetricEstimate.Of(-0.339, -0.484, -0.203, 192)),
+            ("concept", "random", MetricNames.PerplexityRatio, MetricEstimate.Of(-0.056, -0.07, -0.041, 67)),
+            ("concept", "random", MetricNames.LeakRate, MetricEstimate.NotApplicableBecause("no leak probes")),
+        ]),
+    };
+
+    [Fact]
+    public void ComparisonsMarkdown_OneColumnPerComparison_RowsWithAValueOnly()
+    {
+        var expected =
+            "| Metric | concept − random |\n" +
+            "|---|---|\n" +
+            "| `target_rate` ↓ target rate | -0.339 [-0.484, -0.203] |\n" +
+            "| `perplexity_ratio` ↓ perplexity ratio | -0.056 [-0.070, -0.041] |\n";
+
+        Assert.Equal(expected, ResultsTable.ComparisonsMarkdown(Table(), ["concept-minus-random"]));
+    }
+
+    [Fact]
+    public void ComparisonsMarkdown_UnknownPair_ThrowsNamingItAndTheKnownOnes()
+    {
+        var error = Assert.Throws<EvaluationException>(() => ResultsTable.ComparisonsMarkdown(Table(), ["random-minus-concept"]));
+
+        Assert.Contains("'random-minus-concept'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("concept-minus-random", error.Message, StringComparison.Ordinal);
+    }
+}

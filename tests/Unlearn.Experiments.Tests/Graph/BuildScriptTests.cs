@@ -140,6 +140,29 @@ public sealed class BuildScriptTests : IDisposable
         Assert.False(Directory.Exists(Cache) && Directory.EnumerateFileSystemEntries(Cache).Any());
     }
 
+    [LinuxFact]
+    public void Set_ValueWithCommas_ReachesTheGraphWholeAndIsValidatedBeforeAnyStage()
+    {
+        repository.WriteExperiment(SlowExperiment());
+        using var build = Start("--experiment", "exp", "--set", "evaluate.variants=[base, hybrid, no-such-variant]");
+        var (exitCode, output) = Worker.Finish(build, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(ExitCodes.BadInput, exitCode);
+        Assert.Contains("On top of the experiment file (--set): evaluate.variants=[base, hybrid, no-such-variant]", output, StringComparison.Ordinal);
+        Assert.Contains("no-such-variant", output[output.IndexOf("error", StringComparison.Ordinal)..], StringComparison.Ordinal);
+        Assert.DoesNotContain("running", output, StringComparison.Ordinal);
+    }
+
+    [LinuxFact]
+    public void Set_WithoutEquals_IsAUsageError()
+    {
+        using var build = Start("--set", "saliency.C");
+        var (exitCode, output) = Worker.Finish(build, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(ExitCodes.UsageError, exitCode);
+        Assert.Contains("--set 'saliency.C' is not KEY=VALUE", output, StringComparison.Ordinal);
+    }
+
     private Process Start(params string[] arguments)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = repository.Root };
@@ -150,6 +173,7 @@ public sealed class BuildScriptTests : IDisposable
         }
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment.Remove("UNLEARN_GEMM");
+        start.Environment.Remove("UNLEARN_BUILD_SET");
         return Process.Start(start)!;
     }
 

@@ -120,6 +120,25 @@ public sealed class ContentChecksTests : LoaderTestBase
         Assert.Contains("value", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("[\n  \"There was a girl named\",\n  \"\",\n  \"A girl named\"\n]\n", 3, "empty prompt")]
+    [InlineData("[\n  \"There was a girl named\",\n  7\n]\n", 3, "not a string")]
+    [InlineData("[\n  \"There was a girl named\"\n  \"A girl named\"\n]\n", 3, "not a JSON list")]
+    [InlineData("[]\n", 1, "empty")]
+    public void Load_ForgetPromptFileWithABadItem_NamesThePromptFileAndLine(string content, int line, string problem)
+    {
+        var prompts = Repository.WriteFile("data/forget.json", content);
+        var yaml = TestRepository.Yaml().Replace("repair:\n  enabled: false",
+            "repair:\n  objective: forget\n  forget:\n    forget_prompts: ../data/forget.json", StringComparison.Ordinal);
+
+        var error = Single(Errors(yaml, new LoadOptions { Stages = new HashSet<string> { "Repair" }, CheckContents = true }), DiagnosticCodes.BadReferencedFile);
+
+        Assert.Equal(prompts, error.File);
+        Assert.Equal(line, error.Line);
+        Assert.Equal("repair.forget.forget_prompts", error.FieldPath);
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Load_SymlinkInsideTheRepositoryToAFileOutside_IsRefusedUnlessAllowed()
     {

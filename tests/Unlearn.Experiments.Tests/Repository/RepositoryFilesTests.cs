@@ -36,6 +36,7 @@ public sealed class RepositoryFilesTests
     [InlineData("chair-3B")]
     [InlineData("chair-1B")]
     [InlineData("chair-rehearsal")]
+    [InlineData("forget-stories260K")]
     [InlineData("sae-stories260K")]
     public void Experiment_InRepository_PassesTheSchemaAndIsNamedLikeItsFile(string name)
     {

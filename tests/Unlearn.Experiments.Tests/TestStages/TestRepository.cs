@@ -121,7 +121,8 @@ public sealed class TestRepository : IDisposable
         {
             foreach (var outcome in graph.Run(target))
             {
-                outcomes[outcome.Stage] = outcome;
+                // The first outcome of each stage is what this build did to it; a later target reports it up to date.
+                outcomes.TryAdd(outcome.Stage, outcome);
             }
         }
         return outcomes;

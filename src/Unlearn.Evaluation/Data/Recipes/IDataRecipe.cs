@@ -20,7 +20,7 @@ public interface IDataRecipe
 
 public static class DataRecipes
 {
-    public static IReadOnlyList<IDataRecipe> All { get; } = [new PlayDataRecipe()];
+    public static IReadOnlyList<IDataRecipe> All { get; } = [new PlayDataRecipe(), new LilyDataRecipe()];
 
     /// <exception cref="ArgumentException">no recipe of that name (the message lists the known ones)</exception>
     public static IDataRecipe Find(string name) =>
