@@ -1,7 +1,8 @@
 // `unlearn bench`: prefill and KV-cache decode throughput of a model folder, or of a published shape built with
 // random weights in memory (no download needed).
 //   unlearn bench --model DIR | --shape llama-3.2-1b|llama-3.2-3b|qwen2.5-0.5b [--layers N] [--batch B] [--tokens T] [--json]
-//                 [--backend managed|torch] [--device cpu|cuda[:N]]
+//                 [--backend managed|torch] [--device cpu|cuda[:N]] [--estimate EXPERIMENT.yaml]
+// With --estimate it also prints each stage's time for that experiment on this machine (BenchCommand.Estimate.cs).
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
@@ -15,7 +16,7 @@ using Unlearn.Numerics.Threading;
 
 namespace Unlearn.Cli.Commands;
 
-internal static class BenchCommand
+internal static partial class BenchCommand
 {
     public static Command Create()
     {
@@ -27,11 +28,12 @@ internal static class BenchCommand
         var decode = new Option<int>("--decode-tokens") { Description = "Decode steps to time", DefaultValueFactory = _ => 32 };
         var repeats = new Option<int>("--repeats") { Description = "Timed repeats (the median is reported) after one warm-up", DefaultValueFactory = _ => 3 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
+        var estimate = new Option<string?>("--estimate") { Description = "Experiment file: also print each stage's time on this CPU (from the measured throughput) and on a GPU (estimated from FLOPs)" };
         var backend = CommonOptions.Backend();
         var device = CommonOptions.Device();
         var command = new Command("bench", "Measure prefill and decode throughput (tokens/s), GEMM provider, threads and peak memory.")
         {
-            model, shape, layers, batch, tokens, decode, repeats, json, backend, device,
+            model, shape, layers, batch, tokens, decode, repeats, json, backend, device, estimate,
         };
         command.SetAction(parse => CommandErrors.Run(() =>
         {
@@ -76,6 +78,10 @@ internal static class BenchCommand
                     rssAfterLoad - rssBefore, result.PrefillTokensPerSecond, result.DecodeTokensPerSecond,
                     result.DecodeWeightBytesPerSecond, bandwidth, PeakRss());
                 Print(report, parse.GetValue(json));
+                if (parse.GetValue(estimate) is { } experiment)
+                {
+                    PrintEstimate(experiment, runtime.Shape, parse.GetValue(layers) is not null, result.PrefillTokensPerSecond, result.DecodeTokensPerSecond);
+                }
             }
             finally
             {

@@ -5,6 +5,7 @@
 // This is the one place the evaluation reads logits; perplexity, probe pairs, multiple choice and target
 // mass all go through it.
 using Unlearn.Models.Transformer;
+using Unlearn.Numerics.Threading;
 
 namespace Unlearn.Evaluation.Scoring;
 
@@ -54,34 +55,38 @@ public sealed class SequenceScorer
             var sequences = batch.Select(i => (IReadOnlyList<int>)items[i].Ids).ToList();
             var input = ForwardBatch.RightPadded(sequences);
             var output = _model.Forward(input, null, forward);
+            var scores = batch.Select(i => new RowScores(new double[items[i].RowCount], mass is null ? null : new double[items[i].RowCount])).ToArray();
+            // (item in batch, row) pairs; each row's values depend on that row's logits alone, so splitting the rows
+            // over threads gives the same numbers as one thread (a 128k-vocabulary log-sum-exp costs about as much as
+            // the forward pass of a small model, so it must not run on one core).
+            var rows = Enumerable.Range(0, batch.Count).SelectMany(b => Enumerable.Range(0, items[batch[b]].RowCount).Select(r => (b, r))).ToArray();
+            Parallelism.For(rows.Length, k =>
+            {
+                var (b, r) = rows[k];
+                ReadRow(items[batch[b]], output, b * input.ColumnCount, r, mass, scores[b]);
+            });
             for (int b = 0; b < batch.Count; b++)
             {
-                results[batch[b]] = ReadRows(items[batch[b]], output, b * input.ColumnCount, mass);
+                results[batch[b]] = scores[b];
             }
         }
         return results;
     }
 
-    private static RowScores ReadRows(ScoringItem item, ForwardResult output, int firstCell, int[]? massTokens)
+    private static void ReadRow(ScoringItem item, ForwardResult output, int firstCell, int index, int[]? massTokens, RowScores scores)
     {
-        var logProbs = new double[item.RowCount];
-        var mass = massTokens is null ? null : new double[item.RowCount];
-        for (int i = 0; i < item.RowCount; i++)
+        int row = item.FirstRow + index;
+        var logits = output.Row(firstCell + row);
+        double lse = LogSoftmax.LogSumExp(logits);
+        if (double.IsNaN(lse))
         {
-            int row = item.FirstRow + i;
-            var logits = output.Row(firstCell + row);
-            double lse = LogSoftmax.LogSumExp(logits);
-            if (double.IsNaN(lse))
-            {
-                throw new EvaluationException($"The model's logits at position {row} of a scored sequence are NaN, +∞ or all −∞: the variant has no next-token distribution there (check its edits and adapters).");
-            }
-            logProbs[i] = row + 1 < item.Ids.Length ? logits[item.Ids[row + 1]] - lse : double.NaN;
-            if (mass is not null)
-            {
-                mass[i] = LogSoftmax.Mass(logits, lse, massTokens!);
-            }
+            throw new EvaluationException($"The model's logits at position {row} of a scored sequence are NaN, +∞ or all −∞: the variant has no next-token distribution there (check its edits and adapters).");
         }
-        return new RowScores(logProbs, mass);
+        scores.LogProbs[index] = row + 1 < item.Ids.Length ? logits[item.Ids[row + 1]] - lse : double.NaN;
+        if (scores.Mass is { } mass)
+        {
+            mass[index] = LogSoftmax.Mass(logits, lse, massTokens!);
+        }
     }
 
     // Items in order of decreasing length (index order within a length), packed while batch × longest fits.

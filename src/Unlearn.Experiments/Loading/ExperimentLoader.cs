@@ -1,7 +1,7 @@
 // Loads an experiment YAML file into a validated ExperimentConfig, or throws ExperimentException with
 // every problem found (file, line, column, code, message). Steps: parse YAML, bind to the schema,
 // check the files it names, merge the concept definition, apply cross-field rules and derived
-// defaults, and check the experiment against the model's config.json.
+// defaults, make a stand-in model folder (stand-in.json) and check the experiment against the model's config.json.
 using Unlearn.Experiments.Diagnostics;
 using Unlearn.Experiments.Schema;
 using YamlDotNet.Core;
@@ -58,6 +58,10 @@ public static class ExperimentLoader
         }
         config = MergeConcept(config, options.CheckFiles, sources, diagnostics);
         config = ExperimentRules.Apply(config, sources, diagnostics);
+        if (options.CheckFiles && !diagnostics.Items.Any(d => d.FieldPath == "model" && d.IsError))
+        {
+            StandInPreparer.Prepare(config, sources, diagnostics, options.AllowOutside);
+        }
         if (options.CheckFiles && !diagnostics.Items.Any(d => d.FieldPath == "model" && d.IsError))
         {
             config = CheckModel(config, sources, diagnostics);
@@ -145,6 +149,13 @@ public static class ExperimentLoader
             var neededBy = StagesReading(check.FieldPath);
             var needed = stages is null || neededBy is null || neededBy.Overlaps(stages);
             var message = $"'{check.FieldPath}': {problem}";
+            if (check.FieldPath == "model" && !isFile && !isDirectory)
+            {
+                // The one input a user downloads: say what the folder must hold, not only that it is absent.
+                message += " Put the model's Hugging Face folder there: config.json, the weights (model.safetensors, or the shards"
+                    + " with model.safetensors.index.json) and the tokenizer (tokenizer.json, or tokenizer.model; tokenizer_config.json"
+                    + " carries the chat template). The experiment file's header says which model to download.";
+            }
             if (needed)
             {
                 diagnostics.Error(DiagnosticCodes.MissingFile, check.FieldPath, check.Position, message);

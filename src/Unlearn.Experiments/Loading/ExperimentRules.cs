@@ -182,6 +182,12 @@ internal static partial class ExperimentRules
             diagnostics.Error(DiagnosticCodes.InvalidCombination, "export.variants", sources.Locate("export.variants"),
                 "'export.variants' lists hybrid+repair, which needs the Repair stage's adapter, but 'repair.enabled' is false; remove it or enable repair.");
         }
+        foreach (var variant in export.Variants.Where(v => v is EvaluationVariant.SaeAblated or EvaluationVariant.SaeRandom))
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidCombination, "export.variants", sources.Locate("export.variants"),
+                $"'export.variants' lists {ExperimentSchema.ChoiceName(variant)}, an inference-time intervention (SAE feature ablation), not a weight edit: "
+                + $"plain weights cannot hold it. Remove it from export.variants and run it with `unlearn generate --experiment {config.Name} --variant {ExperimentSchema.ChoiceName(variant)}`.");
+        }
         if (export.Variants.Count == 0 || export.Formats.Count == 0)
         {
             diagnostics.Error(DiagnosticCodes.OutOfRange, export.Variants.Count == 0 ? "export.variants" : "export.formats",

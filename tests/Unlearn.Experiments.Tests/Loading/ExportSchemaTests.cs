@@ -49,9 +49,18 @@ public sealed class ExportSchemaTests : LoaderTestBase
     [Fact]
     public void Load_UnknownVariant_IsReportedWithTheChoices()
     {
-        var errors = Errors(Yaml("", variants: "variants: [sae-ablated]"));
+        var errors = Errors(Yaml("", variants: "variants: [no-such-variant]"));
 
         Assert.Contains(errors, e => e.FieldPath?.StartsWith("export.variants", StringComparison.Ordinal) == true && e.Message.Contains("hybrid+repair", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_InterventionVariant_IsRefusedAsNotAWeightEdit()
+    {
+        var errors = Errors(Yaml("", variants: "variants: [sae-ablated]"));
+
+        Assert.Contains(errors, e => e.FieldPath == "export.variants" && e.Message.Contains("sae-ablated, an inference-time intervention", StringComparison.Ordinal)
+            && e.Message.Contains("unlearn generate", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -35,6 +35,7 @@ public sealed class RepositoryFilesTests
     [InlineData("play-stories260K")]
     [InlineData("chair-3B")]
     [InlineData("chair-1B")]
+    [InlineData("chair-rehearsal")]
     [InlineData("forget-stories260K")]
     [InlineData("sae-stories260K")]
     public void Experiment_InRepository_PassesTheSchemaAndIsNamedLikeItsFile(string name)
@@ -76,6 +77,7 @@ public sealed class RepositoryFilesTests
         repository.WriteFile($"models/{model}/tokenizer.json", "{}");
         repository.WriteFile("data/finetome-100k.jsonl", "");
         repository.WriteFile("data/chair-concept-def.json", File.ReadAllText(SourceTree.PathOf("data/chair-concept-def.json")));
+        ChairExperimentTests.CopyTree(repository, "data/chair");
         var path = repository.WriteExperiment(File.ReadAllText(SourceTree.PathOf($"experiments/{name}.yaml")), name);
 
         var config = ExperimentLoader.Load(path, new LoadOptions { RepositoryRoot = repository.Root }).Config;
@@ -86,5 +88,6 @@ public sealed class RepositoryFilesTests
         Assert.Equal(2.0, config.Saliency.C);
         Assert.Equal(0.0085, config.Saliency.PruneFraction);
         Assert.Equal(SaliencyCompat.None, config.Saliency.Compat);
+        Assert.Equal(Path.Combine(repository.Root, "data", "chair"), config.Evaluate.Data!.FullPath);
     }
 }
