@@ -190,7 +190,7 @@ public sealed partial class ExperimentGraph
         try
         {
             var upstream = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var name in stage.Upstream)
+            foreach (var name in stage.UpstreamOf(Config))
             {
                 var upstreamKey = Compute(Catalog.Get(name)).Key;
                 if (store.Check(upstreamKey, cancellationToken).State == EntryState.Valid)

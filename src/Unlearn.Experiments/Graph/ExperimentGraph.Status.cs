@@ -95,7 +95,7 @@ public sealed partial class ExperimentGraph
                 return problem;
             }
         }
-        foreach (var upstream in stage.Upstream)
+        foreach (var upstream in stage.UpstreamOf(Config))
         {
             if (Catalog.Find(upstream) is { } found && BlockingProblem(found) is { } problem)
             {

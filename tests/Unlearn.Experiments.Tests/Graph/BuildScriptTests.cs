@@ -123,7 +123,7 @@ public sealed class BuildScriptTests : IDisposable
 
         Assert.Equal(ExitCodes.UsageError, exitCode);
         Assert.Contains("unknown target 'Evaluat'. Did you mean 'Evaluate'?", output, StringComparison.Ordinal);
-        Assert.Contains("Targets: Build Test BuildExamples CacheActivations TrainSae Saliency Direction PruneVocab Repair Evaluate Check Status Verify Clean List", output, StringComparison.Ordinal);
+        Assert.Contains("Targets: Build Test BuildExamples CacheActivations TrainSae Saliency Direction PruneVocab Repair Evaluate Export Check Status Verify Clean List", output, StringComparison.Ordinal);
     }
 
     [LinuxFact]

@@ -22,7 +22,7 @@ public sealed class StatusTests : IDisposable
         Assert.Equal(StagePlan.NotAvailable, plan["Evaluate"].Plan);
         // The test catalog has no TrainSae, so it cannot tell whether this experiment would have one: not available.
         Assert.Equal(StagePlan.NotAvailable, plan["TrainSae"].Plan);
-        Assert.Equal(["BuildExamples", "CacheActivations", "TrainSae", "Saliency", "Direction", "PruneVocab", "Repair", "Evaluate"], plan.Keys.ToArray());
+        Assert.Equal(["BuildExamples", "CacheActivations", "TrainSae", "Saliency", "Direction", "PruneVocab", "Repair", "Evaluate", "Export"], plan.Keys.ToArray());
     }
 
     [Fact]
