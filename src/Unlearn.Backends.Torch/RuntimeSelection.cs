@@ -30,6 +30,21 @@ public static class RuntimeSelection
             : new ManagedRuntime(model);
     }
 
+    /// <summary>What is wrong with the pair, as an error message naming settings.backend or settings.device; null when it
+    /// can run (whether this build has CUDA is known only once LibTorch starts, and is said then).</summary>
+    public static string? Problem(string backend, string device)
+    {
+        try
+        {
+            Check(backend, device);
+            return null;
+        }
+        catch (Exception e) when (e is ArgumentException or TorchBackendException)
+        {
+            return e.Message;
+        }
+    }
+
     private static void Check(string backend, string device)
     {
         if (!Backends.Contains(backend))

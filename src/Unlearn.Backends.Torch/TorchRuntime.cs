@@ -110,6 +110,15 @@ public sealed partial class TorchRuntime : IModelRuntime
         }
     }
 
+    /// <summary>Clones of the named projections with their rows zeroed; every other weight is shared (aliases).</summary>
+    public IModelRuntime WithZeroedRows(IReadOnlyDictionary<string, int[]> rowMasks)
+    {
+        lock (_gate)
+        {
+            return new TorchRuntime(Shape, Settings, Device, (_, _) => TorchWeights.WithZeroedRows(Weights, Shape, rowMasks));
+        }
+    }
+
     public void Dispose() => Weights.Dispose();
 
     /// <summary>Copies a tensor's values (any device and dtype) into a float array, row-major.</summary>

@@ -167,6 +167,42 @@ internal sealed class TorchWeights : IDisposable
         });
     }
 
+    /// <summary>
+    /// The weights of <paramref name="source"/> with the rows of <paramref name="rowMasks"/> (projection weights by
+    /// checkpoint name) and their bias entries zeroed in clones (index_fill_); every other tensor is an alias of the
+    /// source's, so nothing else is copied and either set may be disposed first.
+    /// </summary>
+    /// <exception cref="ArgumentException">a name that is not a projection weight, or a row outside it</exception>
+    public static TorchWeights WithZeroedRows(TorchWeights source, TransformerShape shape, IReadOnlyDictionary<string, int[]> rowMasks)
+    {
+        var zeroed = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        foreach (var ((layer, projection), rows) in LlamaModel.ProjectionRows(rowMasks, shape))
+        {
+            var (_, outFeatures) = Models.Lora.AdapterSet.Features(shape, projection);
+            foreach (int row in rows)
+            {
+                if ((uint)row >= (uint)outFeatures)
+                {
+                    throw new ArgumentException($"Edit names row {row} of '{WeightNames.Weight(layer, projection)}', which has {outFeatures} rows.", nameof(rowMasks));
+                }
+            }
+            zeroed[WeightNames.Weight(layer, projection)] = rows;
+            zeroed[WeightNames.Bias(layer, projection)] = rows;
+        }
+        var named = source.Named(shape).ToDictionary(p => p.Name, p => p.Tensor, StringComparer.Ordinal);
+        return Build(shape, null, (name, _) =>
+        {
+            var tensor = named[name];
+            if (!zeroed.TryGetValue(name, out var rows) || rows.Length == 0)
+            {
+                return tensor.alias();
+            }
+            using var index = torch.tensor(rows.Select(r => (long)r).ToArray(), ScalarType.Int64, tensor.device);
+            using Scalar zero = 0f;
+            return tensor.clone().index_fill_(0, index, zero);
+        });
+    }
+
     public void Dispose()
     {
         foreach (var tensor in _owned)

@@ -2,6 +2,7 @@
 // hybrid+repair, …), given as the ForwardOptions that apply them. The name is how the variant appears in
 // metrics.json, reports and `expect:` keys ("hybrid+repair.perplexity_ratio").
 using System.Text.RegularExpressions;
+using Unlearn.Models.Runtime;
 using Unlearn.Models.Transformer;
 
 namespace Unlearn.Evaluation;
@@ -27,7 +28,7 @@ public sealed record EvaluationVariant
     /// an edit cannot be expressed as ForwardOptions, e.g. repair with keep_masks: false, whose pruned rows are zeroed in
     /// the base weights only. The caller owns and disposes it.
     /// </summary>
-    public LlamaModel? Model { get; init; }
+    public IModelRuntime? Model { get; init; }
 
     public static bool IsValidName(string name) => Regex.IsMatch(name, "^[A-Za-z0-9][A-Za-z0-9+_-]*$");
 }

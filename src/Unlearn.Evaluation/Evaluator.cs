@@ -10,6 +10,7 @@ using Unlearn.Evaluation.Metrics;
 using Unlearn.Evaluation.Scoring;
 using Unlearn.Methods.Text;
 using Unlearn.Models;
+using Unlearn.Models.Runtime;
 using Unlearn.Models.Transformer;
 using Unlearn.Tokenizers;
 
@@ -27,12 +28,12 @@ public sealed partial class Evaluator
     public const string ConceptSet = "concept";
     public const string LeakSet = "leak";
 
-    private readonly LlamaModel _model;
+    private readonly IModelRuntime _model;
     private readonly Tokenizer _tokenizer;
     private readonly IReadOnlyCollection<int> _stopIds;
     private readonly EvaluationSettings _settings;
 
-    public Evaluator(LlamaModel model, Tokenizer tokenizer, IReadOnlyCollection<int> stopIds, EvaluationSettings settings)
+    public Evaluator(IModelRuntime model, Tokenizer tokenizer, IReadOnlyCollection<int> stopIds, EvaluationSettings settings)
     {
         settings.Validate();
         _model = model;
@@ -43,7 +44,7 @@ public sealed partial class Evaluator
 
     /// <summary>An evaluator for a loaded model folder (its tokenizer and stop ids).</summary>
     public static Evaluator For(PretrainedModel model, EvaluationSettings settings) =>
-        new(model.Model, model.RequireTokenizer(), model.StopIds, settings);
+        new(model.Runtime, model.RequireTokenizer(), model.StopIds, settings);
 
     public EvaluationSettings Settings => _settings;
 

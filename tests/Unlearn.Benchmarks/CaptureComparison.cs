@@ -64,7 +64,7 @@ public sealed class CaptureComparison : ISideBySide
             for (int r = 0; r < repeats; r++)
             {
                 raw = Math.Min(raw, Time(() => Array.ForEach(forwardBatches, b => model.Model.Forward(b, null, limited))));
-                capture = Math.Min(capture, Time(() => ActivationCapture.Run(model.Model, tokenizer, examples, options, new ModelIdentity("models/stories260K", "bench"), folder)));
+                capture = Math.Min(capture, Time(() => ActivationCapture.Run(model.Runtime, tokenizer, examples, options, new ModelIdentity("models/stories260K", "bench"), folder)));
                 full = Math.Min(full, Time(() => Array.ForEach(forwardBatches, b => model.Model.Forward(b, null, ForwardOptions.Default))));
             }
             output.WriteLine();
@@ -109,7 +109,7 @@ public sealed class CaptureComparison : ISideBySide
         for (int first = 0; first < maxStories && enough is null; first += StoryBatch)
         {
             var options = new GenerationSourceOptions { Prompts = Prompts, StoryCount = Math.Min(StoryBatch, maxStories - first), FirstStory = first, BatchSize = StoryBatch, Seed = 0 };
-            parts.Add(GeneratedExamples.Generate(model.Model, tokenizer, model.StopIds, options, matcher));
+            parts.Add(GeneratedExamples.Generate(model.Runtime, tokenizer, model.StopIds, options, matcher));
             newTokens += parts[^1].Sources[0].Details["new_tokens"];
             var available = ExampleBuilder.Build(CandidateSet.Combine(parts), new ExampleOptions { HeldOutFraction = 0 }, tokenizer).Stats.AvailableCounts;
             output.WriteLine($"{first + options.StoryCount,8} {available[0],8} {available[1],11}");

@@ -81,7 +81,7 @@ public sealed class EvaluationComparison : ISideBySide
         // Our scoring of exactly these items, timed alone.
         var items = plan.Windows.Concat(probes.Select(p => p.ToScoringItem())).Concat(questions.SelectMany(q => q).Select(p => p.ToScoringItem())).ToList();
         var clock = Stopwatch.StartNew();
-        new SequenceScorer(model.Model, settings.ScoringBatchRows).Score(items, ForwardOptions.Default);
+        new SequenceScorer(model.Runtime, settings.ScoringBatchRows).Score(items, ForwardOptions.Default);
         double ourSeconds = clock.Elapsed.TotalSeconds;
 
         string input = Path.Combine(Path.GetTempPath(), $"unlearn-eval-reference-{Environment.ProcessId}.json");

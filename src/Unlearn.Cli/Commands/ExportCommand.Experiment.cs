@@ -35,7 +35,7 @@ internal static partial class ExportCommand
         var config = graph.Config;
         string EntryOf(string stage) => graph.Layout.EntryDirectory(graph.KeyOf(stage));
         using var model = ExperimentExport.LoadModel(config);
-        using var variant = VariantResolver.Resolve(choice, config, EntryOf, model.Model);
+        using var variant = VariantResolver.Resolve(choice, config, EntryOf, model.Runtime);
         var lines = ExperimentExport.Write(new ExperimentExportRequest
         {
             Config = config,

@@ -11,16 +11,17 @@ using Unlearn.Evaluation.Statistics;
 using Unlearn.Models.Generation;
 using Unlearn.Models.Transformer;
 using Unlearn.Tokenizers;
+using Unlearn.Models.Runtime;
 
 namespace Unlearn.Evaluation.Completions;
 
 public sealed class CompletionSampler
 {
-    private readonly LlamaModel _model;
+    private readonly IModelRuntime _model;
     private readonly Tokenizer _tokenizer;
     private readonly IReadOnlyCollection<int> _stopIds;
 
-    public CompletionSampler(LlamaModel model, Tokenizer tokenizer, IReadOnlyCollection<int> stopIds)
+    public CompletionSampler(IModelRuntime model, Tokenizer tokenizer, IReadOnlyCollection<int> stopIds)
     {
         _model = model;
         _tokenizer = tokenizer;

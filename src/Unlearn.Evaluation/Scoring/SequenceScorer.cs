@@ -6,6 +6,7 @@
 // mass all go through it.
 using Unlearn.Models.Transformer;
 using Unlearn.Numerics.Threading;
+using Unlearn.Models.Runtime;
 
 namespace Unlearn.Evaluation.Scoring;
 
@@ -15,9 +16,9 @@ public sealed class SequenceScorer
     /// batch at 1,024 cells whatever the row budget says.</summary>
     public const long LogitsBudget = 1L << 27;
 
-    private readonly LlamaModel _model;
+    private readonly IModelRuntime _model;
 
-    public SequenceScorer(LlamaModel model, int maxRowsPerBatch)
+    public SequenceScorer(IModelRuntime model, int maxRowsPerBatch)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRowsPerBatch, 1);
         _model = model;

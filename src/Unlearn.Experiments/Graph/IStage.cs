@@ -19,8 +19,10 @@ public enum SettingsUse
     Gemm = 4,
     /// <summary>The resolved thread count (only when results are not thread-count independent).</summary>
     Threads = 8,
+    /// <summary>The model runtime when it is not the managed engine (settings.backend: torch → "torch/cpu/float32/threads=2").</summary>
+    Runtime = 16,
     /// <summary>What a stage that runs the model depends on.</summary>
-    ModelNumerics = Dtype | Gemm,
+    ModelNumerics = Dtype | Gemm | Runtime,
 }
 
 public interface IStage

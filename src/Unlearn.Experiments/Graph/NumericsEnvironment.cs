@@ -3,7 +3,12 @@
 // reused for a managed-GEMM run.
 // The GEMM provider is the managed kernel unless the experiment (settings.gemm) or UNLEARN_GEMM names another:
 // what a machine happens to have installed never changes a key. Threads: UNLEARN_THREADS, else the processor count.
+// The backend (settings.backend, settings.device, settings.dtype) decides which runtime StageModel loads; a torch
+// runtime's Description ("torch/cpu/float32/threads=2") enters the keys of stages that run the model, while managed keys
+// stay what they were before there was a choice (their gemm entry already says everything managed's Description does).
+using Unlearn.Backends.Torch;
 using Unlearn.Experiments.Schema;
+using Unlearn.Models.Runtime;
 using Unlearn.Numerics.Threading;
 using GemmProviders = Unlearn.Numerics.Gemm.Gemm;
 
@@ -12,7 +17,9 @@ namespace Unlearn.Experiments.Graph;
 /// <param name="Gemm">Resolved provider name: managed, openblas or reference.</param>
 /// <param name="Threads">Resolved worker thread count.</param>
 /// <param name="Dtype">Compute dtype name.</param>
-public sealed record NumericsEnvironment(string Gemm, int Threads, string Dtype)
+/// <param name="Backend">managed or torch.</param>
+/// <param name="Device">cpu, cuda or cuda:N (torch only).</param>
+public sealed record NumericsEnvironment(string Gemm, int Threads, string Dtype, string Backend = ManagedRuntime.BackendName, string Device = "cpu")
 {
     /// <summary>The provider of settings.gemm auto when UNLEARN_GEMM is unset.</summary>
     public const string DefaultGemm = "managed";
@@ -48,11 +55,23 @@ public sealed record NumericsEnvironment(string Gemm, int Threads, string Dtype)
             GemmProviders.Create(gemm);
         }
         var threads = settings.Threads > 0 ? settings.Threads : Parallelism.ThreadCount;
-        return new NumericsEnvironment(gemm, threads, ExperimentSchema.ChoiceName(settings.Dtype));
+        return new NumericsEnvironment(gemm, threads, ExperimentSchema.ChoiceName(settings.Dtype), ExperimentSchema.ChoiceName(settings.Backend), settings.Device);
     }
 
-    /// <summary>"managed GEMM, 2 threads": what the build log says a stage computes with.</summary>
-    public string Describe() => $"{Gemm} GEMM, {Threads} thread{(Threads == 1 ? "" : "s")}";
+    /// <summary>The torch backend's settings for these numerics; null for the managed engine.</summary>
+    public TorchSettings? Torch => Backend == TorchRuntime.BackendName
+        ? new TorchSettings { Device = Device, Precision = Dtype == "bfloat16" ? TorchPrecision.BFloat16 : TorchPrecision.Float32, Threads = Threads }
+        : null;
+
+    /// <summary>The key entry "runtime" of a stage that runs the model: the torch runtime's Description; null for managed,
+    /// whose keys keep their gemm entry alone (so they are the same as before the backend was a setting).</summary>
+    public string? RuntimeKey => Torch?.Description;
+
+    /// <summary>The factory StageModel loads the experiment's model with.</summary>
+    public IModelRuntimeFactory RuntimeFactory() => Torch is { } torch ? new TorchRuntimeFactory(torch) : new ManagedRuntimeFactory();
+
+    /// <summary>"managed GEMM, 2 threads" or "torch/cpu/float32/threads=2": what the build log says a stage computes with.</summary>
+    public string Describe() => RuntimeKey ?? $"{Gemm} GEMM, {Threads} thread{(Threads == 1 ? "" : "s")}";
 
     /// <summary>Makes the engine use these settings (the GEMM provider and thread count stages then compute with).</summary>
     /// <exception cref="Unlearn.Numerics.Gemm.GemmConfigurationException">The provider is unknown or not installed.</exception>

@@ -64,6 +64,10 @@ public static class KeyDocument
         {
             settings["gemm"] = numerics.Gemm;
         }
+        if (use.HasFlag(SettingsUse.Runtime) && numerics.RuntimeKey is { } runtime)
+        {
+            settings["runtime"] = runtime;
+        }
         if (use.HasFlag(SettingsUse.Threads))
         {
             settings["threads"] = numerics.Threads;

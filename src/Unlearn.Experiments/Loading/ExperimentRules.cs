@@ -29,6 +29,7 @@ internal static partial class ExperimentRules
             diagnostics.Error(DiagnosticCodes.OutOfRange, "chat_date", sources.Locate("chat_date"),
                 $"'chat_date' = {Unlearn.Tokenizers.Chat.ChatTemplate.DateProblem(config.ChatDate)}");
         }
+        CheckSettings(config.Settings, sources, diagnostics);
         config = config with { Examples = CheckExamples(config, sources, diagnostics) };
         CheckConcept(config, sources, diagnostics);
         CheckActivations(config, sources, diagnostics);
@@ -41,6 +42,21 @@ internal static partial class ExperimentRules
         CheckExpectations(config, sources, diagnostics);
         CheckExport(config, sources, diagnostics);
         return config;
+    }
+
+    private static void CheckSettings(SettingsConfig settings, SourceMap sources, DiagnosticBag diagnostics)
+    {
+        var backend = ExperimentSchema.ChoiceName(settings.Backend);
+        if (Backends.Torch.RuntimeSelection.Problem(backend, settings.Device) is { } problem)
+        {
+            var field = settings.Device != "cpu" ? "settings.device" : "settings.backend";
+            diagnostics.Error(DiagnosticCodes.InvalidCombination, field, sources.Locate(field), problem);
+        }
+        if (settings.Backend == ModelBackend.Torch && settings.Dtype == ComputeDtype.Float16)
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidCombination, "settings.dtype", sources.Locate("settings.dtype"),
+                "'settings.dtype' = float16: the torch backend runs float32 or bfloat16; use one of them.");
+        }
     }
 
     private static ExamplesConfig CheckExamples(ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics)

@@ -155,6 +155,12 @@ public enum GemmProvider
     [Choice("reference", Doc = "the scalar oracle: slow, for checks")] Reference,
 }
 
+public enum ModelBackend
+{
+    [Choice("managed", Doc = "the project's own engine: bit-identical across runs and thread counts with the managed GEMM, no native dependency")] Managed,
+    [Choice("torch", Doc = "LibTorch through TorchSharp (docs/backends.md): the CPU here, CUDA with a CUDA build; bit-identical run to run for a fixed thread count")] Torch,
+}
+
 public enum ComputeDtype
 {
     [Choice("float32")] Float32,

@@ -89,7 +89,7 @@ public sealed class BuildExamplesStage : IStage
     {
         var config = context.Config;
         var generate = config.Examples.Generate ?? new GenerateConfig();
-        using var model = StageModel.Load(config);
+        using var model = StageModel.Load(context);
         var tokenizer = model.RequireTokenizer();
         var prompts = generate.Prompts.Count > 0 ? generate.Prompts : config.Concept.TestPrompts;
         var options = new GenerationSourceOptions
@@ -103,7 +103,7 @@ public sealed class BuildExamplesStage : IStage
             EncodePrompt = generate.UseChatFormat ? p => StageModel.ChatPrompt(config, tokenizer, p) : null,
             PromptIsText = !generate.UseChatFormat,
         };
-        return GeneratedExamples.Generate(model.Model, tokenizer, model.StopIds, options, matcher, new SynchronousProgress(context, generate.Count), context.CancellationToken);
+        return GeneratedExamples.Generate(model.Runtime, tokenizer, model.StopIds, options, matcher, new SynchronousProgress(context, generate.Count), context.CancellationToken);
     }
 
     private static bool UsesGeneration(ExperimentConfig config) =>

@@ -42,7 +42,7 @@ public sealed class CacheActivationsStage : IStage
         var config = context.Config;
         var settings = config.Activations;
         var examples = ExampleFile.Read(Path.Combine(context.Upstream("BuildExamples"), ExampleSet.TrainingFile));
-        using var model = StageModel.Load(config);
+        using var model = StageModel.Load(context);
         var options = new ActivationOptions
         {
             Sites = settings.Sites.Select(StageModel.Site).ToArray(),
@@ -62,7 +62,7 @@ public sealed class CacheActivationsStage : IStage
         var identity = new ModelIdentity(Path.GetRelativePath(config.RepositoryRoot, config.Model.FullPath).Replace('\\', '/'), digest);
         int total = examples.Count;
         var progress = new Reporter(context, total);
-        var index = ActivationCapture.Run(model.Model, model.RequireTokenizer(), examples, options, identity, context.OutputDirectory, progress, context.CancellationToken,
+        var index = ActivationCapture.Run(model.Runtime, model.RequireTokenizer(), examples, options, identity, context.OutputDirectory, progress, context.CancellationToken,
             context.CheckpointDirectory);
         context.Log.Info($"pooled {settings.Pooling.ToString().ToLowerInvariant()} activations of {total} examples at {options.Sites.Count} sites × {options.Layers.Count} layers");
         GC.KeepAlive(index);

@@ -65,7 +65,7 @@ public sealed class DirectionStage : IStage
         }
         int layer = settings.ResolvedLayer ?? throw new InvalidOperationException("edits.direction.layer was not resolved against the model.");
         var examples = ExampleFile.Read(Path.Combine(context.Upstream("BuildExamples"), ExampleSet.TrainingFile));
-        using var model = StageModel.Load(config);
+        using var model = StageModel.Load(context);
         var activations = config.Activations;
         var options = new ActivationOptions
         {
@@ -82,7 +82,7 @@ public sealed class DirectionStage : IStage
         var site = new Models.Hooks.HookSite(layer, StageModel.Site(settings.Site));
         try
         {
-            ActivationCapture.Run(model.Model, model.RequireTokenizer(), examples, options, new ModelIdentity("", ""), scratch, null, context.CancellationToken);
+            ActivationCapture.Run(model.Runtime, model.RequireTokenizer(), examples, options, new ModelIdentity("", ""), scratch, null, context.CancellationToken);
             var cache = ActivationCache.Load(scratch).Site(site);
             concept = Mean(cache.Concept);
             background = Mean(cache.Background);

@@ -19,6 +19,7 @@ using Unlearn.Methods.Saliency;
 using Unlearn.Methods.Vocabulary;
 using Unlearn.Models.Edits;
 using Unlearn.Models.Generation;
+using Unlearn.Models.Runtime;
 using Unlearn.Models.Transformer;
 using EvaluationVariant = Unlearn.Evaluation.EvaluationVariant;
 using VariantChoice = Unlearn.Experiments.Schema.EvaluationVariant;
@@ -75,10 +76,10 @@ public sealed class EvaluateStage : IPublishingStage
             throw new InvalidOperationException(
                 $"{config.FilePath}: 'evaluate.data' is required to run Evaluate: a folder of probes, background text and multiple-choice items (see data/play/README.md).");
         }
-        using var model = StageModel.Load(config);
+        using var model = StageModel.Load(context);
         var (evaluation, data, concept) = ScoringInputs(config, dataFolder, model, context.Upstream("BuildExamples"));
-        var repair = RepairArtefacts.Open(context.Upstream("Repair"), model.Model.Shape);
-        var resolved = Variants(context, model.Model);
+        var repair = RepairArtefacts.Open(context.Upstream("Repair"), model.Runtime.Shape);
+        var resolved = Variants(context, model.Runtime);
         EvaluationResult result;
         try
         {
@@ -122,7 +123,7 @@ public sealed class EvaluateStage : IPublishingStage
         var settings = config.Evaluate;
         var tokenizer = model.RequireTokenizer();
         var data = WithHeldOutText(EvaluationDataFolder.Load(dataFolder.FullPath, Prompts(config)), examplesEntry);
-        var conceptTokens = VocabularyPruning.Compute(tokenizer, model.Model.Shape.VocabSize, new VocabularyOptions
+        var conceptTokens = VocabularyPruning.Compute(tokenizer, model.Runtime.Shape.VocabSize, new VocabularyOptions
         {
             Terms = config.Concept.AllForms,
             Match = config.Vocab.Match == VocabMatch.Substring ? VocabularyMatch.Substring : VocabularyMatch.Word,
@@ -155,7 +156,7 @@ public sealed class EvaluateStage : IPublishingStage
     public IReadOnlyList<string> Publish(PublishContext context) => EvaluationView.Publish(context);
 
     /// <summary>The variants in the order the experiment lists them, each a set of edits on the same weights.</summary>
-    private static List<ResolvedVariant> Variants(StageContext context, LlamaModel model)
+    private static List<ResolvedVariant> Variants(StageContext context, IModelRuntime model)
     {
         var variants = new List<ResolvedVariant>();
         try

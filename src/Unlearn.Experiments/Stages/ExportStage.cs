@@ -29,6 +29,10 @@ public sealed class ExportStage : IPublishingStage
 
     public string PresentWhen => "it has an export: block (docs/export.md)";
 
+    /// <summary>Baking writes managed weights and the release cost is scored on them, so Export runs on the managed engine
+    /// whatever settings.backend says: its key has no runtime entry.</summary>
+    public SettingsUse Settings => SettingsUse.Seed | SettingsUse.Dtype | SettingsUse.Gemm;
+
     /// <remarks>Evaluate's whole key section too: the release cost is scored with its settings, data and prompts.</remarks>
     public JsonNode KeySection(ExperimentConfig config)
     {
@@ -43,13 +47,13 @@ public sealed class ExportStage : IPublishingStage
     {
         var config = context.Config;
         var export = Require(config);
-        using var model = StageModel.Load(config);
+        using var model = StageModel.LoadManaged(config);
         int done = 0, total = export.Variants.Count;
         foreach (var choice in export.Variants)
         {
             string name = VariantResolver.NameOf(choice);
             context.Progress.Report(done, total, $"variants exported ({name})");
-            using var variant = VariantResolver.Resolve(choice, config, context.Upstream, model.Model);
+            using var variant = VariantResolver.Resolve(choice, config, context.Upstream, model.Runtime);
             var written = ExperimentExport.Write(new ExperimentExportRequest
             {
                 Config = config,

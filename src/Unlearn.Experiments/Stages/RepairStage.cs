@@ -80,7 +80,7 @@ public sealed class RepairStage : IStage
             context.Log.Info("repair.enabled is false: no adapter (Evaluate scores no hybrid+repair variant)");
             return;
         }
-        using var model = StageModel.Load(config);
+        using var model = StageModel.Load(context);
         var tokenizer = model.RequireTokenizer();
         var template = settings.Generate is { UseChatFormat: false } && settings.Objective == RepairObjective.Repair
             ? ChatTemplate.For(Tokenizers.Chat.ChatFormat.Plain)
@@ -121,7 +121,7 @@ public sealed class RepairStage : IStage
         var options = new RepairRunOptions
         {
             Edits = edits,
-            Masks = forget ? AdapterMasksFrom(model.Model.Shape, rowMasks) : null,
+            Masks = forget ? AdapterMasksFrom(model.Runtime.Shape, rowMasks) : null,
             Progress = p => context.Progress.Report((int)p.Step, (int)p.TotalSteps,
                 string.Create(System.Globalization.CultureInfo.InvariantCulture, $"steps (loss {p.Loss:F3}, {p.TokensPerSecond:F0} tokens/s)")),
             Status = context.Log.Info,
@@ -242,8 +242,8 @@ public sealed class RepairStage : IStage
                 Masks = mask switch
                 {
                     ForgetMask.Unmasked => null,
-                    ForgetMask.Random => AdapterMasksFrom(model.Model.Shape, SaliencyArtefacts.LoadRandomEdits(saliency)),
-                    _ => AdapterMasksFrom(model.Model.Shape, SaliencyArtefacts.LoadEdits(SaliencyStage.FolderOf(config, Variants.VariantResolver.MethodOf(mask)!.Value, saliency))),
+                    ForgetMask.Random => AdapterMasksFrom(model.Runtime.Shape, SaliencyArtefacts.LoadRandomEdits(saliency)),
+                    _ => AdapterMasksFrom(model.Runtime.Shape, SaliencyArtefacts.LoadEdits(SaliencyStage.FolderOf(config, Variants.VariantResolver.MethodOf(mask)!.Value, saliency))),
                 },
                 Modules = mask == ForgetMask.Unmasked ? CandidateModules(config) : null,
                 CheckpointFolder = Path.Combine(context.CheckpointDirectory, name),

@@ -150,7 +150,7 @@ public sealed class SaliencyStage : IStage
         var config = context.Config;
         var activations = config.Activations;
         var examples = ExampleFile.Read(Path.Combine(context.Upstream("BuildExamples"), ExampleSet.TrainingFile));
-        using var model = StageModel.Load(config);
+        using var model = StageModel.Load(context);
         var tokenizer = model.RequireTokenizer();
         var forms = new TermMatcher(config.Concept.AllForms);
         bool countSpecial = !activations.ExcludeSpecial;
@@ -159,8 +159,8 @@ public sealed class SaliencyStage : IStage
         var options = new GradientSaliencyOptions { BatchSize = activations.BatchSize };
         int total = concept.Length + background.Length;
         var progress = new Progress(context, total, 0);
-        var c = GradientSaliency.Measure(model.Model, sites, concept, options, progress, context.CancellationToken);
-        var b = GradientSaliency.Measure(model.Model, sites, background, options, new Progress(context, total, concept.Length), context.CancellationToken);
+        var c = GradientSaliency.Measure(model.Runtime, sites, concept, options, progress, context.CancellationToken);
+        var b = GradientSaliency.Measure(model.Runtime, sites, background, options, new Progress(context, total, concept.Length), context.CancellationToken);
         context.Log.Info($"gradient objective: {c.Sequences} concept sentences ({c.TargetTokens} concept-form tokens; {c.Skipped} without one after truncation) " +
                          $"and {b.Sequences} background sentences ({b.TargetTokens} tokens) at {sites.Count} sites");
         return (c, b);

@@ -1,6 +1,6 @@
 // How a stage opens the experiment's model: the folder's weights with the experiment's tokenizer (a separate
 // tokenizer path when the YAML gives one) and chat format, and the conversions from schema choices to the
-// runtime's types that several stages share.
+// runtime's types that several stages share. The backend is the experiment's settings.backend.
 using System.Text.Json.Nodes;
 using Unlearn.Experiments.Keys;
 using Unlearn.Experiments.Schema;
@@ -14,7 +14,16 @@ namespace Unlearn.Experiments.Stages;
 
 internal static class StageModel
 {
-    public static PretrainedModel Load(ExperimentConfig config) =>
+    /// <summary>The experiment's model on the backend its settings name (settings.backend, settings.device, settings.dtype).</summary>
+    public static PretrainedModel Load(Graph.StageContext context) => Load(context.Config, context.Numerics);
+
+    /// <inheritdoc cref="Load(Graph.StageContext)"/>
+    public static PretrainedModel Load(ExperimentConfig config, Graph.NumericsEnvironment numerics) =>
+        PretrainedModel.Load(config.Model.FullPath, new ModelLoadOptions { TokenizerPath = config.Tokenizer?.FullPath, Runtime = numerics.RuntimeFactory() });
+
+    /// <summary>The experiment's model on the managed engine whatever the backend: for what works on managed weights
+    /// (baking edits into files for Export).</summary>
+    public static PretrainedModel LoadManaged(ExperimentConfig config) =>
         PretrainedModel.Load(config.Model.FullPath, new ModelLoadOptions { TokenizerPath = config.Tokenizer?.FullPath });
 
     /// <summary>The chat template the experiment asks for, with its chat_date: the YAML's choice, else the one

@@ -17,7 +17,7 @@ public sealed partial class TrainSaeStage
         var (l0Train, fvuTrain, fired) = SaeMetrics.OnTokens(sae, source, gemm);
         var tokenizer = model.RequireTokenizer();
         var heldOut = ExampleFile.Read(Path.Combine(context.Upstream("BuildExamples"), ExampleSet.HeldOutFile));
-        int maxLength = Math.Min(config.Activations.MaxLength, model.Model.Shape.MaxPositions);
+        int maxLength = Math.Min(config.Activations.MaxLength, model.Runtime.Shape.MaxPositions);
         var texts = heldOut.Concept.Concat(heldOut.Background)
             .Select(t => (IReadOnlyList<int>)tokenizer.Encode(t).Take(maxLength).ToArray())
             .Where(ids => ids.Count >= 2)
@@ -30,7 +30,7 @@ public sealed partial class TrainSaeStage
             context.Log.Warning("BuildExamples held out no text (examples.held_out is 0): held-out FVU and CE loss recovered are not measured.");
             return new SaeQuality(double.NaN, double.NaN, 0, l0Train, fvuTrain, source.Count, deadFraction, neverFired, double.NaN, double.NaN, double.NaN, 0);
         }
-        var held = SaeMetrics.OnTexts(sae, model.Model, texts, special, gemm);
+        var held = SaeMetrics.OnTexts(sae, model.Runtime, texts, special, gemm);
         return new SaeQuality(held.L0, held.Fvu, held.Tokens, l0Train, fvuTrain, source.Count, deadFraction, neverFired,
             held.CeClean, held.CeReconstructed, held.CeZero, held.CeTokens);
     }

@@ -71,8 +71,10 @@ public sealed partial class TrainSaeStage : IStage
             throw new SaeException($"The activation cache holds {string.Join(", ", cache.Index.Sites.Select(s => s.Name))}, not {site.Name}; add the layer and site to activations.");
         }
         var source = cache.Source(site);
-        using var model = StageModel.Load(config);
-        var gemm = model.Model.Gemm;
+        using var model = StageModel.Load(context);
+        // The SAE trains on cached activations with the experiment's GEMM (the one a managed model multiplies with),
+        // whichever backend runs the model for the held-out metrics.
+        var gemm = Unlearn.Numerics.Gemm.Gemm.Current;
         SaeTrainingResult? training = null;
         SparseAutoencoder sae;
         if (settings.Pretrained is { } pretrained)

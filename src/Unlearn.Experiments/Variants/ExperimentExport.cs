@@ -100,8 +100,8 @@ public static class ExperimentExport
         return lines;
     }
 
-    /// <summary>The experiment's base model as every stage loads it (tokenizer, GEMM provider, dtype from its settings).</summary>
-    public static PretrainedModel LoadModel(ExperimentConfig config) => StageModel.Load(config);
+    /// <summary>The experiment's base model as Export loads it: on the managed engine (baking writes managed weights), with its tokenizer.</summary>
+    public static PretrainedModel LoadModel(ExperimentConfig config) => StageModel.LoadManaged(config);
 
     public static ExportDType DTypeOf(ExportTensorType type) => type switch
     {

@@ -4,6 +4,7 @@
 // into weights (docs/variants.md has the order and what each kind means for the weights).
 using Unlearn.Models.Edits;
 using Unlearn.Models.Lora;
+using Unlearn.Models.Runtime;
 using Unlearn.Models.Transformer;
 
 namespace Unlearn.Experiments.Variants;
@@ -54,7 +55,7 @@ public sealed record VariantEdit(VariantEditKind Kind, string Stage, string Summ
 
 public sealed class ResolvedVariant : IDisposable
 {
-    internal ResolvedVariant(string name, ForwardOptions options, LlamaModel? model, IReadOnlyList<VariantEdit> edits)
+    internal ResolvedVariant(string name, ForwardOptions options, IModelRuntime? model, IReadOnlyList<VariantEdit> edits)
     {
         Name = name;
         Options = options;
@@ -68,7 +69,7 @@ public sealed class ResolvedVariant : IDisposable
     public ForwardOptions Options { get; }
 
     /// <summary>Weights to run instead of the base model's, or null; owned by this variant (disposed with it).</summary>
-    public LlamaModel? Model { get; }
+    public IModelRuntime? Model { get; }
 
     /// <summary>The edits in the order they apply, each with its source stage.</summary>
     public IReadOnlyList<VariantEdit> Edits { get; }

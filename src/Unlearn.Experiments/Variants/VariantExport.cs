@@ -10,6 +10,7 @@ using Unlearn.Evaluation;
 using Unlearn.Evaluation.Metrics;
 using Unlearn.Evaluation.Reports;
 using Unlearn.Experiments.Schema;
+using Unlearn.Models.Runtime;
 using Unlearn.Models;
 using Unlearn.Models.Export;
 using Unlearn.Models.Export.Release;
@@ -30,7 +31,13 @@ public static class VariantExport
     public static IReadOnlyList<string> FurtherReleaseMetrics { get; } = [MetricNames.TargetMass, MetricNames.Perplexity];
 
     /// <summary>The weights the bake starts from: the resolver's own copy when it has one (keep_masks: false), else the base model's.</summary>
-    public static LlamaModel SourceOf(ResolvedVariant variant, LlamaModel baseModel) => variant.Model ?? baseModel;
+    /// <exception cref="InvalidOperationException">the variant's copy is not on the managed engine (baking writes managed weights)</exception>
+    public static LlamaModel SourceOf(ResolvedVariant variant, LlamaModel baseModel) => variant.Model switch
+    {
+        null => baseModel,
+        ManagedRuntime managed => managed.Model,
+        var other => throw new InvalidOperationException($"Variant '{variant.Name}' was resolved on {other.Description}; export bakes managed weights, so resolve it on the managed engine (StageModel.LoadManaged)."),
+    };
 
     /// <summary>The variant's run-time edits as bake edits, in the order the forward pass applies them.</summary>
     /// <exception cref="ExportRefusedException">The variant applies activation hooks (an inference-time intervention).</exception>
@@ -66,10 +73,11 @@ public static class VariantExport
             $"{config.FilePath}: 'evaluate.data' is required to measure the release cost (export.release_cost); set it, or 'export.release_cost: false'.");
         var (settings, evaluationData, concept) = Stages.EvaluateStage.ScoringInputs(config, data, model, examplesEntry);
         settings = settings with { ReferenceVariant = variant.Name };
+        using var bakedRuntime = new ManagedRuntime(baked.Model);
         var variants = new[]
         {
             new EvaluationVariant(variant.Name, variant.Options) { Model = variant.Model },
-            new EvaluationVariant(ZeroRowName(variant.Name), ForwardOptions.Default) { Model = baked.Model },
+            new EvaluationVariant(ZeroRowName(variant.Name), ForwardOptions.Default) { Model = bakedRuntime },
         };
         var result = Evaluator.For(model, settings).Evaluate(evaluationData, concept, variants, progress, cancellationToken);
         MetricsJson.Write(result, path, [new("measures", "the exported weights without the ban list (zero-row form) against the variant with its -inf logit mask")]);

@@ -7,9 +7,9 @@
 // the adapter at run time), with keep_masks: false the pruned rows are zeroed in weight copies under it. Direction
 // removal under an adapter on an edited projection would have to be baked under the adapter; no experiment configures
 // that combination, so it is refused rather than approximated.
-using Unlearn.Methods.FineTuning;
 using Unlearn.Models.Edits;
 using Unlearn.Models.Hooks;
+using Unlearn.Models.Runtime;
 using Unlearn.Models.Transformer;
 
 namespace Unlearn.Experiments.Variants;
@@ -17,7 +17,7 @@ namespace Unlearn.Experiments.Variants;
 public static partial class VariantResolver
 {
     /// <exception cref="VariantException">Edits out of order, two of a kind that cannot repeat, or a combination that is not supported.</exception>
-    public static ResolvedVariant Compose(string name, LlamaModel model, IReadOnlyList<VariantEdit> edits)
+    public static ResolvedVariant Compose(string name, IModelRuntime model, IReadOnlyList<VariantEdit> edits)
     {
         for (int i = 1; i < edits.Count; i++)
         {
@@ -52,7 +52,8 @@ public static partial class VariantResolver
         {
             return new ResolvedVariant(name, new ForwardOptions { Edits = combined, Adapters = loras, Hooks = hooks }, null, edits);
         }
-        var (zeroed, remaining) = RepairedModel.BakeRows(model, combined);
+        var (projections, remaining) = combined.SplitProjectionRows(model.Shape);
+        var zeroed = model.WithZeroedRows(projections);
         return new ResolvedVariant(name, new ForwardOptions { Edits = remaining, Adapters = loras, Hooks = hooks }, zeroed, edits);
     }
 }

@@ -17,6 +17,7 @@ using Unlearn.Methods.Saliency;
 using Unlearn.Methods.Vocabulary;
 using Unlearn.Models.Edits;
 using Unlearn.Models.Lora;
+using Unlearn.Models.Runtime;
 using Unlearn.Models.Transformer;
 using SchemaMethod = Unlearn.Experiments.Schema.SaliencyMethod;
 using Unlearn.Numerics.Gemm;
@@ -68,7 +69,7 @@ public static partial class VariantResolver
     /// <param name="entryOf">The store entry folder of a stage (only the stages <see cref="StagesOf"/> names are asked for).</param>
     /// <param name="model">The base model the edits apply to; a variant that needs changed weights gets its own copy.</param>
     /// <exception cref="VariantException">The entries do not provide the variant (e.g. repair was disabled).</exception>
-    public static ResolvedVariant Resolve(EvaluationVariant variant, ExperimentConfig config, Func<string, string> entryOf, LlamaModel model) =>
+    public static ResolvedVariant Resolve(EvaluationVariant variant, ExperimentConfig config, Func<string, string> entryOf, IModelRuntime model) =>
         Compose(NameOf(variant), model, Edits(variant, config, entryOf, model.Shape));
 
     /// <summary>The variant's edits in application order, read from the stage entries.</summary>

@@ -5,6 +5,7 @@
 using Unlearn.Experiments.Graph;
 using Unlearn.Experiments.Schema;
 using Unlearn.Experiments.Stages;
+using Unlearn.Models.Runtime;
 using Unlearn.Models;
 using Unlearn.Models.Generation;
 using Unlearn.Models.Transformer;
@@ -27,7 +28,7 @@ public sealed class VariantSession : IDisposable
     public ResolvedVariant Variant { get; }
 
     /// <summary>The weights the variant runs on (its own copy where it has one).</summary>
-    public LlamaModel Model => Variant.Model ?? Pretrained.Model;
+    public IModelRuntime Model => Variant.Model ?? Pretrained.Runtime;
 
     /// <summary>Evaluate's sampling settings (evaluate.temperature, top_k, top_p).</summary>
     public SamplingSettings Sampling => new()
@@ -48,10 +49,10 @@ public sealed class VariantSession : IDisposable
             ?? throw new VariantException($"'{variantName}' is not a variant; variants: {string.Join(", ", ExperimentSchema.ChoicesOf(typeof(EvaluationVariant)).Select(c => c.Name))}.");
         var variant = (EvaluationVariant)choice.Value;
         var entries = VariantResolver.StagesOf(variant).ToDictionary(s => s, graph.CurrentEntry, StringComparer.Ordinal);
-        var model = StageModel.Load(graph.Config);
+        var model = StageModel.Load(graph.Config, graph.Numerics);
         try
         {
-            var resolved = VariantResolver.Resolve(variant, graph.Config, stage => entries[stage], model.Model);
+            var resolved = VariantResolver.Resolve(variant, graph.Config, stage => entries[stage], model.Runtime);
             return new VariantSession(graph.Config, model, resolved);
         }
         catch

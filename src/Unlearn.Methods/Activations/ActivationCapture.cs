@@ -7,6 +7,7 @@ using Unlearn.Methods.Examples;
 using Unlearn.Models.Formats;
 using Unlearn.Models.Transformer;
 using Unlearn.Tokenizers;
+using Unlearn.Models.Runtime;
 
 namespace Unlearn.Methods.Activations;
 
@@ -20,7 +21,7 @@ public static class ActivationCapture
     /// <param name="checkpointFolder">Token pooling only: where finished shards wait until all are done, so that a killed run
     /// continues from the last complete one (the stage's checkpoint folder); null: a scratch folder inside the output.</param>
     public static ActivationIndex Run(
-        LlamaModel model, Tokenizer tokenizer, ExampleLists examples, ActivationOptions options, ModelIdentity identity, string outputFolder,
+        IModelRuntime model, Tokenizer tokenizer, ExampleLists examples, ActivationOptions options, ModelIdentity identity, string outputFolder,
         IProgress<int>? progress = null, CancellationToken cancellationToken = default, string? checkpointFolder = null)
     {
         var plan = CapturePlan.Create(tokenizer, examples, options, model.Shape);

@@ -12,6 +12,7 @@ using Unlearn.Methods.Checkpoints;
 using Unlearn.Methods.Examples;
 using Unlearn.Models.Formats;
 using Unlearn.Models.Transformer;
+using Unlearn.Models.Runtime;
 
 namespace Unlearn.Methods.Activations;
 
@@ -22,7 +23,7 @@ internal static class TokenCapture
     private const string ProgressFormat = "unlearn.token-capture-progress";
 
     public static ActivationIndex Run(
-        LlamaModel model, CapturePlan plan, ModelIdentity identity, string outputFolder, string? checkpointFolder,
+        IModelRuntime model, CapturePlan plan, ModelIdentity identity, string outputFolder, string? checkpointFolder,
         IProgress<int>? progress, CancellationToken cancellationToken)
     {
         var sites = plan.Sites;

@@ -6,6 +6,7 @@
 using Unlearn.Models.Generation;
 using Unlearn.Models.Transformer;
 using Unlearn.Tokenizers;
+using Unlearn.Models.Runtime;
 
 namespace Unlearn.Methods.Examples;
 
@@ -19,7 +20,7 @@ public static class GeneratedExamples
     /// <param name="stopIds">The model's stop ids (PretrainedModel.StopIds); not part of the text.</param>
     /// <param name="progress">Reports the number of stories finished after each batch.</param>
     public static CandidateSet Generate(
-        LlamaModel model, Tokenizer tokenizer, IReadOnlyCollection<int> stopIds, GenerationSourceOptions options, Text.TermMatcher matcher,
+        IModelRuntime model, Tokenizer tokenizer, IReadOnlyCollection<int> stopIds, GenerationSourceOptions options, Text.TermMatcher matcher,
         IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         options.Validate();

@@ -72,7 +72,7 @@ public static class ContinuationSource
         var tokenizer = model.RequireTokenizer();
         template ??= tokenizer.ResolveChatTemplate();
         var prompts = settings.Prompts.Select(p => PromptIds(tokenizer, template, p)).ToArray();
-        var generator = new Generator(model.Model, forward);
+        var generator = new Generator(model.Runtime, forward);
         var conversations = new List<Conversation>(settings.Count);
         long newTokens = 0;
         int atStop = 0, atMax = 0, atContext = 0;

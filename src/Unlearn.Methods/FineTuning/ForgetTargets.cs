@@ -109,7 +109,7 @@ public static class ForgetTargets
         ForwardOptions? forward, Text.TermMatcher? replace, CancellationToken cancellationToken)
     {
         var tokenizer = model.RequireTokenizer();
-        var generator = new Generator(model.Model, forward);
+        var generator = new Generator(model.Runtime, forward);
         var request = new GenerationRequest
         {
             MaxNewTokens = settings.MaxAnswerTokens,

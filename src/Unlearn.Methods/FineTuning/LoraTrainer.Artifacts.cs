@@ -9,6 +9,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Unlearn.Models.Lora;
+using Unlearn.Models.Runtime;
+using Unlearn.Numerics.Gemm;
+using Unlearn.Numerics.Threading;
 
 namespace Unlearn.Methods.FineTuning;
 
@@ -85,10 +88,17 @@ public sealed partial class LoraTrainer
             },
             ["trainable_parameters"] = adapters.ParameterCount,
             ["adapter"] = AdapterFolderName,
-            // The thread count only where the bits depend on it (OpenBLAS): with the managed kernel it would make the
-            // same key give different bytes on machines with different core counts.
-            ["gemm"] = GemmDescription(_model.Gemm),
         };
+        // The thread count only where the bits depend on it (OpenBLAS, torch): with the managed kernel it would make the
+        // same key give different bytes on machines with different core counts. Managed summaries keep their "gemm" entry.
+        if (_model is ManagedRuntime managed)
+        {
+            summary["gemm"] = GemmDescription(managed.Model.Gemm);
+        }
+        else
+        {
+            summary["runtime"] = _model.Description;
+        }
         foreach (var (key, value) in options.SummarySections)
         {
             summary[key] = value?.DeepClone();
@@ -101,4 +111,9 @@ public sealed partial class LoraTrainer
         File.WriteAllText(summaryPath, summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         return new TrainingOutcome(adapters, adapterFolder, Path.Combine(outputFolder, LogFileName), summaryPath, log, totalSteps, resumedFrom);
     }
+
+    /// <summary>The GEMM as far as it decides the bits: OpenBLAS's results depend on its thread count, the managed
+    /// kernel's do not.</summary>
+    private static string GemmDescription(IGemm gemm) =>
+        gemm.Name == "openblas" ? $"openblas, {Parallelism.ThreadCount} threads" : gemm.Name;
 }

@@ -3,16 +3,17 @@
 // changes), micro-batches with gradient accumulation (the loss of a step is the mean over all its label tokens, however
 // they are split), length-bucketed micro-batches in a seeded order (BatchPlan), epochs or a step budget, and a
 // checkpoint every N steps from which a killed run resumes to the same bits. Edits apply during training as at
-// inference (pruned rows stay zero, masked ids are never targets). Artefacts: LoraTrainer.Artifacts.cs.
+// inference (pruned rows stay zero, masked ids are never targets). Each micro-batch is one IModelRuntime.TrainingStep, so
+// either backend computes the gradients; the optimiser, clipping, guard and checkpoints are this class's own.
+// Artefacts: LoraTrainer.Artifacts.cs.
 using System.Diagnostics;
 using Unlearn.Models.Edits;
 using Unlearn.Models.Lora;
+using Unlearn.Models.Runtime;
 using Unlearn.Models.Transformer;
 using Unlearn.Numerics;
 using Unlearn.Numerics.Autograd;
-using Unlearn.Numerics.Gemm;
 using Unlearn.Numerics.Optimization;
-using Unlearn.Numerics.Threading;
 
 namespace Unlearn.Methods.FineTuning;
 
@@ -22,9 +23,9 @@ public sealed partial class LoraTrainer
     private const ulong DataOrderSalt = 0x5851F42D4C957F2DUL;
     private const ulong DropoutSalt = 0x14057B7EF767814FUL;
 
-    private readonly LlamaModel _model;
+    private readonly IModelRuntime _model;
 
-    public LoraTrainer(LlamaModel model, LoraTrainingSettings settings)
+    public LoraTrainer(IModelRuntime model, LoraTrainingSettings settings)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(settings);
@@ -61,7 +62,7 @@ public sealed partial class LoraTrainer
     }
 
     private TrainingOutcome Run(
-        LlamaModel model, ModelEdits edits, IReadOnlyList<TrainingExample> examples, string outputFolder, TrainingRunOptions options,
+        IModelRuntime model, ModelEdits edits, IReadOnlyList<TrainingExample> examples, string outputFolder, TrainingRunOptions options,
         CancellationToken cancellationToken)
     {
         var masked = MaskedTargets(edits);
@@ -86,7 +87,7 @@ public sealed partial class LoraTrainer
         var adapters = AdapterSet.Create(_model.Shape, Settings.Lora, Settings.Seed, options.InputMasks, options.OutputMasks);
         var parameters = adapters.Parameters.ToList();
         var optimizer = new AdamW(parameters, Settings.AdamW);
-        var fingerprint = RunFingerprint.Of(Settings, usable, options.Edits, options.InputMasks, options.OutputMasks, _model.Shape, GemmDescription(_model.Gemm));
+        var fingerprint = RunFingerprint.Of(Settings, usable, options.Edits, options.InputMasks, options.OutputMasks, _model.Shape, _model.Description);
         string checkpointFolder = options.CheckpointFolder ?? Path.Combine(outputFolder, CheckpointFolderName);
 
         var log = new List<StepRecord>();
@@ -105,11 +106,10 @@ public sealed partial class LoraTrainer
         using (var logWriter = StartLog(logPath, log))
         {
             var trainingOptions = new TrainingOptions { Edits = edits, Adapters = adapters.Adapters, RecomputeAttention = Settings.RecomputeAttention };
-            using var tape = new Tape(model.Gemm);
             for (long step = start; step < totalSteps; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var record = RunStep(model, tape, trainingOptions, plan, step, usable, counted, parameters, optimizer, schedule);
+                var record = RunStep(model, trainingOptions, plan, step, usable, counted, parameters, optimizer, schedule);
                 log.Add(record);
                 logWriter.WriteLine(record.ToJson(withTiming: false).ToJsonString());
                 logWriter.Flush();
@@ -133,7 +133,7 @@ public sealed partial class LoraTrainer
     }
 
     private StepRecord RunStep(
-        LlamaModel model, Tape tape, TrainingOptions trainingOptions, BatchPlan plan, long step, List<TrainingExample> examples, List<int> counted,
+        IModelRuntime model, TrainingOptions trainingOptions, BatchPlan plan, long step, List<TrainingExample> examples, List<int> counted,
         List<Parameter> parameters, AdamW optimizer, ILearningRateSchedule schedule)
     {
         var clock = Stopwatch.StartNew();
@@ -163,16 +163,13 @@ public sealed partial class LoraTrainer
             var options = Settings.Lora.Dropout > 0
                 ? trainingOptions with { DropoutRandom = SeededRandom.ForSequence(Settings.Seed ^ DropoutSalt, checked((int)(step * Settings.GradientAccumulationSteps + micro))) }
                 : trainingOptions;
-            tape.Reset();
-            var pass = model.TrainingForward(tape, batch, labels, options, normalizer);
+            var pass = model.TrainingStep(batch, labels, options, normalizer);
             if (pass.CountedTokens != expected)
             {
                 throw new InvalidOperationException($"Step {step + 1}: the forward pass counted {pass.CountedTokens} label tokens where {expected} were expected.");
             }
-            loss += pass.Loss.Value[0];
-            tape.Backward(pass.Loss);
+            loss += pass.Loss;
         }
-        tape.Reset();
 
         long stepNumber = step + 1;
         NonFiniteGuard.ThrowIfNonFinite(loss, stepNumber);
@@ -185,21 +182,17 @@ public sealed partial class LoraTrainer
 
     /// <summary>The model and edits training runs on: as given, or with pruned rows baked into weight copies when
     /// keep_masks is off (the adapter may then write into them).</summary>
-    private (LlamaModel Model, ModelEdits Edits, LlamaModel? Baked) TrainingModel(ModelEdits edits)
+    private (IModelRuntime Model, ModelEdits Edits, IModelRuntime? Baked) TrainingModel(ModelEdits edits)
     {
         if (Settings.KeepMasks || edits.RowMasks.Count == 0)
         {
             return (_model, edits, null);
         }
-        var (baked, remaining) = RepairedModel.BakeRows(_model, edits);
+        var (projections, remaining) = edits.SplitProjectionRows(_model.Shape);
+        var baked = _model.WithZeroedRows(projections);
         return (baked, remaining, baked);
     }
 
     /// <summary>Ids that can never be predicted under the edits (−∞ logits): labels on them do not count.</summary>
     private static HashSet<int> MaskedTargets(ModelEdits edits) => [.. edits.MaskedLogits];
-
-    /// <summary>The GEMM as far as it decides the bits: OpenBLAS's results depend on its thread count, the managed
-    /// kernel's do not.</summary>
-    private static string GemmDescription(IGemm gemm) =>
-        gemm.Name == "openblas" ? $"openblas, {Parallelism.ThreadCount} threads" : gemm.Name;
 }

@@ -67,7 +67,7 @@ public static class RepairRun
         var outputMasks = (IReadOnlyDictionary<string, float[]>?)null;
         if (options.Masks is { } masks)
         {
-            var (lora, completed) = AdapterMasks.Settings(model.Model.Shape, training.Lora, masks);
+            var (lora, completed) = AdapterMasks.Settings(model.Runtime.Shape, training.Lora, masks);
             training = training with { Lora = lora };
             inputMasks = completed.InputMasks;
             outputMasks = completed.OutputMasks;
@@ -76,7 +76,7 @@ public static class RepairRun
         {
             training = training with { Lora = AdapterMasks.SettingsFor(training.Lora, modules) };
         }
-        var trainer = new LoraTrainer(model.Model, training);
+        var trainer = new LoraTrainer(model.Runtime, training);
         options.Status?.Invoke($"training LoRA (r {training.Lora.Rank}) on {data.Examples.Count} examples, {data.Examples.Sum(e => (long)e.LabelCount)} label tokens");
         return trainer.Train(data.Examples, folder, new TrainingRunOptions
         {

@@ -7,7 +7,6 @@
 using Unlearn.Models.Edits;
 using Unlearn.Models.Lora;
 using Unlearn.Models.Transformer;
-using Unlearn.Numerics.Tensors;
 
 namespace Unlearn.Methods.FineTuning;
 
@@ -48,57 +47,8 @@ public sealed class RepairedModel : IDisposable
     /// </summary>
     public static (LlamaModel Model, ModelEdits Remaining) BakeRows(LlamaModel model, ModelEdits edits)
     {
-        var shape = model.Shape;
-        var source = model.Weights;
-        var owned = new List<IDisposable>();
-        var remaining = new Dictionary<string, int[]>(StringComparer.Ordinal);
-        var rowsByWeight = new Dictionary<(int Layer, Projection Projection), int[]>();
-        foreach (var (name, rows) in edits.RowMasks)
-        {
-            if (WeightNames.TryParseWeight(name, out int layer, out var projection) && layer < shape.LayerCount)
-            {
-                rowsByWeight[(layer, projection)] = rows;
-            }
-            else
-            {
-                remaining[name] = rows;
-            }
-        }
-        var layers = new LayerWeights[shape.LayerCount];
-        for (int i = 0; i < shape.LayerCount; i++)
-        {
-            var layer = source.Layers[i];
-            LinearWeight Bake(Projection projection)
-            {
-                var linear = layer[projection];
-                if (!rowsByWeight.TryGetValue((i, projection), out var rows))
-                {
-                    return linear;
-                }
-                var copy = DenseMatrix.Allocate(linear.OutFeatures, linear.InFeatures, linear.Name);
-                owned.Add(copy);
-                linear.Weight.Span.CopyTo(copy.Span);
-                var bias = linear.Bias is null ? null : (float[])linear.Bias.Clone();
-                foreach (int row in rows)
-                {
-                    if ((uint)row >= (uint)linear.OutFeatures)
-                    {
-                        throw new ArgumentException($"Edit names row {row} of '{linear.Name}', which has {linear.OutFeatures} rows.");
-                    }
-                    copy.Row(row).Clear();
-                    if (bias is not null)
-                    {
-                        bias[row] = 0f;
-                    }
-                }
-                return new LinearWeight(copy, bias);
-            }
-
-            layers[i] = layer.With(Bake);
-        }
-        var weights = new ModelWeights(source.Embedding, source.LmHead, source.FinalNorm, layers, owned);
-        var baked = new LlamaModel(shape, weights, model.Gemm);
-        return (baked, new ModelEdits(remaining, edits.MaskedLogits, edits.ZeroedEmbeddingRows));
+        var (projections, remaining) = edits.SplitProjectionRows(model.Shape);
+        return (model.WithZeroedRows(projections), remaining);
     }
 
     public void Dispose()

@@ -12,6 +12,7 @@ using Unlearn.Models.Hooks;
 using Unlearn.Models.Transformer;
 using Unlearn.Numerics.Gemm;
 using Unlearn.Numerics.Kernels;
+using Unlearn.Models.Runtime;
 
 namespace Unlearn.Methods.Sae;
 
@@ -61,7 +62,7 @@ public static class SaeMetrics
     /// <param name="texts">token ids of each held-out text (BOS first)</param>
     /// <param name="skipTokens">token ids left alone by the splice (special tokens)</param>
     public static (double L0, double Fvu, long Tokens, double CeClean, double CeReconstructed, double CeZero, long CeTokens) OnTexts(
-        SparseAutoencoder sae, LlamaModel model, IReadOnlyList<IReadOnlyList<int>> texts, IReadOnlySet<int> skipTokens, IGemm gemm, int batchSize = 8)
+        SparseAutoencoder sae, IModelRuntime model, IReadOnlyList<IReadOnlyList<int>> texts, IReadOnlySet<int> skipTokens, IGemm gemm, int batchSize = 8)
     {
         var capture = new CaptureHook(sae.Site, skipTokens);
         var captureOptions = new ForwardOptions { Logits = LogitsMode.None, LayerLimit = sae.Site.Layer + 1, Hooks = [capture] };

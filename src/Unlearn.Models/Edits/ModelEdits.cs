@@ -29,6 +29,21 @@ public sealed class ModelEdits
 
     public bool IsEmpty => RowMasks.Count == 0 && MaskedLogits.Count == 0 && ZeroedEmbeddingRows.Count == 0;
 
+    /// <summary>The row masks that can be baked into weights (projection weights of the model's layers, for
+    /// IModelRuntime.WithZeroedRows) and the edits left over (vocabulary masks, zeroed embedding rows, lm_head and
+    /// embedding row masks).</summary>
+    public (IReadOnlyDictionary<string, int[]> Projections, ModelEdits Remaining) SplitProjectionRows(Transformer.TransformerShape shape)
+    {
+        var projections = new SortedDictionary<string, int[]>(StringComparer.Ordinal);
+        var remaining = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        foreach (var (name, rows) in RowMasks)
+        {
+            bool projection = Transformer.WeightNames.TryParseWeight(name, out int layer, out _) && layer < shape.LayerCount;
+            (projection ? (IDictionary<string, int[]>)projections : remaining)[name] = rows;
+        }
+        return (projections, new ModelEdits(remaining, MaskedLogits, ZeroedEmbeddingRows));
+    }
+
     /// <summary>The union of two edit sets (row masks of the same weight are merged).</summary>
     public ModelEdits Combine(ModelEdits other)
     {

@@ -23,6 +23,14 @@ public interface IModelRuntime : IDisposable
     ForwardResult Forward(ForwardBatch batch, IKvCache? cache = null, ForwardOptions? options = null);
 
     /// <summary>
+    /// A runtime whose projection weights named in <paramref name="rowMasks"/> ("model.layers.3.mlp.down_proj.weight" →
+    /// rows) have those output rows and bias entries zeroed in copies of the weights (keep_masks: false: an adapter may
+    /// then write into them); every other weight is shared. Dispose it before this runtime.
+    /// </summary>
+    /// <exception cref="ArgumentException">a name that is not a projection weight (see ModelEdits.SplitProjectionRows), or a row outside it</exception>
+    IModelRuntime WithZeroedRows(IReadOnlyDictionary<string, int[]> rowMasks);
+
+    /// <summary>
     /// One forward and backward pass of a right-padded batch against <paramref name="labels"/> ([N] target id per cell,
     /// −100 where the cell does not count). Gradients are added into the Gradient of every adapter's A and B and every
     /// Parameter in <see cref="TrainingOptions.WeightParameters"/> (they accumulate until the caller zeroes them, which is

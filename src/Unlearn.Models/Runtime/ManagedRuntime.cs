@@ -41,6 +41,9 @@ public sealed class ManagedRuntime : IModelRuntime
         _ => throw new ArgumentException($"A {cache.GetType().Name} was made by another backend; the managed runtime needs a cache from its own CreateCache.", nameof(cache)),
     };
 
+    public IModelRuntime WithZeroedRows(IReadOnlyDictionary<string, int[]> rowMasks) =>
+        new ManagedRuntime(Model.WithZeroedRows(rowMasks), ownsModel: true);
+
     public TrainingStepResult TrainingStep(ForwardBatch batch, int[] labels, TrainingOptions? options = null, float? normalizer = null)
     {
         lock (_trainingGate)

@@ -67,7 +67,7 @@ public class EvaluatorSmallRunTests
         // Completion (prompt 1, seed 3, sample 1) is sequence 1·n + 1 of request 0 of seed Mix(Mix(3, "concept"), 0).
         var model = TestData.Model;
         var prompts = SmallData().ConceptPrompts;
-        var sampler = new CompletionSampler(model.Model, model.RequireTokenizer(), model.StopIds);
+        var sampler = new CompletionSampler(model.Runtime, model.RequireTokenizer(), model.StopIds);
         var completions = sampler.Sample(prompts, Evaluator.ConceptSet, Small, ForwardOptions.Default);
         var ids = sampler.EncodePrompts(prompts);
         var batch = Enumerable.Range(0, prompts.Count * 2).Select(g => (IReadOnlyList<int>)ids[g / 2]).ToList();

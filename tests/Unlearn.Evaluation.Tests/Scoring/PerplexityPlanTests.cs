@@ -44,7 +44,7 @@ public class PerplexityPlanTests
     {
         var plan = PerplexityPlan.Build(TestData.Model.RequireTokenizer(), Documents, window: 512, stride: 256, maxPositions: 512);
         Assert.Single(plan.Windows);
-        var scores = new SequenceScorer(TestData.Model.Model, 4096).Score(plan.Windows, ForwardOptions.Default);
+        var scores = new SequenceScorer(TestData.Model.Runtime, 4096).Score(plan.Windows, ForwardOptions.Default);
         double perplexity = plan.Collect(scores, -30).Perplexity;
         // Row t of a plain forward predicts token t + 1; the rows whose target is BOS do not count.
         int bos = TestData.Model.RequireTokenizer().BosId!.Value;
@@ -58,7 +58,7 @@ public class PerplexityPlanTests
     {
         // Less context can only make a language model less sure on average; a 4-token window shows it clearly.
         var tokenizer = TestData.Model.RequireTokenizer();
-        var scorer = new SequenceScorer(TestData.Model.Model, 4096);
+        var scorer = new SequenceScorer(TestData.Model.Runtime, 4096);
         double Measure(int window, int stride)
         {
             var plan = PerplexityPlan.Build(tokenizer, Documents, window, stride, 512);
@@ -74,7 +74,7 @@ public class PerplexityPlanTests
     {
         var tokenizer = TestData.Model.RequireTokenizer();
         var plan = PerplexityPlan.Build(tokenizer, Documents, window: 24, stride: 12, maxPositions: 512);
-        var losses = plan.Collect(new SequenceScorer(TestData.Model.Model, 4096).Score(plan.Windows, ForwardOptions.Default), -30);
+        var losses = plan.Collect(new SequenceScorer(TestData.Model.Runtime, 4096).Score(plan.Windows, ForwardOptions.Default), -30);
         var lengths = Documents.Select(d => tokenizer.Encode(d).Count).ToArray();
         // Every document's BOS is context, never predicted.
         Assert.Equal([lengths[0] - 1, lengths[1] - 1, lengths[2] - 1], losses.Tokens);

@@ -21,7 +21,7 @@ public class SequenceScorerTests
         var sequences = Texts.Select(t => tokenizer.Encode(t).ToArray()).ToList();
         var items = sequences.Select(ids => new ScoringItem(ids, 0, ids.Length)).ToList();
         // A budget of 40 cells forces more than one batch (the longest sequence alone is > 13 tokens).
-        var scores = new SequenceScorer(TestData.Model.Model, maxRowsPerBatch: 40).Score(items, ForwardOptions.Default);
+        var scores = new SequenceScorer(TestData.Model.Runtime, maxRowsPerBatch: 40).Score(items, ForwardOptions.Default);
         double maxDiff = 0;
         for (int s = 0; s < sequences.Count; s++)
         {
@@ -40,7 +40,7 @@ public class SequenceScorerTests
     {
         var ids = TestData.Model.RequireTokenizer().Encode("Lily went outside to").ToArray();
         int play = TestData.PlayToken;
-        var scores = new SequenceScorer(TestData.Model.Model, 4096).Score([new ScoringItem(ids, 0, ids.Length)], ForwardOptions.Default, [play]);
+        var scores = new SequenceScorer(TestData.Model.Runtime, 4096).Score([new ScoringItem(ids, 0, ids.Length)], ForwardOptions.Default, [play]);
         var distributions = PlainForward.Distributions(ids);
         double maxDiff = Enumerable.Range(0, ids.Length).Max(t => Math.Abs(distributions[t][play] - scores[0].Mass![t]));
         Assert.True(maxDiff < 1e-5, $"max abs diff {maxDiff:E3}");
@@ -54,7 +54,7 @@ public class SequenceScorerTests
         var ids = tokenizer.Encode("Lily went outside to play").ToArray();
         int play = TestData.PlayToken;
         var masked = new ForwardOptions { Edits = new ModelEdits(new Dictionary<string, int[]>(), [play], []) };
-        var scores = new SequenceScorer(TestData.Model.Model, 4096).Score([new ScoringItem(ids, 0, ids.Length)], masked, [play]);
+        var scores = new SequenceScorer(TestData.Model.Runtime, 4096).Score([new ScoringItem(ids, 0, ids.Length)], masked, [play]);
         Assert.All(scores[0].Mass!, m => Assert.Equal(0.0, m));
         Assert.Equal(double.NegativeInfinity, scores[0].LogProbs[^2]);
     }

@@ -87,7 +87,7 @@ public class ExportStageTests
         var config = ExperimentLoader.Load(Path.Combine(repository.Root, "experiments", "exported.yaml"), new LoadOptions { RepositoryRoot = repository.Root }).Config;
         using var model = PretrainedModel.Load(repository.ModelFolder);
         string Entry(string stage) => repository.Entry(first[stage]);
-        using var variant = VariantResolver.Resolve(EvaluationVariant.HybridRepair, config, Entry, model.Model);
+        using var variant = VariantResolver.Resolve(EvaluationVariant.HybridRepair, config, Entry, model.Runtime);
         using var exported = PretrainedModel.Load(Path.Combine(variantFolder, "hf"));
         var bans = variant.Options.Edits.MaskedLogits.ToArray();
         Assert.NotEmpty(bans);

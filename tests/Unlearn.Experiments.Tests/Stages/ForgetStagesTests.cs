@@ -115,8 +115,8 @@ public class ForgetStagesTests
         var baseLogits = model.Model.Forward(batch).Logits;
         foreach (var variant in new[] { EvaluationVariant.DirectionRemoved, EvaluationVariant.ForgetGradient, EvaluationVariant.ForgetFisher, EvaluationVariant.ForgetL1Logistic, EvaluationVariant.ForgetRandom, EvaluationVariant.ForgetUnmasked })
         {
-            using var resolved = VariantResolver.Resolve(variant, graph.Config, graph.CurrentEntry, model.Model);
-            var logits = (resolved.Model ?? model.Model).Forward(batch, options: resolved.Options).Logits;
+            using var resolved = VariantResolver.Resolve(variant, graph.Config, graph.CurrentEntry, model.Runtime);
+            var logits = (resolved.Model ?? model.Runtime).Forward(batch, options: resolved.Options).Logits;
             Assert.True(baseLogits.Zip(logits).Max(p => Math.Abs(p.First - p.Second)) > 1e-4, $"{resolved.Name} does not change the model ({resolved.Description})");
             if (variant == EvaluationVariant.ForgetUnmasked)
             {

@@ -17,6 +17,7 @@ using Unlearn.Models;
 using HookSite = Unlearn.Models.Hooks.HookSite;
 using Unlearn.Models.Hooks;
 using Unlearn.Models.Lora;
+using Unlearn.Models.Runtime;
 using Unlearn.Models.Transformer;
 using Unlearn.Experiments.Store;
 using Unlearn.TestStages;
@@ -191,20 +192,21 @@ public class RepairEvaluateStagesTests
         var config = ExperimentLoader.Load(Path.Combine(repository.Root, "experiments", "repaired.yaml"), new LoadOptions { RepositoryRoot = repository.Root }).Config;
         using var model = PretrainedModel.Load(repository.ModelFolder);
         string Entry(string stage) => repository.Entry(outcomes[stage]);
-        using var hybrid = VariantResolver.Resolve(EvaluationVariant.Hybrid, config, Entry, model.Model);
-        using var repaired = VariantResolver.Resolve(EvaluationVariant.HybridRepair, config, Entry, model.Model);
+        using var hybrid = VariantResolver.Resolve(EvaluationVariant.Hybrid, config, Entry, model.Runtime);
+        using var repaired = VariantResolver.Resolve(EvaluationVariant.HybridRepair, config, Entry, model.Runtime);
         var adapters = AdapterSet.LoadPeft(Path.Combine(Entry("Repair"), "adapter"), model.Model.Shape);
         var masks = SaliencyArtefacts.LoadEdits(Entry("Saliency"));
         using var merged = RepairedModel.Merge(model.Model, hybrid.Options.Edits, adapters, keepMasks);
         var batch = ForwardBatch.RightPadded([model.RequireTokenizer().Encode("Once upon a time, Lily went to the park with her dog.").ToArray()]);
         var pruned = masks.RowMasks.Where(p => p.Key.EndsWith("o_proj.weight", StringComparison.Ordinal)).ToDictionary(p => p.Key, p => p.Value);
-        float[] Run(LlamaModel weights, ForwardOptions options, RowRecorder? recorder = null) =>
+        using var mergedRuntime = new ManagedRuntime(merged.Model);
+        float[] Run(IModelRuntime weights, ForwardOptions options, RowRecorder? recorder = null) =>
             weights.Forward(batch, options: recorder is null ? options : options with { Hooks = [recorder] }).Logits;
 
         var runtime = new RowRecorder();
-        var repairedLogits = Run(repaired.Model ?? model.Model, repaired.Options, runtime);
-        var mergedLogits = Run(merged.Model, new ForwardOptions { Edits = merged.Edits });
-        var hybridLogits = Run(hybrid.Model ?? model.Model, hybrid.Options);
+        var repairedLogits = Run(repaired.Model ?? model.Runtime, repaired.Options, runtime);
+        var mergedLogits = Run(mergedRuntime, new ForwardOptions { Edits = merged.Edits });
+        var hybridLogits = Run(hybrid.Model ?? model.Runtime, hybrid.Options);
         double mergeGap = repairedLogits.Zip(mergedLogits, (a, b) => Math.Abs(a - b)).Max();
         double adapterEffect = repairedLogits.Zip(hybridLogits, (a, b) => Math.Abs(a - b)).Max();
 

@@ -171,9 +171,9 @@ public sealed class SaeStagesTests
         using var model = PretrainedModel.Load(repository.ModelFolder);
         var config = LoadConfig(repository);
 
-        using var ablated = VariantResolver.Resolve(EvaluationVariant.SaeAblated, config, Entry, model.Model);
-        using var control = VariantResolver.Resolve(EvaluationVariant.SaeRandom, config, Entry, model.Model);
-        using var unedited = VariantResolver.Resolve(EvaluationVariant.Base, config, Entry, model.Model);
+        using var ablated = VariantResolver.Resolve(EvaluationVariant.SaeAblated, config, Entry, model.Runtime);
+        using var control = VariantResolver.Resolve(EvaluationVariant.SaeRandom, config, Entry, model.Runtime);
+        using var unedited = VariantResolver.Resolve(EvaluationVariant.Base, config, Entry, model.Runtime);
 
         var features = JsonNode.Parse(File.ReadAllText(Path.Combine(Entry("Saliency"), "features.json")))!["features"]!.AsArray()
             .Select(f => (int)f!["latent"]!).ToArray();
@@ -211,9 +211,9 @@ public sealed class SaeStagesTests
         float[] Logits(ForwardOptions options) => model.Model.Forward(batch, options: options).Logits;
         var clean = Logits(ForwardOptions.Default);
 
-        using var ablated = VariantResolver.Resolve(EvaluationVariant.SaeAblated, LoadConfig(repository), Entry, model.Model);
+        using var ablated = VariantResolver.Resolve(EvaluationVariant.SaeAblated, LoadConfig(repository), Entry, model.Runtime);
         repository.WriteExperiment(Experiment("ablation:\n  scale: 1"), "sae");
-        using var identity = VariantResolver.Resolve(EvaluationVariant.SaeAblated, LoadConfig(repository), Entry, model.Model);
+        using var identity = VariantResolver.Resolve(EvaluationVariant.SaeAblated, LoadConfig(repository), Entry, model.Runtime);
 
         Assert.Equal(clean, Logits(identity.Options));
         var edited = Logits(ablated.Options);

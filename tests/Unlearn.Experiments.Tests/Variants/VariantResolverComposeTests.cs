@@ -35,12 +35,12 @@ public sealed class VariantResolverComposeTests : IDisposable
     public void Compose_Combination_EqualsTheEditsAppliedToTheWeightsInOrder(string combination)
     {
         var edits = Edits(combination);
-        using var variant = VariantResolver.Compose("v", _model.Model, edits);
+        using var variant = VariantResolver.Compose("v", _model.Runtime, edits);
         using var reference = Reference(edits);
         var batch = ForwardBatch.RightPadded(Prompts);
         var masked = edits.Where(e => e.Kind == VariantEditKind.Vocabulary).SelectMany(e => e.Masks!.MaskedLogits);
         var expected = reference.Forward(batch, options: new ForwardOptions { Edits = new ModelEdits(new Dictionary<string, int[]>(), masked, []) }).Logits;
-        var actual = (variant.Model ?? _model.Model).Forward(batch, options: variant.Options).Logits;
+        var actual = (variant.Model ?? _model.Runtime).Forward(batch, options: variant.Options).Logits;
         var unedited = _model.Model.Forward(batch).Logits;
 
         Assert.Equal(edits.Select(e => e.Kind), variant.Edits.Select(e => e.Kind));
@@ -62,7 +62,7 @@ public sealed class VariantResolverComposeTests : IDisposable
     [Fact]
     public void Compose_OutOfOrder_IsRefusedNamingTheOrder()
     {
-        var error = Assert.Throws<VariantException>(() => VariantResolver.Compose("v", _model.Model, [Vocabulary(), Rows()]));
+        var error = Assert.Throws<VariantException>(() => VariantResolver.Compose("v", _model.Runtime, [Vocabulary(), Rows()]));
 
         Assert.Contains("row masks → direction removal → vocabulary → adapter", error.Message);
     }
@@ -70,7 +70,7 @@ public sealed class VariantResolverComposeTests : IDisposable
     [Fact]
     public void Compose_DirectionUnderAnAdapterOnAnEditedProjection_IsRefused()
     {
-        var error = Assert.Throws<VariantException>(() => VariantResolver.Compose("v", _model.Model,
+        var error = Assert.Throws<VariantException>(() => VariantResolver.Compose("v", _model.Runtime,
             [Direction([2], false), Adapter(WeightNames.Module(2, Projection.Output), keep: true)]));
 
         Assert.Contains("not supported", error.Message);

@@ -22,7 +22,7 @@ public class ActivationCaptureTests
     private static ActivationCache Capture(ActivationOptions options, TemporaryFolder folder)
     {
         var model = BundledModel.Stories260K;
-        ActivationCapture.Run(model.Model, model.RequireTokenizer(), CaptureTestData.Examples, options, Identity, folder.Path);
+        ActivationCapture.Run(model.Runtime, model.RequireTokenizer(), CaptureTestData.Examples, options, Identity, folder.Path);
         return ActivationCache.Load(folder.Path);
     }
 

@@ -27,7 +27,7 @@ public sealed class TokenCaptureTests
         using var folder = new TemporaryFolder();
         var model = BundledModel.Stories260K;
 
-        var index = ActivationCapture.Run(model.Model, model.RequireTokenizer(), CaptureTestData.Examples, Tokens, Identity, folder.Path);
+        var index = ActivationCapture.Run(model.Runtime, model.RequireTokenizer(), CaptureTestData.Examples, Tokens, Identity, folder.Path);
 
         Assert.True(index.Files.Count > 1);
         Assert.Equal(4 * 64, index.RowWidth);
@@ -51,7 +51,7 @@ public sealed class TokenCaptureTests
     {
         using var folder = new TemporaryFolder();
         var model = BundledModel.Stories260K;
-        ActivationCapture.Run(model.Model, model.RequireTokenizer(), CaptureTestData.Examples, Tokens, Identity, folder.Path);
+        ActivationCapture.Run(model.Runtime, model.RequireTokenizer(), CaptureTestData.Examples, Tokens, Identity, folder.Path);
         var site = new HookSite(3, SiteKind.Residual);
         var (tokens, seen) = CaptureTestData.RunAlone(CaptureTestData.Examples.Background[1], [site]);
 
@@ -76,7 +76,7 @@ public sealed class TokenCaptureTests
         var model = BundledModel.Stories260K;
         using var whole = new TemporaryFolder();
         var options = Tokens with { ShardBytes = 60_000 };
-        ActivationCapture.Run(model.Model, model.RequireTokenizer(), CaptureTestData.Examples, options, Identity, whole.Path);
+        ActivationCapture.Run(model.Runtime, model.RequireTokenizer(), CaptureTestData.Examples, options, Identity, whole.Path);
         var plan = CapturePlan.Create(model.RequireTokenizer(), CaptureTestData.Examples, options, model.Model.Shape);
         int firstShardExamples = plan.Chunks[0].ExampleCount.Sum();
         Assert.True(plan.Chunks.Count > 1 && plan.Chunks[0].Batches.Count > 1, "the test needs a first shard of several batches");
@@ -84,11 +84,11 @@ public sealed class TokenCaptureTests
         using var checkpoint = new TemporaryFolder();
         using var cancel = new CancellationTokenSource();
 
-        Assert.Throws<OperationCanceledException>(() => ActivationCapture.Run(model.Model, model.RequireTokenizer(), CaptureTestData.Examples, options, Identity,
+        Assert.Throws<OperationCanceledException>(() => ActivationCapture.Run(model.Runtime, model.RequireTokenizer(), CaptureTestData.Examples, options, Identity,
             output.Path, new CancelAfter(firstShardExamples + 1, cancel), cancel.Token, checkpoint.Path));
         Assert.True(File.Exists(Path.Combine(checkpoint.Path, "tokens-00000.npy")), "the finished shard waits in the checkpoint folder");
         var reports = new List<int>();
-        ActivationCapture.Run(model.Model, model.RequireTokenizer(), CaptureTestData.Examples, options, Identity,
+        ActivationCapture.Run(model.Runtime, model.RequireTokenizer(), CaptureTestData.Examples, options, Identity,
             output.Path, new Recorder(reports), CancellationToken.None, checkpoint.Path);
 
         // One report for the skipped shard, then one per batch of the others: the first shard was not run again.
@@ -106,7 +106,7 @@ public sealed class TokenCaptureTests
     {
         using var folder = new TemporaryFolder();
         var model = BundledModel.Stories260K;
-        ActivationCapture.Run(model.Model, model.RequireTokenizer(), CaptureTestData.Examples, Tokens with { Pooling = Pooling.Mean }, Identity, folder.Path);
+        ActivationCapture.Run(model.Runtime, model.RequireTokenizer(), CaptureTestData.Examples, Tokens with { Pooling = Pooling.Mean }, Identity, folder.Path);
 
         var error = Assert.Throws<ActivationCacheException>(() => TokenActivations.Open(folder.Path));
 
@@ -118,7 +118,7 @@ public sealed class TokenCaptureTests
     {
         using var folder = new TemporaryFolder();
         var model = BundledModel.Stories260K;
-        ActivationCapture.Run(model.Model, model.RequireTokenizer(), CaptureTestData.Examples, Tokens, Identity, folder.Path);
+        ActivationCapture.Run(model.Runtime, model.RequireTokenizer(), CaptureTestData.Examples, Tokens, Identity, folder.Path);
         var shard = folder.File("tokens-00001.npy");
         var bytes = File.ReadAllBytes(shard);
         File.WriteAllBytes(shard, bytes[..(bytes.Length - 8)]);

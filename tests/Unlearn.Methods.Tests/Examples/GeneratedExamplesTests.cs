@@ -23,7 +23,7 @@ public class GeneratedExamplesTests
     private static CandidateSet Generate(GenerationSourceOptions options)
     {
         var model = BundledModel.Stories260K;
-        return GeneratedExamples.Generate(model.Model, model.RequireTokenizer(), model.StopIds, options, new TermMatcher(PlayWords));
+        return GeneratedExamples.Generate(model.Runtime, model.RequireTokenizer(), model.StopIds, options, new TermMatcher(PlayWords));
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public class LoraTrainerTests
         using var folder = FineTuningFixtures.TemporaryFolder();
         double before = TrainingData.MeanLoss(model, examples);
 
-        var outcome = new LoraTrainer(model, Quick).Train(examples, folder.Path);
+        var outcome = new LoraTrainer(FineTuningFixtures.Stories260K.Runtime, Quick).Train(examples, folder.Path);
 
         double after = TrainingData.MeanLoss(model, examples, outcome.Adapters);
         Assert.True(after < before - 0.05, $"mean loss {before:F4} before, {after:F4} after 8 steps");
@@ -38,13 +38,13 @@ public class LoraTrainerTests
         var settings = Quick with { Lora = Quick.Lora with { Dropout = 0.1f }, MaxSteps = 6 };
         var model = FineTuningFixtures.Stories260K.Model;
         using var folder = FineTuningFixtures.TemporaryFolder();
-        var uninterrupted = new LoraTrainer(model, settings).Train(TrainingData.Examples, folder.Sub("whole"));
+        var uninterrupted = new LoraTrainer(FineTuningFixtures.Stories260K.Runtime, settings).Train(TrainingData.Examples, folder.Sub("whole"));
 
         using var kill = new CancellationTokenSource();
         var options = new TrainingRunOptions { Progress = p => { if (p.Step == 3) kill.Cancel(); } };
-        Assert.ThrowsAny<OperationCanceledException>(() => new LoraTrainer(model, settings).Train(TrainingData.Examples, folder.Sub("killed"), options, kill.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => new LoraTrainer(FineTuningFixtures.Stories260K.Runtime, settings).Train(TrainingData.Examples, folder.Sub("killed"), options, kill.Token));
         Assert.Equal(3, File.ReadAllLines(Path.Combine(folder.Sub("killed"), LoraTrainer.LogFileName)).Length);
-        var resumed = new LoraTrainer(model, settings).Train(TrainingData.Examples, folder.Sub("killed"));
+        var resumed = new LoraTrainer(FineTuningFixtures.Stories260K.Runtime, settings).Train(TrainingData.Examples, folder.Sub("killed"));
 
         Assert.Equal(2, resumed.ResumedFromStep);
         Assert.Equal(uninterrupted.Log.Select(r => r.Loss), resumed.Log.Select(r => r.Loss));
@@ -65,11 +65,11 @@ public class LoraTrainerTests
         using var folder = FineTuningFixtures.TemporaryFolder();
         using var kill = new CancellationTokenSource();
         var options = new TrainingRunOptions { Progress = p => { if (p.Step == 2) kill.Cancel(); } };
-        Assert.ThrowsAny<OperationCanceledException>(() => new LoraTrainer(model, settings).Train(TrainingData.Examples, folder.Path, options, kill.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => new LoraTrainer(FineTuningFixtures.Stories260K.Runtime, settings).Train(TrainingData.Examples, folder.Path, options, kill.Token));
         string checkpoint = Path.Combine(folder.Path, LoraTrainer.CheckpointFolderName);
         Directory.Move(checkpoint, checkpoint + ".old-12345");
 
-        var resumed = new LoraTrainer(model, settings).Train(TrainingData.Examples, folder.Path);
+        var resumed = new LoraTrainer(FineTuningFixtures.Stories260K.Runtime, settings).Train(TrainingData.Examples, folder.Path);
 
         Assert.Equal(2, resumed.ResumedFromStep);
         Assert.Equal(3, resumed.Log.Count);
@@ -81,7 +81,7 @@ public class LoraTrainerTests
         var settings = Quick with { LearningRate = 1e30, WarmupSteps = 0, MaxGradNorm = 0 };
         using var folder = FineTuningFixtures.TemporaryFolder();
 
-        var error = Assert.ThrowsAny<ArithmeticException>(() => new LoraTrainer(FineTuningFixtures.Stories260K.Model, settings).Train(TrainingData.Examples, folder.Path));
+        var error = Assert.ThrowsAny<ArithmeticException>(() => new LoraTrainer(FineTuningFixtures.Stories260K.Runtime, settings).Train(TrainingData.Examples, folder.Path));
 
         long step = error switch
         {
@@ -102,9 +102,9 @@ public class LoraTrainerTests
         using var folder = FineTuningFixtures.TemporaryFolder();
         using var kill = new CancellationTokenSource();
         var options = new TrainingRunOptions { Progress = p => { if (p.Step == 2) kill.Cancel(); } };
-        Assert.ThrowsAny<OperationCanceledException>(() => new LoraTrainer(model, Quick).Train(TrainingData.Examples, folder.Path, options, kill.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => new LoraTrainer(FineTuningFixtures.Stories260K.Runtime, Quick).Train(TrainingData.Examples, folder.Path, options, kill.Token));
 
-        var error = Assert.Throws<FineTuningException>(() => new LoraTrainer(model, Quick with { LearningRate = 2e-2 }).Train(TrainingData.Examples, folder.Path));
+        var error = Assert.Throws<FineTuningException>(() => new LoraTrainer(FineTuningFixtures.Stories260K.Runtime, Quick with { LearningRate = 2e-2 }).Train(TrainingData.Examples, folder.Path));
 
         Assert.Contains("belongs to a different run: its settings", error.Message);
         Assert.Contains("\"learning_rate\":0.02", error.Message);
@@ -116,7 +116,7 @@ public class LoraTrainerTests
         var model = FineTuningFixtures.Stories260K.Model;
         using var folder = FineTuningFixtures.TemporaryFolder();
 
-        var outcome = new LoraTrainer(model, new LoraTrainingSettings { MaxSteps = 2 }).Train(TrainingData.Examples, folder.Path);
+        var outcome = new LoraTrainer(FineTuningFixtures.Stories260K.Runtime, new LoraTrainingSettings { MaxSteps = 2 }).Train(TrainingData.Examples, folder.Path);
 
         var reloaded = AdapterSet.LoadPeft(outcome.AdapterFolder, model.Shape);
         Assert.Equal(outcome.Adapters.Parameters.Select(p => p.Value), reloaded.Parameters.Select(p => p.Value));

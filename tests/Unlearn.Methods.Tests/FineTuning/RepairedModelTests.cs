@@ -41,7 +41,7 @@ public class RepairedModelTests
     {
         var model = FineTuningFixtures.Stories260K.Model;
         using var folder = FineTuningFixtures.TemporaryFolder();
-        var outcome = new LoraTrainer(model, Settings with { KeepMasks = keepMasks })
+        var outcome = new LoraTrainer(FineTuningFixtures.Stories260K.Runtime, Settings with { KeepMasks = keepMasks })
             .Train(TrainingData.Examples, folder.Path, new TrainingRunOptions { Edits = Pruning });
         using var repaired = RepairedModel.Merge(model, Pruning, outcome.Adapters, keepMasks);
         var observer = new AttentionOutputObserver(2);

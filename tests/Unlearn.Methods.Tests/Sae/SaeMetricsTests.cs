@@ -45,7 +45,7 @@ public sealed class SaeMetricsTests
             .Select(t => tokenizer.Encode(t)).ToArray();
         var special = new HashSet<int> { tokenizer.BosId!.Value };
 
-        var held = SaeMetrics.OnTexts(sae, model.Model, texts, special, Gemm.Create("managed"));
+        var held = SaeMetrics.OnTexts(sae, model.Runtime, texts, special, Gemm.Create("managed"));
 
         Assert.True(held.Fvu < 1e-10, $"FVU of an exact SAE is {held.Fvu}");
         Assert.Equal(texts.Sum(t => t.Count - 1), held.Tokens);
@@ -66,7 +66,7 @@ public sealed class SaeMetricsTests
         Array.Clear(sae.DecoderWeight);
         var texts = new[] { "Once upon a time there was a little girl.", "The dog ran to the park and played." }.Select(t => tokenizer.Encode(t)).ToArray();
 
-        var held = SaeMetrics.OnTexts(sae, model.Model, texts, new HashSet<int> { tokenizer.BosId!.Value }, Gemm.Create("managed"));
+        var held = SaeMetrics.OnTexts(sae, model.Runtime, texts, new HashSet<int> { tokenizer.BosId!.Value }, Gemm.Create("managed"));
         var quality = new SaeQuality(held.L0, held.Fvu, held.Tokens, 0, 0, 0, 0, 0, held.CeClean, held.CeReconstructed, held.CeZero, held.CeTokens);
 
         Assert.Equal(0.0, quality.CeLossRecovered, 6);

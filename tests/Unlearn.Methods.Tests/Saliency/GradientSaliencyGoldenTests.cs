@@ -25,8 +25,8 @@ public class GradientSaliencyGoldenTests
         using (model)
         using (golden)
         {
-            var c = GradientSaliency.Measure(model.Model, sites, concept, new GradientSaliencyOptions { BatchSize = 3 });
-            var b = GradientSaliency.Measure(model.Model, sites, background, new GradientSaliencyOptions { BatchSize = 3 });
+            var c = GradientSaliency.Measure(model.Runtime, sites, concept, new GradientSaliencyOptions { BatchSize = 3 });
+            var b = GradientSaliency.Measure(model.Runtime, sites, background, new GradientSaliencyOptions { BatchSize = 3 });
             Assert.Equal(concept.Count, c.Sequences);
             foreach (var site in sites)
             {
@@ -46,8 +46,8 @@ public class GradientSaliencyGoldenTests
         using (model)
         using (golden)
         {
-            var c = GradientSaliency.Measure(model.Model, sites, concept);
-            var b = GradientSaliency.Measure(model.Model, sites, background);
+            var c = GradientSaliency.Measure(model.Runtime, sites, concept);
+            var b = GradientSaliency.Measure(model.Runtime, sites, background);
             foreach (var method in new[] { SaliencyMethod.Gradient, SaliencyMethod.Fisher })
             {
                 foreach (var contrast in new[] { SaliencyContrast.Difference, SaliencyContrast.Ratio })

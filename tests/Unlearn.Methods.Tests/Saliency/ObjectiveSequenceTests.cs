@@ -42,7 +42,7 @@ public class ObjectiveSequenceTests
         var model = FineTuningFixtures.Stories260K;
         var none = new ObjectiveSequence([1, 5, 6], [false, false, false], [false, true, true]);
 
-        var error = Assert.Throws<SaliencyException>(() => GradientSaliency.Measure(model.Model, [new Models.Hooks.HookSite(0, Models.Hooks.SiteKind.MlpActivation)], [none]));
+        var error = Assert.Throws<SaliencyException>(() => GradientSaliency.Measure(model.Runtime, [new Models.Hooks.HookSite(0, Models.Hooks.SiteKind.MlpActivation)], [none]));
 
         Assert.Contains("nothing to measure", error.Message);
     }

@@ -190,7 +190,7 @@ public class SaliencyArtefactsTests
         using var cacheFolder = new TemporaryFolder();
         using var output = new TemporaryFolder();
         var model = BundledModel.Stories260K;
-        ActivationCapture.Run(model.Model, model.RequireTokenizer(), CaptureTestData.Examples, new ActivationOptions { Layers = [3, 4] }, new ModelIdentity("m", "d"), cacheFolder.Path);
+        ActivationCapture.Run(model.Runtime, model.RequireTokenizer(), CaptureTestData.Examples, new ActivationOptions { Layers = [3, 4] }, new ModelIdentity("m", "d"), cacheFolder.Path);
 
         var result = SaliencyAnalysis.Run(ActivationCache.Load(cacheFolder.Path), model.Model.Shape, new SaliencyOptions { PruneFraction = 0.05 }, output.Path);
 

@@ -49,7 +49,7 @@ public sealed partial class LilyDataRecipe : IDataRecipe
     public IReadOnlyList<GeneratedFile> Build(PretrainedModel model, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         var tokenizer = model.RequireTokenizer();
-        var sampler = new CompletionSampler(model.Model, tokenizer, model.StopIds);
+        var sampler = new CompletionSampler(model.Runtime, tokenizer, model.StopIds);
         var leak = new LeakMatcher(LeakPatterns, Entities);
         foreach (var text in CandidateForgetPrompts.Concat(CandidateParaphrases).Concat(RetainPrompts).Concat(StoryOpeners))
         {

@@ -55,7 +55,7 @@ public sealed partial class PlayDataRecipe : IDataRecipe
     public IReadOnlyList<GeneratedFile> Build(PretrainedModel model, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         var tokenizer = model.RequireTokenizer();
-        var sampler = new CompletionSampler(model.Model, tokenizer, model.StopIds);
+        var sampler = new CompletionSampler(model.Runtime, tokenizer, model.StopIds);
         var terms = new TermMatcher(Terms);
         var derived = new LeakMatcher([DerivedWordPattern]);
         foreach (var text in CandidatePrompts.Concat(StoryOpeners))

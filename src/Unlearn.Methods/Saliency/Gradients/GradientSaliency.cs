@@ -1,13 +1,13 @@
-// Gradient saliency from the training engine: each batch of objective sequences is recorded on an autograd tape with
-// the hook sites observed (LlamaModel.TrainingForward, ObservedSites), the summed target-token NLL is
+// Gradient saliency from the training engine: each batch of objective sequences runs one training step of the model
+// runtime (IModelRuntime.TrainingStep, whichever backend) with the hook sites observed, the summed target-token NLL is
 // back-propagated, and every sequence's site activations h and gradients g give its gradient × activation and Fisher
 // terms (SiteGradientMeasurement). Sequences never interact inside a batch (causal attention on separate rows), so
 // the gradient of the summed loss at a sequence's rows is the gradient of that sequence's own summed NLL; dividing by
 // its target count makes it ∂L_e/∂h for the mean NLL L_e. Sums run in double in a fixed order (sequence, position),
 // so the result does not depend on the thread count.
 using Unlearn.Models.Hooks;
+using Unlearn.Models.Runtime;
 using Unlearn.Models.Transformer;
-using Unlearn.Numerics.Autograd;
 
 namespace Unlearn.Methods.Saliency;
 
@@ -23,7 +23,7 @@ public static class GradientSaliency
     /// <param name="progress">Sequences done, after each batch.</param>
     /// <exception cref="SaliencyException">A site outside the model, a malformed sequence, or no sequence with a target.</exception>
     public static GradientMeasurement Measure(
-        LlamaModel model, IReadOnlyList<HookSite> sites, IReadOnlyList<ObjectiveSequence> sequences, GradientSaliencyOptions? options = null,
+        IModelRuntime model, IReadOnlyList<HookSite> sites, IReadOnlyList<ObjectiveSequence> sequences, GradientSaliencyOptions? options = null,
         IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -46,16 +46,13 @@ public static class GradientSaliency
         var gradient = sites.Select(s => new double[Width(s, shape)]).ToArray();
         var fisher = sites.Select(s => new double[Width(s, shape)]).ToArray();
         var trainingOptions = new TrainingOptions { ObservedSites = sites.ToArray() };
-        using var tape = new Tape(model.Gemm);
         int done = 0;
         foreach (var batch in used.Chunk(options.BatchSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var forward = ForwardBatch.RightPadded(batch.Select(s => (IReadOnlyList<int>)s.Ids).ToArray());
             var labels = Labels(batch, forward.ColumnCount);
-            tape.Reset();
-            var pass = model.TrainingForward(tape, forward, labels, trainingOptions, normalizer: 1f);
-            tape.Backward(pass.Loss);
+            var pass = model.TrainingStep(forward, labels, trainingOptions, normalizer: 1f);
             for (int s = 0; s < sites.Count; s++)
             {
                 var observed = pass.Sites[sites[s].Name];
@@ -64,7 +61,6 @@ public static class GradientSaliency
             done += batch.Length;
             progress?.Report(done);
         }
-        tape.Reset();
         var measured = new SiteGradientMeasurement[sites.Count];
         for (int s = 0; s < sites.Count; s++)
         {
