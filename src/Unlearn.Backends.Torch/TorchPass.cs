@@ -62,7 +62,7 @@ internal sealed class TorchPass
             var rows = Enumerable.Range(0, _batch.RowCount).Where(c => _edits.ZeroedEmbeddingRows.Contains(_batch.Tokens[c])).Select(c => (long)c).ToArray();
             if (rows.Length > 0)
             {
-                x = x.index_fill(0, Index(rows), 0);
+                x = TorchScalars.IndexFill(x, 0, Index(rows), 0);
             }
         }
         return x;
@@ -101,11 +101,11 @@ internal sealed class TorchPass
         var logits = nn.functional.linear(normed, head).to(ScalarType.Float32);
         if (_edits.ZeroLogits.Length > 0)
         {
-            logits = logits.index_fill(1, Index(_edits.ZeroLogits.Select(i => (long)i).ToArray()), 0f);
+            logits = TorchScalars.IndexFill(logits, 1, Index(_edits.ZeroLogits.Select(i => (long)i).ToArray()), 0f);
         }
         if (_edits.MaskedLogits.Length > 0)
         {
-            logits = logits.index_fill(1, Index(_edits.MaskedLogits.Select(i => (long)i).ToArray()), float.NegativeInfinity);
+            logits = TorchScalars.IndexFill(logits, 1, Index(_edits.MaskedLogits.Select(i => (long)i).ToArray()), float.NegativeInfinity);
         }
         return logits;
     }
@@ -114,8 +114,8 @@ internal sealed class TorchPass
     private Tensor RmsNorm(Tensor x, Tensor weight)
     {
         var x32 = x.to(ScalarType.Float32);
-        var variance = x32.pow(2).mean([-1], keepdim: true);
-        return weight * (x32 * (variance + Shape.RmsNormEps).rsqrt()).to(x.dtype);
+        var variance = TorchScalars.Power(x32, 2).mean([-1], keepdim: true);
+        return weight * (x32 * TorchScalars.Plus(variance, Shape.RmsNormEps).rsqrt()).to(x.dtype);
     }
 
     // y = x·Wᵀ + b, + s·((drop(x) ⊙ m_in)·Aᵀ)·Bᵀ ⊙ m_out, then pruned output features forced to exactly zero.
@@ -138,7 +138,7 @@ internal sealed class TorchPass
             {
                 input = input * inputMask;
             }
-            var contribution = nn.functional.linear(nn.functional.linear(input, adapter.A), adapter.B) * adapter.Adapter.Scale;
+            var contribution = TorchScalars.Times(nn.functional.linear(nn.functional.linear(input, adapter.A), adapter.B), adapter.Adapter.Scale);
             if (adapter.OutputMask is { } outputMask)
             {
                 contribution = contribution * outputMask;
@@ -147,7 +147,7 @@ internal sealed class TorchPass
         }
         if (_edits.Rows(layer, projection) is { Length: > 0 } rows)
         {
-            y = y.index_fill(1, Index(rows.Select(r => (long)r).ToArray()), 0);
+            y = TorchScalars.IndexFill(y, 1, Index(rows.Select(r => (long)r).ToArray()), 0);
         }
         return y;
     }
@@ -178,8 +178,8 @@ internal sealed class TorchPass
             v = v.unsqueeze(2).expand(batchSize, kvHeads, group, keyCount, headDim).reshape(batchSize, heads, keyCount, headDim);
         }
         var (visible, blind) = VisibilityMasks(cache, firstColumn, keyCount);
-        var scores = torch.matmul(q, k.transpose(2, 3)).to(ScalarType.Float32) * (1.0 / Math.Sqrt(headDim));
-        var probabilities = scores.masked_fill(visible.logical_not(), float.NegativeInfinity).softmax(-1).masked_fill(blind, 0f);
+        var scores = TorchScalars.Times(torch.matmul(q, k.transpose(2, 3)).to(ScalarType.Float32), 1.0 / Math.Sqrt(headDim));
+        var probabilities = TorchScalars.MaskedFill(TorchScalars.MaskedFill(scores, visible.logical_not(), float.NegativeInfinity).softmax(-1), blind, 0f);
         var mixed = torch.matmul(probabilities.to(q.dtype), v);
         return mixed.transpose(1, 2).reshape(_batch.RowCount, heads * headDim);
     }

@@ -75,7 +75,7 @@ public sealed partial class TorchRuntime
             Tensor loss;
             if (counted.Length == 0)
             {
-                loss = x.sum() * 0f;
+                loss = TorchScalars.Times(x.sum(), 0f);
             }
             else
             {
@@ -83,7 +83,7 @@ public sealed partial class TorchRuntime
                 var rows = torch.tensor(counted, [counted.Length]).to(Device);
                 var logits = pass.Logits(pass.FinalNorm(x.index_select(0, rows)));
                 var targetIds = torch.tensor(targets, [targets.Length, 1]).to(Device);
-                loss = -logits.log_softmax(-1).gather(1, targetIds).sum() / divisor;
+                loss = TorchScalars.Over(-logits.log_softmax(-1).gather(1, targetIds).sum(), divisor);
             }
             float lossValue = loss.to(ScalarType.Float32).cpu().item<float>();
             var values = sites.ToDictionary(p => p.Key, p => HostCopy(p.Value), StringComparer.Ordinal);
