@@ -106,7 +106,7 @@ public sealed class TestRepository : IDisposable
 
     /// <summary>Builds the targets, in order, with the product's own stages (the default catalog and numerics), as
     /// `./build.sh --target T` does; outcomes by stage.</summary>
-    public Dictionary<string, StageOutcome> BuildReal(string experiment, IReadOnlyList<string> targets, IReadOnlyCollection<string>? force = null)
+    public Dictionary<string, StageOutcome> BuildReal(string experiment, IReadOnlyList<string> targets, IReadOnlyCollection<string>? force = null, NumericsEnvironment? numerics = null)
     {
         var graph = ExperimentGraph.Open(new GraphOptions
         {
@@ -114,7 +114,7 @@ public sealed class TestRepository : IDisposable
             RepositoryRoot = Root,
             Target = targets[^1],
             Force = force ?? [],
-            Numerics = TestCatalog.RealNumerics,
+            Numerics = numerics ?? TestCatalog.RealNumerics,
         });
         var outcomes = new Dictionary<string, StageOutcome>();
         foreach (var target in targets)
