@@ -10,39 +10,24 @@ namespace Unlearn.Backends.Torch;
 
 internal static class TorchScalars
 {
-    public static Tensor Times(Tensor x, double value)
-    {
-        using Scalar scalar = value;
-        return x.mul(scalar);
-    }
+    public static Tensor Times(Tensor x, double value) => With(value, s => x.mul(s));
 
-    public static Tensor Over(Tensor x, double value)
-    {
-        using Scalar scalar = value;
-        return x.div(scalar);
-    }
+    public static Tensor Over(Tensor x, double value) => With(value, s => x.div(s));
 
-    public static Tensor Plus(Tensor x, double value)
-    {
-        using Scalar scalar = value;
-        return x.add(scalar);
-    }
+    public static Tensor Plus(Tensor x, double value) => With(value, s => x.add(s));
 
-    public static Tensor Power(Tensor x, long exponent)
-    {
-        using Scalar scalar = exponent;
-        return x.pow(scalar);
-    }
+    public static Tensor Power(Tensor x, long exponent) => With(exponent, s => x.pow(s));
 
-    public static Tensor IndexFill(Tensor x, long dim, Tensor index, double value)
-    {
-        using Scalar scalar = value;
-        return x.index_fill(dim, index, scalar);
-    }
+    public static Tensor IndexFill(Tensor x, long dim, Tensor index, double value) => With(value, s => x.index_fill(dim, index, s));
 
-    public static Tensor MaskedFill(Tensor x, Tensor mask, double value)
+    public static Tensor MaskedFill(Tensor x, Tensor mask, double value) => With(value, s => x.masked_fill(mask, s));
+
+    // The Scalar lives until the op has returned, then is freed at once (never by the finalizer).
+    private static Tensor With(Scalar scalar, Func<Scalar, Tensor> op)
     {
-        using Scalar scalar = value;
-        return x.masked_fill(mask, scalar);
+        using (scalar)
+        {
+            return op(scalar);
+        }
     }
 }
