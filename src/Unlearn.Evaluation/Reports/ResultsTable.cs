@@ -72,7 +72,7 @@ public static class ResultsTable
     }
 
     /// <summary>"0.693 [0.594, 0.792]"; a zero-width interval (a value fixed by construction, the reference's own shift) shows the value alone.</summary>
-    private static string Cell(MetricEstimate estimate) =>
+    internal static string Cell(MetricEstimate estimate) =>
         estimate.Value is not double value ? "n/a"
         : estimate.Low == estimate.High ? ValueFormat.Number(value)
         : ValueFormat.WithInterval(estimate);

@@ -2,7 +2,8 @@
 // [--metrics a,b]" is the results table of the experiment's current Evaluate result (ResultsTable), "report EXPERIMENT
 // --markdown-comparisons A-minus-B,… [--metrics a,b]" its paired differences, "file PATH" the
 // content of a file a benchmark wrote, relative to the repository root, "export EXPERIMENT --release-cost" the release
-// cost the experiment's current Export entry measured (release-cost.json of each exported variant).
+// cost the experiment's current Export entry measured (release-cost.json of each exported variant), "report EXPERIMENT
+// --markdown-backends [--metrics a,b]" its current Evaluate result on the managed engine beside the torch backend's.
 using Unlearn.Evaluation.Reports;
 using Unlearn.Experiments.Graph;
 
@@ -40,6 +41,15 @@ public static class GeneratedSources
             }
             return ComparisonsTable(new GraphOptions { Experiment = compared, RepositoryRoot = repositoryRoot, Target = "Evaluate" },
                 list2.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), metrics);
+        }
+        if (words is ["report", var both, "--markdown-backends", .. var rest3])
+        {
+            IReadOnlyList<string>? metrics = rest3 is ["--metrics", var rows3] ? rows3.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null;
+            if (rest3.Length > 0 && metrics is null)
+            {
+                throw new FormatException($"'{source}': after --markdown-backends only '--metrics a,b,c' is understood.");
+            }
+            return BackendsTable(new GraphOptions { Experiment = both, RepositoryRoot = repositoryRoot, Target = "Evaluate" }, metrics);
         }
         if (words is ["export", var exported, "--release-cost"])
         {
@@ -83,6 +93,26 @@ public static class GeneratedSources
     /// <summary>The paired comparisons (A-minus-B) of the experiment's current Evaluate result.</summary>
     public static string ComparisonsTable(GraphOptions options, IReadOnlyList<string> comparisons, IReadOnlyList<string>? metrics = null) =>
         ResultsTable.ComparisonsMarkdown(CurrentMetrics(options), comparisons, metrics);
+
+    /// <summary>The experiment's current Evaluate result on the managed engine beside its result with settings.backend: torch.</summary>
+    /// <exception cref="GraphUsageException">Either has not run (the message says which build to run).</exception>
+    public static string BackendsTable(GraphOptions options, IReadOnlyList<string>? metrics = null)
+    {
+        Unlearn.Evaluation.Metrics.MetricTable On(string backend)
+        {
+            var overrides = options.Overrides.Where(o => o.Path != "settings.backend").Append(new Loading.ExperimentOverride("settings.backend", backend)).ToList();
+            try
+            {
+                return CurrentMetrics(options with { Overrides = overrides });
+            }
+            catch (GraphUsageException e)
+            {
+                throw new GraphUsageException($"{e.Message} (for the backends table: ./build.sh --experiment {options.Experiment} --set settings.backend={backend})");
+            }
+        }
+
+        return Unlearn.Evaluation.Reports.BackendTable.Markdown(On("managed"), On("torch"), metrics);
+    }
 
     private static Unlearn.Evaluation.Metrics.MetricTable CurrentMetrics(GraphOptions options)
     {
