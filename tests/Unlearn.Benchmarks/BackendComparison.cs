@@ -6,6 +6,7 @@
 // its prefill logits and of its adapter gradients must be the same both times.
 //   dotnet run -c Release --project tests/Unlearn.Benchmarks -- compare backends [--threads 2] [--tokens 256] [--layers 2]
 //       [--lora-batch 4] [--rank 16] [--repeats 3] [--sides managed,openblas,torch] [--no-python] [--json]
+//       [--markdown docs/benchmarks/backends.md]   (the table the README's backends block is generated from)
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -37,6 +38,8 @@ public sealed class BackendComparison : ISideBySide
             return 0;
         }
         var sides = Option(arguments, "--sides")?.Split(',') ?? DefaultSides();
+        string? markdown = Option(arguments, "--markdown");
+        string loadBefore = LoadAverage();
         output.WriteLine($"Backends side by side: {threads} threads, llama-3.2-1b shape with {layers} layers + head; prefill 1 × {tokens}, decode 32 steps, " +
                          $"LoRA r {rank} step on {loraBatch} × {tokens}; median of {repeats} after a warm-up; every side in its own process");
 
@@ -107,8 +110,33 @@ public sealed class BackendComparison : ISideBySide
             output.WriteLine(JsonSerializer.Serialize(new { name = Name, threads, tokens, layers, loraBatch, rank, python = python.Select(p => p.Result), unlearn = ours }));
         }
         output.WriteLine(allIdentical ? "Every backend reproduced its bits." : "NOT every backend reproduced its bits.");
+        if (markdown is not null)
+        {
+            var header = string.Create(CultureInfo.InvariantCulture,
+                $"Measured on {Environment.ProcessorCount} cores, {threads} threads (load average {loadBefore} before the run, {LoadAverage()} after it): Llama-3.2-1B shape, {layers} layers + the 128k head, random F32 weights from one safetensors folder; prefill 1 × {tokens}, decode 32 steps, LoRA r {rank} step on {loraBatch} × {tokens} with AdamW; median of {repeats}; each side a process of its own, run twice for the bit check. Higher is better.");
+            var table = new System.Text.StringBuilder(header).Append("\n\n| side | prefill tokens/s | decode tokens/s | LoRA step tokens/s | peak RSS GB | bit-identical across 2 runs |\n|---|---|---|---|---|---|\n");
+            if (python.Count > 0)
+            {
+                string version = python.Select(p => p.Result?.GetProperty("torch").GetString()).FirstOrDefault(v => v is not null) ?? "?";
+                table.Append($"| PyTorch {version} | {Fmt(Rate("prefill"))} | {Fmt(Rate("decode"), "F2")} | {Fmt(Rate("lora"))} | {Fmt(PythonRss() / 1e9, "F2")} | – |\n");
+            }
+            foreach (var (first, second) in ours)
+            {
+                bool same = second is not null && first.LogitsSha256 == second.LogitsSha256 && first.GradientSha256 == second.GradientSha256;
+                table.Append(string.Create(CultureInfo.InvariantCulture,
+                    $"| {first.Runtime} | {first.PrefillTokensPerSecond:F1} | {first.DecodeTokensPerSecond:F2} | {first.LoraTokensPerSecond:F1} | {first.PeakRssBytes / 1e9:F2} | {(same ? "yes" : "**no**")} |\n"));
+            }
+            table.Append($"\nProduced by `dotnet run -c Release --project tests/Unlearn.Benchmarks -- compare backends --threads {threads} --markdown {markdown}`.\n");
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(markdown))!);
+            File.WriteAllText(markdown, table.ToString());
+            output.WriteLine($"wrote {markdown}");
+        }
         return allIdentical ? 0 : 1;
     }
+
+    // The 1-minute load average (/proc/loadavg): on a shared machine it says how far the figures are below a quiet one's.
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
     private static string[] DefaultSides() => OpenBlasGemm.TryCreate(out _) ? ["managed", "openblas", "torch"] : ["managed", "torch"];
 
