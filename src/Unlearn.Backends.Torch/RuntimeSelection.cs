@@ -30,6 +30,11 @@ public static class RuntimeSelection
             : new ManagedRuntime(model);
     }
 
+    /// <summary>Starts LibTorch and checks that it has the device: a CUDA device on a CPU-only build (or one that is not
+    /// there) fails here, naming the package switch, so a build can refuse before its first stage runs.</summary>
+    /// <exception cref="TorchBackendException">no such device, or LibTorch could not be loaded</exception>
+    public static void EnsureDevice(TorchSettings settings) => TorchNative.Start(settings);
+
     /// <summary>What is wrong with the pair, as an error message naming settings.backend or settings.device; null when it
     /// can run (whether this build has CUDA is known only once LibTorch starts, and is said then).</summary>
     public static string? Problem(string backend, string device)

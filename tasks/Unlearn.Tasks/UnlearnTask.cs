@@ -71,7 +71,7 @@ public abstract partial class UnlearnTask : MSBuildTask, ICancelableTask, IBuild
     /// <summary>What an exception from the library means for the exit code.</summary>
     protected static int ExitCodeOf(Exception exception) => exception switch
     {
-        ExperimentException or ExternalInputException or Unlearn.Numerics.Gemm.GemmConfigurationException
+        ExperimentException or ExternalInputException or Unlearn.Numerics.Gemm.GemmConfigurationException or Unlearn.Backends.Torch.TorchBackendException
             or Unlearn.Evaluation.EvaluationDataException or Unlearn.Methods.FineTuning.DatasetFormatException
             or Unlearn.Models.Formats.ModelFormatException or Unlearn.Tokenizers.TokenizerFormatException => ExitCodes.BadInput,
         GraphUsageException or StageNotAvailableException or StageNotInExperimentException => ExitCodes.UsageError,

@@ -36,7 +36,7 @@ public static class ExperimentKeys
                 }
             }
             catch (Exception exception) when (exception is ExperimentException or GraphUsageException or ExternalInputException or IOException
-                or Unlearn.Numerics.Gemm.GemmConfigurationException)
+                or Unlearn.Numerics.Gemm.GemmConfigurationException or Unlearn.Backends.Torch.TorchBackendException)
             {
                 problems.Add($"{entry.File}: {FirstLine(exception.Message)}");
             }

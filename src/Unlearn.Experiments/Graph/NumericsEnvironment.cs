@@ -29,6 +29,7 @@ public sealed record NumericsEnvironment(string Gemm, int Threads, string Dtype,
 
     /// <summary>Resolution given the value of UNLEARN_GEMM (null or blank: unset). Probes OpenBLAS only when it is asked for.</summary>
     /// <exception cref="Unlearn.Numerics.Gemm.GemmConfigurationException">UNLEARN_GEMM names no provider, or OpenBLAS is asked for and not installed.</exception>
+    /// <exception cref="TorchBackendException">settings.device names a CUDA device this build of the torch backend does not have.</exception>
     public static NumericsEnvironment Resolve(SettingsConfig settings, string? gemmVariable)
     {
         string gemm;
@@ -55,7 +56,13 @@ public sealed record NumericsEnvironment(string Gemm, int Threads, string Dtype,
             GemmProviders.Create(gemm);
         }
         var threads = settings.Threads > 0 ? settings.Threads : Parallelism.ThreadCount;
-        return new NumericsEnvironment(gemm, threads, ExperimentSchema.ChoiceName(settings.Dtype), ExperimentSchema.ChoiceName(settings.Backend), settings.Device);
+        var numerics = new NumericsEnvironment(gemm, threads, ExperimentSchema.ChoiceName(settings.Dtype), ExperimentSchema.ChoiceName(settings.Backend), settings.Device);
+        if (numerics.Torch is { Device: not "cpu" } torch)
+        {
+            // Fails now, before any stage runs, when this build has no such device (a CPU-only TorchSharp bundle).
+            RuntimeSelection.EnsureDevice(torch);
+        }
+        return numerics;
     }
 
     /// <summary>The torch backend's settings for these numerics; null for the managed engine.</summary>

@@ -166,7 +166,10 @@ internal static partial class EvaluationView
         var evaluate = config.Evaluate;
         settings.Add(new("sampling", string.Create(c,
             $"{evaluate.Prompts.Count} prompts × {evaluate.Seeds.Count} seeds × {evaluate.SamplesPerPrompt} samples, at most {evaluate.MaxNewTokens} new tokens, temperature {evaluate.Temperature}")));
-        settings.Add(new("numerics", $"{numerics.Gemm} GEMM, {numerics.Dtype}; seed {config.Seed}"));
+        // A torch run names its runtime (device, precision, threads); a managed run's line is what it always was.
+        settings.Add(new("numerics", numerics.RuntimeKey is { } runtime
+            ? $"{runtime} ({numerics.Gemm} GEMM for what does not run the model); seed {config.Seed}"
+            : $"{numerics.Gemm} GEMM, {numerics.Dtype}; seed {config.Seed}"));
         return settings;
     }
 }

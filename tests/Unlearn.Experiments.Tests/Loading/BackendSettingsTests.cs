@@ -47,19 +47,32 @@ public sealed class BackendSettingsTests : LoaderTestBase
     {
         var one = KeyDocument(TestRepository.Yaml(extra: "settings:\n  backend: torch"), threads: 1);
         var two = KeyDocument(TestRepository.Yaml(extra: "settings:\n  backend: torch"), threads: 2);
-        var bf16 = KeyDocument(TestRepository.Yaml(extra: "settings:\n  backend: torch\n  device: cuda\n  dtype: bfloat16"), threads: 2);
+        var bf16 = KeyDocument(TestRepository.Yaml(extra: "settings:\n  backend: torch\n  device: cuda\n  dtype: bfloat16"), threads: 2,
+            new NumericsEnvironment("managed", 2, "bfloat16", "torch", "cuda"));
 
         Assert.Equal("torch/cpu/float32/threads=1", one["settings"]!["runtime"]!.GetValue<string>());
         Assert.Equal("torch/cpu/float32/threads=2", two["settings"]!["runtime"]!.GetValue<string>());
         Assert.Equal("torch/cuda/bfloat16", bf16["settings"]!["runtime"]!.GetValue<string>());
     }
 
-    // The key document of CacheActivations (a stage that runs the model) with the experiment's own settings resolved.
-    private System.Text.Json.Nodes.JsonObject KeyDocument(string yaml, int threads)
+    [Fact]
+    public void Resolve_ACudaDeviceOnThisCpuOnlyBuild_FailsBeforeAnyStageNamingThePackageSwitch()
+    {
+        var settings = new SettingsConfig { Backend = ModelBackend.Torch, Device = "cuda:0" };
+
+        var error = Assert.Throws<Backends.Torch.TorchBackendException>(() => NumericsEnvironment.Resolve(settings, gemmVariable: null));
+
+        Assert.Contains("settings.device 'cuda:0'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("-p:TorchPackage=TorchSharp-cuda-linux", error.Message, StringComparison.Ordinal);
+    }
+
+    // The key document of CacheActivations (a stage that runs the model) with the experiment's own settings resolved
+    // (or the numerics given: a CUDA device cannot be resolved on this CPU-only build).
+    private System.Text.Json.Nodes.JsonObject KeyDocument(string yaml, int threads, NumericsEnvironment? given = null)
     {
         Repository.WriteExperiment(yaml);
         var config = Load(yaml).Config;
-        var numerics = NumericsEnvironment.Resolve(config.Settings, gemmVariable: null) with { Threads = threads };
+        var numerics = given ?? NumericsEnvironment.Resolve(config.Settings, gemmVariable: null) with { Threads = threads };
         return ExperimentGraph.Open(new GraphOptions { Experiment = "exp", RepositoryRoot = Repository.Root, Numerics = numerics }).KeyDocumentOf("CacheActivations");
     }
 }

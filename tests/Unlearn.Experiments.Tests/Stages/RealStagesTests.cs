@@ -24,7 +24,8 @@ public class RealStagesTests
         min_words: 4
         """;
 
-    private static string Experiment(string saliency = "C: 0.5\nholdout: 0.2\nprune_fraction: 0.05") => $"""
+    /// <summary>The small default-like experiment (TorchStagesTests runs it on the torch backend too).</summary>
+    internal static string Experiment(string saliency = "C: 0.5\nholdout: 0.2\nprune_fraction: 0.05") => $"""
         name: real
         model: ../models/stories260K
         chat_format: plain
