@@ -89,16 +89,8 @@ public sealed partial class LoraTrainer
             ["trainable_parameters"] = adapters.ParameterCount,
             ["adapter"] = AdapterFolderName,
         };
-        // The thread count only where the bits depend on it (OpenBLAS, torch): with the managed kernel it would make the
-        // same key give different bytes on machines with different core counts. Managed summaries keep their "gemm" entry.
-        if (_model is ManagedRuntime managed)
-        {
-            summary["gemm"] = GemmDescription(managed.Model.Gemm);
-        }
-        else
-        {
-            summary["runtime"] = _model.Description;
-        }
+        var (computeName, computeValue) = ComputeEntry();
+        summary[computeName] = computeValue;
         foreach (var (key, value) in options.SummarySections)
         {
             summary[key] = value?.DeepClone();
@@ -111,6 +103,14 @@ public sealed partial class LoraTrainer
         File.WriteAllText(summaryPath, summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         return new TrainingOutcome(adapters, adapterFolder, Path.Combine(outputFolder, LogFileName), summaryPath, log, totalSteps, resumedFrom);
     }
+
+    /// <summary>What computed the run, as summary.json and the checkpoint fingerprint record it: "gemm" on the managed
+    /// engine (the entry they always had, so managed summaries and checkpoints are what they were), "runtime" (the
+    /// runtime's Description) on another backend. The thread count appears only where the bits depend on it (OpenBLAS,
+    /// torch): with the managed kernel it would make the same key give different bytes on different core counts.</summary>
+    private (string Name, string Value) ComputeEntry() => _model is ManagedRuntime managed
+        ? ("gemm", GemmDescription(managed.Model.Gemm))
+        : ("runtime", _model.Description);
 
     /// <summary>The GEMM as far as it decides the bits: OpenBLAS's results depend on its thread count, the managed
     /// kernel's do not.</summary>

@@ -87,7 +87,7 @@ public sealed partial class LoraTrainer
         var adapters = AdapterSet.Create(_model.Shape, Settings.Lora, Settings.Seed, options.InputMasks, options.OutputMasks);
         var parameters = adapters.Parameters.ToList();
         var optimizer = new AdamW(parameters, Settings.AdamW);
-        var fingerprint = RunFingerprint.Of(Settings, usable, options.Edits, options.InputMasks, options.OutputMasks, _model.Shape, _model.Description);
+        var fingerprint = RunFingerprint.Of(Settings, usable, options.Edits, options.InputMasks, options.OutputMasks, _model.Shape, ComputeEntry());
         string checkpointFolder = options.CheckpointFolder ?? Path.Combine(outputFolder, CheckpointFolderName);
 
         var log = new List<StepRecord>();

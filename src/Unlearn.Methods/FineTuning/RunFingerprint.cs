@@ -1,5 +1,6 @@
 // What identifies a training run for resuming: its settings, a digest of the rendered examples, of the edits and of the
-// adapter masks, the model shape and the model runtime's Description (backend, GEMM, and the thread count where the bits depend on it).
+// adapter masks, the model shape and what computes it (the GEMM provider on the managed engine, else the runtime's
+// Description; the thread count where the bits depend on it).
 // A checkpoint resumes only a run with the same fingerprint, which is what makes the resumed run's weights equal the
 // uninterrupted run's bit for bit.
 using System.Security.Cryptography;
@@ -14,14 +15,14 @@ internal static class RunFingerprint
 {
     public static JsonObject Of(
         LoraTrainingSettings settings, IReadOnlyList<TrainingExample> examples, ModelEdits edits,
-        IReadOnlyDictionary<string, float[]>? inputMasks, IReadOnlyDictionary<string, float[]>? outputMasks, TransformerShape shape, string runtime) => new()
+        IReadOnlyDictionary<string, float[]>? inputMasks, IReadOnlyDictionary<string, float[]>? outputMasks, TransformerShape shape, (string Name, string Value) compute) => new()
     {
         ["settings"] = settings.ToJson(),
         ["examples_sha256"] = ExamplesDigest(examples),
         ["edits_sha256"] = EditsDigest(edits),
         ["masks_sha256"] = MasksDigest(inputMasks, outputMasks),
         ["model_shape"] = $"{shape.Architecture} hidden {shape.HiddenSize} intermediate {shape.IntermediateSize} layers {shape.LayerCount} heads {shape.HeadCount}/{shape.KvHeadCount}×{shape.HeadDim} vocab {shape.VocabSize}",
-        ["runtime"] = runtime,
+        [compute.Name] = compute.Value,
     };
 
     public static string ExamplesDigest(IReadOnlyList<TrainingExample> examples)
