@@ -47,9 +47,13 @@ internal static partial class ChatCommand
             {
                 session = ChatSession.Open(graph, variantName, settings);
             }
-            catch (Exception e) when (e is VariantException or StageEntryMissingException)
+            catch (VariantException e)
             {
                 throw new BadInputException(e.Message);
+            }
+            catch (StageEntryMissingException e)
+            {
+                throw new BadInputException($"{e.Message} (or ./build.sh --experiment {graph.Config.Name}, which builds every variant the experiment evaluates)");
             }
             using (session)
             {
