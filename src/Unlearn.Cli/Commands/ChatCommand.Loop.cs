@@ -154,7 +154,9 @@ internal static partial class ChatCommand
             + $"at most {session.Settings.MaxNewTokens} new tokens, seed {session.Settings.Seed}"
             + (session.IsConversation ? " + turn index" : " for every reply");
         yield return $"variant {session.ChosenVariant}: {session.ActiveDescription}";
-        yield return $"{(terminal ? "Ctrl+A or /ablate" : "/ablate")} switches between {session.ChosenVariant} and base; /help lists the commands";
+        yield return session.ChosenVariant == ChatSession.BaseVariant
+            ? "the variant is base: /variant NAME chooses one whose edits /ablate toggles; /help lists the commands"
+            : $"{(terminal ? "Ctrl+A or /ablate" : "/ablate")} switches between {session.ChosenVariant} and base; /help lists the commands";
     }
 
     private static string F(float value) => value.ToString("0.###", CultureInfo.InvariantCulture);
