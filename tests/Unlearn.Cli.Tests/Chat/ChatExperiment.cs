@@ -1,6 +1,6 @@
 // The experiment the chat tests talk to, built once for the test class with the real stages on the bundled
-// stories260K (SaeStagesTests' small shape: 64 generated stories, a 256-latent TopK SAE on layer 2's residual, 5 "play"
-// latents): its sae-ablated variant is the SAE ablation, an intervention, so the toggle switches a run-time hook.
+// stories260K (TestRepository.SaeYaml, SaeStagesTests' small shape: 64 generated stories, a 256-latent TopK SAE on
+// layer 2's residual, "play" latents): its sae-ablated variant is the SAE ablation, an intervention, so the toggle switches a run-time hook.
 // Also the reference replies: `unlearn generate --experiment sae --variant V --prompt P --seed S` as its own process.
 using System.Text.Json;
 using Unlearn.TestStages;
@@ -16,47 +16,8 @@ public sealed class ChatExperiment : IDisposable
     /// <summary>The decoding options every chat and generate call of the tests uses.</summary>
     public static readonly string[] Decoding = ["--seed", Seed, "--temperature", "1", "--max-tokens", "24"];
 
-    public const string Yaml = """
-        name: sae
-        model: ../models/stories260K
-        chat_format: plain
-        concept:
-          terms: [play, plays, played, playing]
-          test_prompts: ["Sue and her dog went to the park to"]
-        examples:
-          generate:
-            prompts: [Once upon a time, "Tim and Sam were best friends.", One day]
-            count: 64
-            max_tokens: 96
-            batch_size: 32
-          concept_count: 30
-          background_count: 30
-          min_words: 4
-          held_out: 0.2
-        activations:
-          sites: [residual]
-          layers: [2]
-          pooling: tokens
-          batch_size: 16
-        sae:
-          layer: 2
-          expansion: 4
-          k: 4
-          batch_size: 128
-          training_tokens: 2560
-          learning_rate: 0.002
-          dead_tokens: 600
-          discovery:
-            min_concept_count: 4
-            max_neutral_freq: 0.05
-            top_n: 5
-        saliency:
-          method: sae
-        repair:
-          enabled: false
-        evaluate:
-          variants: [base, sae-ablated, sae-random]
-        """;
+    /// <summary>SaeStagesTests' experiment with the SAE variants evaluated.</summary>
+    public static readonly string Yaml = TestRepository.SaeYaml(variants: "[base, sae-ablated, sae-random]");
 
     public ChatExperiment()
     {
