@@ -67,24 +67,33 @@ public sealed partial class ChatSession : IDisposable
     /// <summary>Opens the experiment's model and resolves <paramref name="variantName"/> and base on it.</summary>
     /// <exception cref="VariantException">An unknown variant (the message lists them), or one the entries do not provide.</exception>
     /// <exception cref="StageEntryMissingException">A stage the variant needs is not built (the message names the build command).</exception>
+    /// <exception cref="Unlearn.Tokenizers.TokenizerFormatException">chat_format auto and a chat template Unlearn does not render.</exception>
     public static ChatSession Open(ExperimentGraph graph, string variantName, ChatSettings settings)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(settings);
         settings.Sampling.Validate();
-        var variant = VariantSession.Parse(variantName);
+        _ = VariantSession.Parse(variantName); // an unknown name is refused before the model loads
         var model = StageModel.Load(graph.Config);
-        var session = new ChatSession(graph, model, settings);
+        ChatSession? session = null;
         try
         {
+            session = new ChatSession(graph, model, settings);
             session.Resolve(BaseVariant);
-            session._resolved[variantName] = VariantSession.Resolve(graph, variant, model.Model);
+            session.Resolve(variantName);
             session.ChosenVariant = variantName;
             return session;
         }
         catch
         {
-            session.Dispose();
+            if (session is null)
+            {
+                model.Dispose();
+            }
+            else
+            {
+                session.Dispose();
+            }
             throw;
         }
     }
