@@ -175,6 +175,12 @@ public enum SaeDiscoveryScore
     [Choice("random", Doc = "every latent valid, scores drawn uniformly (seeded): the negative control of discovery, which sae-ablated-minus-sae-random bounds must fail")] Random,
 }
 
+public enum SaeControlDraw
+{
+    [Choice("frequency-matched", Doc = "per selected feature, one of the 8 unselected latents of nearest fire count on the discovery tokens (seeded)")] FrequencyMatched,
+    [Choice("uniform", Doc = "uniformly without replacement from all unselected latents (seeded; version 1 of the control)")] Uniform,
+}
+
 public enum SaeAblationGate
 {
     [Choice("topk", Doc = "the TopK code: a feature is scaled only where it is among the token's k strongest (the prototype)")] TopK,
