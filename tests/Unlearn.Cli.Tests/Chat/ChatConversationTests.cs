@@ -2,7 +2,8 @@
 // is all that format needs), base variant, nothing to build. The conversation must accumulate exactly as
 // `unlearn tokenize --chat MESSAGES.json --generation-prompt --chat-format llama2` renders it (an independent
 // command), each reply seeded with S + its turn index, /reset starting again at turn 0, and a conversation that
-// outgrows the 512 positions dropping its oldest exchanges instead of failing.
+// outgrows the 512 positions dropping its oldest exchanges instead of failing; and the commands around it (/seed, base
+// with nothing to toggle, /variant alone, an unknown command).
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Unlearn.TestStages;
@@ -77,5 +78,19 @@ public sealed class ChatConversationTests : IDisposable
         Assert.Contains("the model takes 512 positions: shorten it", result.Stderr, StringComparison.Ordinal);
         using var reply = JsonDocument.Parse(result.Stdout);
         Assert.Equal(0, reply.RootElement.GetProperty("turn").GetInt32());
+    }
+
+    [Fact]
+    public void Chat_BaseVariant_HasNothingToToggle_AndSeedSetsTheSeedOfTheNextReplies()
+    {
+        var result = CliProcess.RunWithInput("/ablate\n/seed 9\nHello\nHi\n/seed x\n/variant\n/nope\n", "chat", "--experiment", "exp", "--variant", "base", "--root", repository.Root, "--json", "--max-tokens", "4");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("the variant is base: there are no edits to toggle", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("/seed needs a whole number ≥ 0 (got 'x')", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("variant: base (edits on); variants: base, concept,", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("unknown command '/nope'", result.Stderr, StringComparison.Ordinal);
+        var seeds = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("seed").GetUInt64());
+        Assert.Equal([9UL, 10UL], seeds);
     }
 }
