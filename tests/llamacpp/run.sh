@@ -8,7 +8,8 @@
 #   the default experiment's exported variant: ./build.sh --target Export publishes hybrid+repair as GGUF f32; llama.cpp
 #   runs that file against the run-time variant (`unlearn export --experiment play-stories260K --variant hybrid+repair
 #   --expectations`: VariantResolver's edits as ForwardOptions on the base model, the greedy ids `unlearn generate
-#   --temperature 0` of the variant gives), and the verb's own export of the variant must be byte-identical to it.
+#   --temperature 0` of the variant gives), and the verb's own export of the variant must be byte-identical to it;
+#   forget-stories260K's direction-removed variant (direction removal baked into o_proj/down_proj), f32.
 # Each case counts as one test. The last line is "llamacpp: N passed, N failed", or "llamacpp: SKIPPED (reason)" when
 # Node.js/npm are missing or the install fails (the exit status is then 0: nothing was checked, and it says so).
 #   tests/llamacpp/run.sh [WORK_DIR]      (default artifacts/llamacpp-check; cache: $UNLEARN_NODE_CACHE)
@@ -113,6 +114,25 @@ export_default() {
 }
 prompt="Once upon a time, there was a little girl who liked to"
 export_default
+
+# Direction removal baked into weights: forget-stories260K's direction-removed variant (u removed from o_proj and
+# down_proj of every layer) exported by `unlearn export --experiment` (which brings the experiment up to Evaluate,
+# reusing what CI's Check built), checked in llama.cpp against the run-time variant (the removal as a hook).
+export_direction() {
+  local name="forget-stories260K-direction-removed-f32"
+  if ! "$UNLEARN" export --root "$ROOT" --experiment forget-stories260K --variant direction-removed --format gguf --release-cost false \
+       --out "$WORK/$name" --expectations "$WORK/$name-expected" --check-prompt "$prompt" >"$WORK/$name.export.log" 2>&1; then
+    echo "FAIL $name: unlearn export --experiment failed:"; tail -n 30 "$WORK/$name.export.log"
+    failed=$((failed + 1)); return
+  fi
+  if (cd "$CACHE" && node check.mjs "$WORK/$name-expected" "$WORK/$name/model-f32.gguf"); then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+  fi
+}
+prompt="Once upon a time, there was a little girl named"
+export_direction
 
 echo "llamacpp: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
