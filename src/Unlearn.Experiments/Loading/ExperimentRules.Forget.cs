@@ -70,28 +70,27 @@ internal static partial class ExperimentRules
     /// site, which is then the direction's site, so edits.direction.site and .layer would be ignored: refused if written.</summary>
     private static void CheckSaeDirection(ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics)
     {
+        void Error(string field, string message) =>
+            diagnostics.Error(DiagnosticCodes.InvalidCombination, field, sources.Locate(field), message);
+        const string source = "edits.direction.source";
         if (config.Sae is not { } sae)
         {
-            diagnostics.Error(DiagnosticCodes.InvalidCombination, "edits.direction.source", sources.Locate("edits.direction.source"),
-                "'edits.direction.source: sae' takes the direction from the decoder rows of an SAE's discovered features, but the experiment has no sae: block; add one (docs/sae.md) with 'saliency.method: sae', or use 'source: diff-means'.");
+            Error(source, "'edits.direction.source: sae' takes the direction from the decoder rows of an SAE's discovered features, but the experiment has no sae: block; add one (docs/sae.md) with 'saliency.method: sae', or use 'source: diff-means'.");
             return;
         }
         if (config.Saliency.Method != SaliencyMethod.Sae)
         {
-            diagnostics.Error(DiagnosticCodes.InvalidCombination, "edits.direction.source", sources.Locate("edits.direction.source"),
-                $"'edits.direction.source: sae' reads the features Saliency discovers (features.json), which only 'saliency.method: sae' writes; 'saliency.method' is {ExperimentSchema.ChoiceName(config.Saliency.Method)}.");
+            Error(source, $"'edits.direction.source: sae' reads the features Saliency discovers (features.json), which only 'saliency.method: sae' writes; 'saliency.method' is {ExperimentSchema.ChoiceName(config.Saliency.Method)}.");
         }
         if (sae.Site == HookSite.MlpAct)
         {
-            diagnostics.Error(DiagnosticCodes.InvalidCombination, "edits.direction.source", sources.Locate("edits.direction.source"),
-                "'edits.direction.source: sae' needs an SAE at a residual-width site: 'sae.site' is mlp.act, the MLP's intermediate width, but the direction is removed from what o_proj and down_proj write into the residual stream.");
+            Error(source, "'edits.direction.source: sae' needs an SAE at a residual-width site: 'sae.site' is mlp.act, the MLP's intermediate width, but the direction is removed from what o_proj and down_proj write into the residual stream.");
         }
-        foreach (var field in new[] { "site", "layer" })
+        foreach (var field in new[] { "edits.direction.site", "edits.direction.layer" })
         {
-            if (sources.IsWritten($"edits.direction.{field}"))
+            if (sources.IsWritten(field))
             {
-                diagnostics.Error(DiagnosticCodes.InvalidCombination, $"edits.direction.{field}", sources.Locate($"edits.direction.{field}"),
-                    $"'edits.direction.{field}' is read only with 'source: diff-means'; with 'source: sae' the direction lives at the SAE's site (sae.site of sae.layer). Remove it.");
+                Error(field, $"'{field}' is read only with 'source: diff-means'; with 'source: sae' the direction lives at the SAE's site (sae.site of sae.layer). Remove it.");
             }
         }
     }

@@ -16,62 +16,25 @@ namespace Unlearn.Experiments.Tests.Stages;
 
 public sealed class DirectionExportStageTests
 {
-    private const string Experiment = """
-        name: direxport
-        model: ../models/stories260K
-        chat_format: plain
-        concept:
-          terms: [play, plays, played, playing]
-          test_prompts: ["Sue and her dog went to the park to"]
-        examples:
-          generate:
-            prompts: [Once upon a time, "Tim and Sam were best friends.", One day]
-            count: 64
-            max_tokens: 96
-            batch_size: 32
-          concept_count: 30
-          background_count: 30
-          min_words: 4
-        activations:
-          sites: [mlp.out]
-          layers: last 2
-          batch_size: 16
-        saliency:
-          C: 0.5
-          prune_fraction: 0.05
-        edits:
-          direction:
-            enabled: true
-            site: residual
-            layer: 2
-            layers: [3, 4]
-            embedding: true
-        repair:
-          enabled: false
-        evaluate:
-          data: ../data/play
-          variants: [base, direction-removed]
-          samples_per_prompt: 2
-          seeds: [0]
-          max_new_tokens: 8
-          bootstrap_samples: 100
-        export:
-          variants: [direction-removed]
-          formats: [hf, gguf]
-        """;
+    /// <summary>ExportStageTests' experiment, also removing a direction (at the block-2 residual, from layers 3 and 4 and
+    /// the embedding) and exporting the direction-removed variant.</summary>
+    private static string Experiment() => ExportStageTests.Experiment()
+        .Replace("vocab:\n", "edits:\n  direction:\n    enabled: true\n    site: residual\n    layer: 2\n    layers: [3, 4]\n    embedding: true\nvocab:\n")
+        .Replace("variants: [base, hybrid+repair]", "variants: [base, direction-removed]")
+        .Replace("variants: [hybrid+repair]", "variants: [direction-removed]");
 
     [Fact]
     public void Export_DirectionRemoved_ReloadsToTheEvaluatedVariant_AndItsWritesHaveNoComponentAlongU()
     {
         using var repository = new TestRepository();
-        repository.WriteExperiment(Experiment, "direxport");
+        repository.WriteExperiment(Experiment(), "exported");
 
-        var outcomes = repository.BuildReal("direxport", ["Export"]);
+        var outcomes = repository.BuildReal("exported", ["Export"]);
 
         Assert.Equal(StageStatus.Ran, outcomes["Direction"].Status);
         var folder = Path.Combine(repository.Entry(outcomes["Export"]), "direction-removed");
         Assert.True(File.Exists(Path.Combine(folder, "gguf", "model-f32.gguf")));
-        var graph = ExperimentGraph.Open(new GraphOptions { Experiment = "direxport", RepositoryRoot = repository.Root, Numerics = TestCatalog.RealNumerics });
+        var graph = ExperimentGraph.Open(new GraphOptions { Experiment = "exported", RepositoryRoot = repository.Root, Numerics = TestCatalog.RealNumerics });
         using var model = PretrainedModel.Load(repository.ModelFolder);
         using var variant = VariantResolver.Resolve(EvaluationVariant.DirectionRemoved, graph.Config, graph.CurrentEntry, model.Model);
         using var exported = PretrainedModel.Load(Path.Combine(folder, "hf"));
@@ -84,7 +47,7 @@ public sealed class DirectionExportStageTests
         var unedited = model.Model.Forward(batch).Logits;
 
         // Within 1e-5 of each logit's size (at least 1): (I − uuᵀ)W rounded to float and then multiplied is not the float
-        // product projected afterwards, a few float ulps apart; measured 1.05e-5 absolute on logits up to ~15.
+        // product projected afterwards, a few float ulps apart; measured 5.5e-6 here.
         double gap = evaluated.Zip(reloaded, (a, b) => Math.Abs(a - b) / Math.Max(1, Math.Abs(a))).Max();
         Assert.True(gap <= 1e-5, $"exported direction-removed vs the evaluated variant: max |Δ logit| / max(1, |logit|) {gap:E2} over {prompt.Length} positions");
         Assert.True(evaluated.Zip(unedited, (a, b) => Math.Abs(a - b)).Max() > 1e-3, "the removal does not change the model: the round trip would prove nothing");

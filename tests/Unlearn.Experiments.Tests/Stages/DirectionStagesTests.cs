@@ -18,52 +18,10 @@ namespace Unlearn.Experiments.Tests.Stages;
 
 public sealed class DirectionStagesTests
 {
-    private static string SaeExperiment(int topN = 5) => $"""
-        name: saedir
-        model: ../models/stories260K
-        chat_format: plain
-        concept:
-          terms: [play, plays, played, playing]
-          test_prompts: ["Sue and her dog went to the park to"]
-        examples:
-          generate:
-            prompts: [Once upon a time, "Tim and Sam were best friends.", One day]
-            count: 64
-            max_tokens: 96
-            batch_size: 32
-          concept_count: 30
-          background_count: 30
-          min_words: 4
-        activations:
-          sites: [residual]
-          layers: [2]
-          pooling: tokens
-          batch_size: 16
-        sae:
-          layer: 2
-          expansion: 4
-          k: 4
-          batch_size: 128
-          training_tokens: 2560
-          learning_rate: 0.002
-          dead_tokens: 600
-          checkpoint_every: 0
-          discovery:
-            min_concept_count: 4
-            max_neutral_freq: 0.05
-            top_n: {topN}
-        saliency:
-          method: sae
-        edits:
-          direction:
-            enabled: true
-            source: sae
-            layers: [3, 4]
-        repair:
-          enabled: false
-        evaluate:
-          variants: [base, direction-removed]
-        """;
+    /// <summary>SaeStagesTests' experiment (TrainSae, discovery) with direction removal from its features.</summary>
+    private static string SaeExperiment(int topN = 5) => SaeStagesTests.Experiment()
+        .Replace("top_n: 5", $"top_n: {topN}")
+        .Replace("evaluate:\n  variants: [base]", "edits:\n  direction:\n    enabled: true\n    source: sae\n    layers: [3, 4]\nevaluate:\n  variants: [base, direction-removed]");
 
     [Fact]
     public void ExperimentWithoutDirection_HasNoDirectionStage_AndEvaluateAndExportDoNotReadIt()
@@ -85,12 +43,12 @@ public sealed class DirectionStagesTests
     public void DirectionFromSae_ReadsTrainSaeAndSaliency_UIsTheNormalisedSumOfTheFeaturesUnitDecoderRows()
     {
         using var repository = new TestRepository();
-        repository.WriteExperiment(SaeExperiment(), "saedir");
+        repository.WriteExperiment(SaeExperiment(), "sae");
 
-        var outcomes = repository.BuildReal("saedir", ["Direction"]);
+        var outcomes = repository.BuildReal("sae", ["Direction"]);
 
         Assert.Equal(["BuildExamples", "CacheActivations", "TrainSae", "Saliency", "Direction"], outcomes.Keys);
-        var graph = ExperimentGraph.Open(new GraphOptions { Experiment = "saedir", RepositoryRoot = repository.Root, Numerics = TestCatalog.RealNumerics });
+        var graph = ExperimentGraph.Open(new GraphOptions { Experiment = "sae", RepositoryRoot = repository.Root, Numerics = TestCatalog.RealNumerics });
         var key = graph.KeyDocumentOf("Direction");
         Assert.Equal(["Saliency", "TrainSae"], key["upstream"]!.AsObject().Select(p => p.Key));
         Assert.False(key["config"]!["edits"]!["direction"]!.AsObject().ContainsKey("site"), "the SAE's site is in TrainSae's key; edits.direction.site is not read");
@@ -127,8 +85,8 @@ public sealed class DirectionStagesTests
         var after = model.Model.Forward(batch, options: resolved.Options).Logits;
         Assert.True(before.Zip(after).Max(p => Math.Abs(p.First - p.Second)) > 1e-4, "the SAE direction's removal does not change the model");
 
-        repository.WriteExperiment(SaeExperiment(topN: 1), "saedir");
-        var rebuilt = repository.BuildReal("saedir", ["Direction"]);
+        repository.WriteExperiment(SaeExperiment(topN: 1), "sae");
+        var rebuilt = repository.BuildReal("sae", ["Direction"]);
         Assert.Equal(StageStatus.UpToDate, rebuilt["TrainSae"].Status);
         Assert.Equal(StageStatus.Ran, rebuilt["Direction"].Status);
         Assert.Contains("sae.discovery.top_n 5 → 1", rebuilt["Direction"].Reason);

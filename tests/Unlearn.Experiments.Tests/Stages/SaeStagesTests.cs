@@ -19,7 +19,7 @@ namespace Unlearn.Experiments.Tests.Stages;
 
 public sealed class SaeStagesTests
 {
-    private static string Experiment(string sae = "", string saliency = "method: sae") => $"""
+    internal static string Experiment(string sae = "", string saliency = "method: sae") => $"""
         name: sae
         model: ../models/stories260K
         chat_format: plain
