@@ -98,7 +98,7 @@ public enum ForgetAnswerMode
 public enum DirectionSource
 {
     [Choice("diff-means", Doc = "mean concept activation minus mean background activation at the site, normalised")] DiffMeans,
-    [Choice("sae", Doc = "an SAE decoder row", Available = false)] Sae,
+    [Choice("sae", Doc = "the normalised sum of the unit decoder rows of the SAE features Saliency discovered (needs an sae: block and saliency.method sae)")] Sae,
 }
 
 public enum DatasetFormat

@@ -19,7 +19,7 @@ namespace Unlearn.Experiments.Tests.Stages;
 
 public sealed class SaeStagesTests
 {
-    private static string Experiment(string sae = "", string saliency = "method: sae") => TestRepository.SaeYaml(sae, saliency);
+    internal static string Experiment(string sae = "", string saliency = "method: sae") => TestRepository.SaeYaml(sae, saliency);
 
     [Fact]
     public void TrainSaeAndSaliency_OnTheBundledModel_WriteTheSaeMetricsAndFeatures_AndASecondBuildRerunsNothing()
