@@ -17,6 +17,7 @@ internal static class CommandCatalog
         yield return ImportConfigCommand.Create();
         yield return ProbeCommand.Create();
         yield return GenerateCommand.Create();
+        yield return ChatCommand.Create();
         yield return LogitsCommand.Create();
         yield return TokenizeCommand.Create();
         yield return ExportCommand.Create();

@@ -8,7 +8,8 @@
 #   the default experiment's exported variant: ./build.sh --target Export publishes hybrid+repair as GGUF f32; llama.cpp
 #   runs that file against the run-time variant (`unlearn export --experiment play-stories260K --variant hybrid+repair
 #   --expectations`: VariantResolver's edits as ForwardOptions on the base model, the greedy ids `unlearn generate
-#   --temperature 0` of the variant gives), and the verb's own export of the variant must be byte-identical to it.
+#   --temperature 0` of the variant gives), and the verb's own export of the variant must be byte-identical to it;
+#   forget-stories260K's direction-removed variant (direction removal baked into o_proj/down_proj), f32.
 # Each case counts as one test. The last line is "llamacpp: N passed, N failed", or "llamacpp: SKIPPED (reason)" when
 # Node.js/npm are missing or the install fails (the exit status is then 0: nothing was checked, and it says so).
 #   tests/llamacpp/run.sh [WORK_DIR]      (default artifacts/llamacpp-check; cache: $UNLEARN_NODE_CACHE)
@@ -84,6 +85,27 @@ make_model --like llama3 --attention-bias --tokenizer "$WORK/tokenizers/llama3" 
 make_model --like qwen2 --vocab-size 151936 --tokenizer "$TOKENIZERS/qwen2.5-0.5b-instruct" --seed 0 --out "$WORK/models/qwen2" \
   && check qwen2-f32 "$WORK/models/qwen2" f32 "$prompt" "$VECTORS/ggml-vocab-qwen2.gguf.inp"
 
+# export_variant NAME EXPERIMENT VARIANT [options...]: `unlearn export --experiment` of the variant as GGUF f32 into
+# $WORK/NAME with its expectations (computed from the run-time variant); counts a failure and returns 1 if it fails.
+export_variant() {
+  local name="$1" experiment="$2" variant="$3"
+  shift 3
+  if ! "$UNLEARN" export --root "$ROOT" --experiment "$experiment" --variant "$variant" --format gguf --release-cost false \
+       --out "$WORK/$name" --expectations "$WORK/$name-expected" --check-prompt "$prompt" "$@" >"$WORK/$name.export.log" 2>&1; then
+    echo "FAIL $name: unlearn export --experiment failed:"; cat "$WORK/$name.export.log"
+    failed=$((failed + 1)); return 1
+  fi
+}
+
+# run_check NAME GGUF_FILE: check.mjs on the file against $WORK/NAME-expected; one test.
+run_check() {
+  if (cd "$CACHE" && node check.mjs "$WORK/$1-expected" "$2"); then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+  fi
+}
+
 # The exported default variant (item 5 of issue 14): the Export target's own file, not one made for the check.
 export_default() {
   local name="play-stories260K-hybrid-repair-f32"
@@ -94,25 +116,23 @@ export_default() {
     failed=$((failed + 1)); return
   fi
   echo "llamacpp: ./build.sh --target Export took $(( $(date +%s) - started )) s"
-  if ! "$UNLEARN" export --root "$ROOT" --experiment play-stories260K --variant hybrid+repair --format gguf --release-cost false \
-       --out "$WORK/$name" --expectations "$WORK/$name-expected" --check-prompt "$prompt" \
-       --check-strings "$VECTORS/ggml-vocab-llama-spm.gguf.inp" >"$WORK/$name.export.log" 2>&1; then
-    echo "FAIL $name: unlearn export --experiment failed:"; cat "$WORK/$name.export.log"
-    failed=$((failed + 1)); return
-  fi
+  export_variant "$name" play-stories260K hybrid+repair --check-strings "$VECTORS/ggml-vocab-llama-spm.gguf.inp" || return
   if ! cmp -s "$published" "$WORK/$name/model-f32.gguf"; then
     echo "FAIL $name: unlearn export --experiment wrote other bytes than the Export target ($published)"
     failed=$((failed + 1)); return
   fi
   echo "PASS $name: unlearn export --experiment writes the Export target's bytes"
-  if (cd "$CACHE" && node check.mjs "$WORK/$name-expected" "$published"); then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-  fi
+  run_check "$name" "$published"
 }
 prompt="Once upon a time, there was a little girl who liked to"
 export_default
+
+# Direction removal baked into weights: forget-stories260K's direction-removed variant (u removed from o_proj and
+# down_proj of every layer), exported by `unlearn export --experiment` (which brings the experiment up to Evaluate,
+# reusing what CI's Check built) and checked against the run-time variant (the removal as a hook at the write sites).
+prompt="Once upon a time, there was a little girl named"
+export_variant forget-stories260K-direction-removed-f32 forget-stories260K direction-removed \
+  && run_check forget-stories260K-direction-removed-f32 "$WORK/forget-stories260K-direction-removed-f32/model-f32.gguf"
 
 echo "llamacpp: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -50,10 +50,48 @@ internal static partial class ExperimentRules
     private static void CheckDirection(ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics)
     {
         var direction = config.Edits.Direction;
-        if (direction.Enabled && direction.Site == HookSite.MlpAct)
+        if (!direction.Enabled)
+        {
+            return;
+        }
+        if (direction.Source == DirectionSource.Sae)
+        {
+            CheckSaeDirection(config, sources, diagnostics);
+            return;
+        }
+        if (direction.Site == HookSite.MlpAct)
         {
             diagnostics.Error(DiagnosticCodes.InvalidCombination, "edits.direction.site", sources.Locate("edits.direction.site"),
                 "'edits.direction.site' must be a residual-width site (input, attn.out, mlp.out, residual): the direction is removed from what o_proj and down_proj write into the residual stream; mlp.act is the MLP's intermediate width.");
+        }
+    }
+
+    /// <summary>edits.direction.source sae: the SAE's features (an sae: block, saliency.method sae) at a residual-width
+    /// site, which is then the direction's site, so edits.direction.site and .layer would be ignored: refused if written.</summary>
+    private static void CheckSaeDirection(ExperimentConfig config, SourceMap sources, DiagnosticBag diagnostics)
+    {
+        void Error(string field, string message) =>
+            diagnostics.Error(DiagnosticCodes.InvalidCombination, field, sources.Locate(field), message);
+        const string source = "edits.direction.source";
+        if (config.Sae is not { } sae)
+        {
+            Error(source, "'edits.direction.source: sae' takes the direction from the decoder rows of an SAE's discovered features, but the experiment has no sae: block; add one (docs/sae.md) with 'saliency.method: sae', or use 'source: diff-means'.");
+            return;
+        }
+        if (config.Saliency.Method != SaliencyMethod.Sae)
+        {
+            Error(source, $"'edits.direction.source: sae' reads the features Saliency discovers (features.json), which only 'saliency.method: sae' writes; 'saliency.method' is {ExperimentSchema.ChoiceName(config.Saliency.Method)}.");
+        }
+        if (sae.Site == HookSite.MlpAct)
+        {
+            Error(source, "'edits.direction.source: sae' needs an SAE at a residual-width site: 'sae.site' is mlp.act, the MLP's intermediate width, but the direction is removed from what o_proj and down_proj write into the residual stream.");
+        }
+        foreach (var field in new[] { "edits.direction.site", "edits.direction.layer" })
+        {
+            if (sources.IsWritten(field))
+            {
+                Error(field, $"'{field}' is read only with 'source: diff-means'; with 'source: sae' the direction lives at the SAE's site (sae.site of sae.layer). Remove it.");
+            }
         }
     }
 

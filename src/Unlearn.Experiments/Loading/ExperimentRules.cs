@@ -198,6 +198,11 @@ internal static partial class ExperimentRules
             diagnostics.Error(DiagnosticCodes.InvalidCombination, "export.variants", sources.Locate("export.variants"),
                 "'export.variants' lists hybrid+repair, which needs the Repair stage's adapter, but 'repair.enabled' is false; remove it or enable repair.");
         }
+        if (export.Variants.Contains(EvaluationVariant.DirectionRemoved) && !config.Edits.Direction.Enabled)
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidCombination, "export.variants", sources.Locate("export.variants"),
+                "'export.variants' lists direction-removed, which needs the Direction stage's direction, but 'edits.direction.enabled' is false; remove it or enable direction removal.");
+        }
         foreach (var variant in export.Variants.Where(v => v is EvaluationVariant.SaeAblated or EvaluationVariant.SaeRandom))
         {
             diagnostics.Error(DiagnosticCodes.InvalidCombination, "export.variants", sources.Locate("export.variants"),

@@ -98,7 +98,7 @@ public enum ForgetAnswerMode
 public enum DirectionSource
 {
     [Choice("diff-means", Doc = "mean concept activation minus mean background activation at the site, normalised")] DiffMeans,
-    [Choice("sae", Doc = "an SAE decoder row", Available = false)] Sae,
+    [Choice("sae", Doc = "the normalised sum of the unit decoder rows of the SAE features Saliency discovered (needs an sae: block and saliency.method sae)")] Sae,
 }
 
 public enum DatasetFormat
@@ -179,6 +179,12 @@ public enum SaeDiscoveryScore
 {
     [Choice("statistics", Doc = "the METHODS.md validity tests and score from fire counts and mean activations")] Statistics,
     [Choice("random", Doc = "every latent valid, scores drawn uniformly (seeded): the negative control of discovery, which sae-ablated-minus-sae-random bounds must fail")] Random,
+}
+
+public enum SaeControlDraw
+{
+    [Choice("frequency-matched", Doc = "per selected feature, one of the 8 unselected latents of nearest fire count on the discovery tokens (seeded)")] FrequencyMatched,
+    [Choice("uniform", Doc = "uniformly without replacement from all unselected latents (seeded; version 1 of the control)")] Uniform,
 }
 
 public enum SaeAblationGate

@@ -11,16 +11,16 @@ public sealed record EditsConfig
 [Section("Direction removal: W ← (I − u uᵀ) W for o_proj and down_proj of the chosen layers (and E ← E (I − u uᵀ) for the input embedding).")]
 public sealed record DirectionConfig
 {
-    [Key("enabled", Doc = "Compute the direction and offer the direction-removed variant.")]
+    [Key("enabled", Doc = "Compute the direction (the Direction stage exists only then) and offer the direction-removed variant.")]
     public bool Enabled { get; init; }
 
-    [Key("source", Doc = "Where the unit direction u comes from.")]
+    [Key("source", Doc = "Where the unit direction u comes from; sae needs an sae: block and saliency.method sae.")]
     public DirectionSource Source { get; init; } = DirectionSource.DiffMeans;
 
-    [Key("site", Doc = "Residual-width site whose pooled activations give the direction: input, attn.out, mlp.out or residual.")]
+    [Key("site", Doc = "Residual-width site whose pooled activations give the direction: input, attn.out, mlp.out or residual (source diff-means; with sae the SAE's site).")]
     public HookSite Site { get; init; } = HookSite.Residual;
 
-    [Key("layer", Doc = "Layer of that site (negative counts from the end: -1 is the last layer).")]
+    [Key("layer", Doc = "Layer of that site (negative counts from the end: -1 is the last layer; source diff-means; with sae the SAE's layer).")]
     public int Layer { get; init; } = -1;
 
     [Key("layers", Doc = "Layers whose o_proj and down_proj are edited: all, \"last N\", or indices.")]

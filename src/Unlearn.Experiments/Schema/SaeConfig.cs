@@ -108,6 +108,9 @@ public sealed record SaeDiscoveryConfig
 
     [Key("contexts", Min = 0, Unit = "contexts", Doc = "Strongest activating contexts recorded per feature in features.json.")]
     public int Contexts { get; init; } = 5;
+
+    [Key("control", Doc = "How the random-feature control (Evaluate's sae-random) draws its latents from those not selected.")]
+    public SaeControlDraw Control { get; init; } = SaeControlDraw.FrequencyMatched;
 }
 
 [Section("The ablation intervention x ← x + Σ_{f∈F, z_f>0} (s − 1) z_f d_f at the SAE's site.")]

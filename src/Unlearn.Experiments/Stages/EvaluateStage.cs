@@ -34,9 +34,15 @@ public sealed class EvaluateStage : IPublishingStage
 
     public IReadOnlyList<string> Upstream => ["BuildExamples", "Saliency", "Direction", "PruneVocab", "Repair", "TrainSae"];
 
-    /// <summary>TrainSae's SAE is read only by the sae variants (and exists only with an sae: block).</summary>
+    /// <summary>TrainSae's SAE is read only by the sae variants (and exists only with an sae: block); Direction exists,
+    /// and is read, only with edits.direction.enabled.</summary>
     public IReadOnlyList<string> UpstreamOf(ExperimentConfig config) =>
-        UsesSae(config) ? Upstream : ["BuildExamples", "Saliency", "Direction", "PruneVocab", "Repair"];
+        Upstream.Where(stage => stage switch
+        {
+            "TrainSae" => UsesSae(config),
+            "Direction" => config.Edits.Direction.Enabled,
+            _ => true,
+        }).ToArray();
 
     public JsonNode KeySection(ExperimentConfig config)
     {

@@ -23,7 +23,11 @@ public sealed class ExportStage : IPublishingStage
 
     public string Version => "1";
 
-    public IReadOnlyList<string> Upstream => ["BuildExamples", "Saliency", "PruneVocab", "Repair", "Evaluate"];
+    public IReadOnlyList<string> Upstream => ["BuildExamples", "Saliency", "Direction", "PruneVocab", "Repair", "Evaluate"];
+
+    /// <summary>Direction (the direction-removed variant's u) exists, and is read, only with edits.direction.enabled.</summary>
+    public IReadOnlyList<string> UpstreamOf(ExperimentConfig config) =>
+        config.Edits.Direction.Enabled ? Upstream : Upstream.Where(stage => stage != "Direction").ToArray();
 
     public bool IsPartOf(ExperimentConfig config) => config.Export is not null;
 

@@ -33,7 +33,7 @@ public sealed class SaliencyStage : IStage
 
     public string Name => "Saliency";
 
-    public string Version => "3";
+    public string Version => "4";
 
     // BuildExamples: the example texts gradient and fisher run through the model; CacheActivations: the pooled
     // activations the probe methods score; TrainSae: the SAE method sae reads.
@@ -190,8 +190,12 @@ public sealed class SaliencyStage : IStage
         };
         var result = FeatureDiscovery.Run(sae, cache, tokenizer, options, Unlearn.Numerics.Gemm.Gemm.Current);
         var selected = result.Selected.Select(f => f.Latent).ToArray();
-        var control = FeatureDiscovery.RandomControl(sae.LatentCount, selected, selected.Length, StageModel.Seed(config.Seed, "saliency.random"));
-        FeatureDiscoveryArtefacts.Write(result, sae, options, control, context.OutputDirectory);
+        ulong controlSeed = StageModel.Seed(config.Seed, "saliency.random");
+        var (control, drawnFrom) = discovery.Control == SaeControlDraw.Uniform
+            ? (FeatureDiscovery.UniformControl(result, controlSeed), "uniformly without replacement from the latents discovery did not select (sae.discovery.control: uniform)")
+            : (FeatureDiscovery.FrequencyMatchedControl(result, controlSeed),
+               $"for each selected feature, uniformly from the {FeatureDiscovery.ControlPool} unselected, not yet drawn latents whose fire count on the discovery tokens is nearest to the feature's (sae.discovery.control: frequency-matched)");
+        FeatureDiscoveryArtefacts.Write(result, sae, options, control, drawnFrom, context.OutputDirectory);
         var best = result.Selected.Take(3).Select(f => $"{f.Latent} (ratio {f.Ratio:F1}, score {f.Score:F3})");
         context.Log.Info($"{sae.Site.Name}: {result.Valid.Count(v => v)} of {sae.LatentCount} latents pass the thresholds on {result.Concept.Tokens} concept / " +
                          $"{result.Neutral.Tokens} neutral tokens; kept {result.Selected.Count}{(result.Selected.Count > 0 ? $", best {string.Join(", ", best)}" : "")}");

@@ -4,8 +4,11 @@
 //
 // The bake follows ForwardOptions' run-time order exactly: a LoRA adapter adds to its projection's output, then the
 // row masks (and the vocabulary edit) zero what they name — so with keep_masks the pruned rows stay zero, and with
-// keep_masks: false the resolver's zeroed copy of the weights is baked from. Activation hooks (an SAE feature
-// ablation) act on activations while the model runs: no plain weight reproduces them, so export refuses them.
+// keep_masks: false the resolver's zeroed copy of the weights is baked from. Direction removal runs as a hook at the
+// write sites after the row masks, (I − u uᵀ)(M W x + b), so it is baked after them, W ← (I − u uᵀ) M W (the resolver
+// refuses it under an adapter on the same projection, so the merge order does not matter to it). Any other activation
+// hook (an SAE feature ablation) acts on activations while the model runs: no plain weight reproduces it, so export
+// refuses it.
 using Unlearn.Evaluation;
 using Unlearn.Evaluation.Metrics;
 using Unlearn.Evaluation.Reports;
@@ -44,9 +47,11 @@ public static class VariantExport
     public static IReadOnlyList<IExportEdit> EditsOf(ResolvedVariant variant, string? experiment)
     {
         var options = variant.Options;
-        if (options.Hooks.Count > 0)
+        var direction = variant.Edits.FirstOrDefault(e => e.Kind == VariantEditKind.DirectionRemoval)?.Direction;
+        var hooks = options.Hooks.Where(h => direction is null || !direction.Owns(h)).ToList();
+        if (hooks.Count > 0)
         {
-            new InferenceInterventionEdit(variant.Name, $"applies {options.Hooks.Count} activation hook{(options.Hooks.Count == 1 ? "" : "s")} ({variant.Description})", experiment).Refuse();
+            new InferenceInterventionEdit(variant.Name, $"applies {hooks.Count} activation hook{(hooks.Count == 1 ? "" : "s")} ({variant.Description})", experiment).Refuse();
         }
         var edits = new List<IExportEdit>();
         if (options.Adapters.Count > 0)
@@ -56,6 +61,10 @@ public static class VariantExport
         if (!options.Edits.IsEmpty)
         {
             edits.Add(new MaskEdit(options.Edits));
+        }
+        if (direction is not null)
+        {
+            edits.AddRange(DirectionRemovalEdit.Of(direction));
         }
         return edits;
     }

@@ -92,8 +92,11 @@ public static partial class VariantResolver
                 return HybridRepair(name, entryOf, shape);
             case EvaluationVariant.DirectionRemoved:
             {
-                var direction = DirectionStage.Load(entryOf("Direction"))
-                    ?? throw new VariantException($"Variant '{name}' needs the Direction stage's direction, but edits.direction.enabled is false.");
+                if (!config.Edits.Direction.Enabled)
+                {
+                    throw new VariantException($"Variant '{name}' needs the Direction stage's direction, but edits.direction.enabled is false.");
+                }
+                var direction = DirectionStage.Load(entryOf("Direction"));
                 return [new VariantEdit(VariantEditKind.DirectionRemoval, "Direction", direction.Describe()) { Direction = direction }];
             }
             case EvaluationVariant.SaeAblated:

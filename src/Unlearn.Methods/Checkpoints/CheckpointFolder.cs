@@ -4,11 +4,16 @@
 // renames leaves only the ".old" folder, which Recover puts back. Shared by LoRA fine-tuning and SAE training.
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Unlearn.Numerics.Optimization;
 
 namespace Unlearn.Methods.Checkpoints;
 
 internal static class CheckpointFolder
 {
+    public const string OptimizerFile = "optimizer.safetensors";
+    public const string StateFile = "state.json";
+    public const string LogFile = "train_log.jsonl";
+
     /// <summary>Writes a new checkpoint with <paramref name="write"/> (given the empty partial folder) and swaps it in.</summary>
     public static void Replace(string folder, Action<string> write)
     {
@@ -122,6 +127,25 @@ internal static class CheckpointFolder
             records.Add(parse(node ?? new JsonObject(), logPath));
         }
         return records;
+    }
+
+    /// <summary>
+    /// The parts every checkpoint has besides its weights, into the partial folder: optimizer.safetensors
+    /// (Optimizer.SaveState), state.json (<paramref name="state"/>, indented) and train_log.jsonl (one record per line).
+    /// </summary>
+    public static void WriteOptimizerStateAndLog(string partial, Optimizer optimizer, JsonObject state, IEnumerable<JsonNode> log)
+    {
+        WriteFile(Path.Combine(partial, OptimizerFile), optimizer.SaveState);
+        WriteText(Path.Combine(partial, StateFile), state.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        WriteText(Path.Combine(partial, LogFile), string.Concat(log.Select(r => r.ToJsonString() + "\n")));
+    }
+
+    /// <summary>Restores <paramref name="optimizer"/> from the optimizer.safetensors of the checkpoint in <paramref name="folder"/>.</summary>
+    public static void LoadOptimizer(string folder, Optimizer optimizer)
+    {
+        string path = Path.Combine(folder, OptimizerFile);
+        using var stream = File.OpenRead(path);
+        optimizer.LoadState(stream, path);
     }
 
     /// <summary>Writes a file and flushes it to disk (checkpoint files are read back after a crash).</summary>

@@ -21,9 +21,6 @@ internal static class TrainingCheckpoint
     public const string FormatName = "unlearn.lora-checkpoint";
     public const int FormatVersion = 1;
     private const string AdapterFile = "adapter.safetensors";
-    private const string OptimizerFile = "optimizer.safetensors";
-    private const string StateFile = "state.json";
-    private const string LogFile = "train_log.jsonl";
 
     public sealed record Position(long Step, int Epoch, int NextMicroBatch, ulong Seed, long NextDropoutStream);
 
@@ -38,7 +35,6 @@ internal static class TrainingCheckpoint
                 writer.AddFloat32(parameter.Name, parameter.Value, parameter.Rows, parameter.Columns);
             }
             writer.Save(Path.Combine(partial, AdapterFile));
-            CheckpointFolder.WriteFile(Path.Combine(partial, OptimizerFile), optimizer.SaveState);
             var state = new JsonObject
             {
                 ["format"] = FormatName,
@@ -53,8 +49,7 @@ internal static class TrainingCheckpoint
                 },
                 ["fingerprint"] = fingerprint.DeepClone(),
             };
-            CheckpointFolder.WriteText(Path.Combine(partial, StateFile), state.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-            CheckpointFolder.WriteText(Path.Combine(partial, LogFile), string.Concat(log.Select(r => r.ToJson().ToJsonString() + "\n")));
+            CheckpointFolder.WriteOptimizerStateAndLog(partial, optimizer, state, log.Select(r => (JsonNode)r.ToJson()));
         });
     }
 
@@ -64,8 +59,8 @@ internal static class TrainingCheckpoint
         step = 0;
         log = [];
         string full = Path.GetFullPath(folder);
-        string statePath = Path.Combine(full, StateFile);
-        var state = CheckpointFolder.ReadState(full, StateFile, FormatName, FormatVersion, Fail);
+        string statePath = Path.Combine(full, CheckpointFolder.StateFile);
+        var state = CheckpointFolder.ReadState(full, CheckpointFolder.StateFile, FormatName, FormatVersion, Fail);
         if (state is null)
         {
             return false;
@@ -86,16 +81,12 @@ internal static class TrainingCheckpoint
                 tensor.CopyToFloat32(parameter.Value);
             }
         }
-        string optimizerPath = Path.Combine(full, OptimizerFile);
-        using (var stream = File.OpenRead(optimizerPath))
-        {
-            optimizer.LoadState(stream, optimizerPath);
-        }
+        CheckpointFolder.LoadOptimizer(full, optimizer);
         if (optimizer.StepCount != step)
         {
             throw new FineTuningException($"Checkpoint '{full}': state.json says step {step} but the optimiser state is at step {optimizer.StepCount}; delete the folder to start over.");
         }
-        log = CheckpointFolder.ReadLog(Path.Combine(full, LogFile), full, StepRecord.FromJson, Fail);
+        log = CheckpointFolder.ReadLog(Path.Combine(full, CheckpointFolder.LogFile), full, StepRecord.FromJson, Fail);
         if (log.Count != step)
         {
             throw new FineTuningException($"Checkpoint '{full}': the log holds {log.Count} steps but the checkpoint is at step {step}; delete the folder to start over.");

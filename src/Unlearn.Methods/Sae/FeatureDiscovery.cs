@@ -7,7 +7,7 @@
 // and the top N valid latents by score (ties: the lower latent). For each selected feature the strongest activations
 // over both token sets are kept with their example, position and the decoded tokens around them, so a reviewer can see
 // what the feature is. `RandomScoreSeed` replaces the score by a seeded draw (the negative control of discovery), and
-// RandomControl draws the random-feature control (sae-random). Tokens are read in cache order and counts summed in that
+// FrequencyMatchedControl and UniformControl draw the random-feature control (sae-random). Tokens are read in cache order and counts summed in that
 // order: the result is deterministic.
 using Unlearn.Methods.Activations;
 using Unlearn.Methods.Examples;
@@ -84,19 +84,45 @@ public static class FeatureDiscovery
         return new FeatureDiscoveryResult(concept, neutral, ratio, actRatio, score, valid, selected);
     }
 
+    /// <summary>How many nearest-frequency candidates the control draws each partner from (see <see cref="FrequencyMatchedControl"/>).</summary>
+    public const int ControlPool = 8;
+
     /// <summary>
-    /// The random-feature control: <paramref name="count"/> latents drawn uniformly without replacement from those not in
-    /// <paramref name="selected"/> (a partial Fisher–Yates shuffle of the other latents in index order), in draw order.
+    /// The random-feature control, frequency-matched: for each selected feature in rank order, one latent drawn uniformly
+    /// (seeded) from the <see cref="ControlPool"/> latents that are neither selected nor drawn yet and whose fire count over
+    /// the discovery tokens (concept and neutral together) is nearest to the feature's (ties: the lower latent). A uniform
+    /// draw over all latents mostly picks latents that fire far more or far less often than concept features do (the
+    /// selected ones fire on under 20 % of concept tokens and 0.5 % of neutral ones), which makes the control's damage
+    /// and its effect on the concept a question of frequency rather than of concept; matching the frequency leaves only
+    /// "which latents" to differ between sae-ablated and sae-random.
     /// </summary>
-    /// <exception cref="SaeException">There are fewer unselected latents than <paramref name="count"/>.</exception>
-    public static int[] RandomControl(int latentCount, IReadOnlyCollection<int> selected, int count, ulong seed)
+    /// <returns>The control latents, the i-th matched to the i-th selected feature.</returns>
+    /// <exception cref="SaeException">There are fewer unselected latents than selected ones.</exception>
+    public static int[] FrequencyMatchedControl(FeatureDiscoveryResult result, ulong seed)
     {
-        var taken = selected.ToHashSet();
-        var others = Enumerable.Range(0, latentCount).Where(f => !taken.Contains(f)).ToArray();
-        if (count > others.Length)
+        var available = Unselected(result, out _);
+        var selected = result.Selected.Select(f => f.Latent).ToArray();
+        long Fires(int f) => result.Concept.FireCount[f] + result.Neutral.FireCount[f];
+        var random = new Numerics.SeededRandom(seed);
+        var control = new int[selected.Length];
+        for (int i = 0; i < selected.Length; i++)
         {
-            throw new SaeException($"The random-feature control needs {count} latents outside the {taken.Count} selected ones, but the SAE has only {others.Length} others.");
+            long target = Fires(selected[i]);
+            var pool = available.OrderBy(f => Math.Abs(Fires(f) - target)).ThenBy(f => f).Take(ControlPool).ToArray();
+            control[i] = pool[random.NextInt(pool.Length)];
+            available.Remove(control[i]);
         }
+        return control;
+    }
+
+    /// <summary>
+    /// The random-feature control drawn uniformly: as many latents as were selected, without replacement from those not
+    /// selected (a partial Fisher–Yates shuffle of the other latents in index order), in draw order.
+    /// </summary>
+    /// <exception cref="SaeException">There are fewer unselected latents than selected ones.</exception>
+    public static int[] UniformControl(FeatureDiscoveryResult result, ulong seed)
+    {
+        var others = Unselected(result, out int count).ToArray();
         var random = new Numerics.SeededRandom(seed);
         for (int i = 0; i < count; i++)
         {
@@ -104,6 +130,18 @@ public static class FeatureDiscovery
             (others[i], others[pick]) = (others[pick], others[i]);
         }
         return others[..count];
+    }
+
+    private static List<int> Unselected(FeatureDiscoveryResult result, out int selectedCount)
+    {
+        var taken = result.Selected.Select(f => f.Latent).ToHashSet();
+        selectedCount = taken.Count;
+        var others = Enumerable.Range(0, result.Score.Length).Where(f => !taken.Contains(f)).ToList();
+        if (selectedCount > others.Count)
+        {
+            throw new SaeException($"The random-feature control needs {selectedCount} latents outside the {selectedCount} selected ones, but the SAE has only {others.Count} others.");
+        }
+        return others;
     }
 
     /// <summary>The first <paramref name="budget"/> rows of a class, in cache order.</summary>

@@ -6,8 +6,10 @@
 //   feature_stats.npz   every latent's statistics as float64/int64/bool arrays [d_sae] (numpy, no pickle):
 //                       concept_fire_count, neutral_fire_count, concept_freq, neutral_freq, concept_mean_activation,
 //                       neutral_mean_activation, ratio, act_ratio, score, valid.
-//   random-features.json the random-feature control (Evaluate's sae-random): as many latents as were selected, drawn
-//                       from the others with a seed; a reviewer can read which latents the control scaled.
+//   random-features.json the random-feature control (Evaluate's sae-random): one latent per selected feature, drawn
+//                       with a seed (frequency-matched or uniformly, sae.discovery.control), how it was drawn, and each
+//                       pair's fire counts on the discovery tokens: a reviewer can read which latents the control scaled
+//                       and how well their frequencies match.
 // The prototype's features file called the selection metric "freq_diff" (seed note C-9); here every field is named
 // for what it holds.
 using System.Text.Json;
@@ -24,8 +26,10 @@ public static class FeatureDiscoveryArtefacts
     public const string Format = "unlearn-sae-features";
     public const string RandomFormat = "unlearn-sae-random-features";
 
-    /// <param name="randomControl">the random-feature control's latents (<see cref="FeatureDiscovery.RandomControl"/>)</param>
-    public static void Write(FeatureDiscoveryResult result, SparseAutoencoder sae, FeatureDiscoverySettings settings, IReadOnlyList<int> randomControl, string folder)
+    /// <param name="randomControl">the random-feature control's latents, the i-th drawn for the i-th selected feature
+    /// (<see cref="FeatureDiscovery.FrequencyMatchedControl"/>, <see cref="FeatureDiscovery.UniformControl"/>)</param>
+    /// <param name="drawnFrom">how they were drawn, in words, for the file's "drawn_from"</param>
+    public static void Write(FeatureDiscoveryResult result, SparseAutoencoder sae, FeatureDiscoverySettings settings, IReadOnlyList<int> randomControl, string drawnFrom, string folder)
     {
         Directory.CreateDirectory(folder);
         ArtefactJson.Write(Path.Combine(folder, FeaturesFile), writer => WriteFeatures(writer, result, sae, settings));
@@ -33,12 +37,24 @@ public static class FeatureDiscoveryArtefacts
         {
             writer.WriteStartObject();
             writer.WriteString("format", RandomFormat);
-            writer.WriteNumber("version", 1);
-            writer.WriteString("drawn_from", "the latents discovery did not select, uniformly without replacement");
+            writer.WriteNumber("version", 2);
+            writer.WriteString("drawn_from", drawnFrom);
             writer.WriteStartArray("latents");
             foreach (int latent in randomControl)
             {
                 writer.WriteNumberValue(latent);
+            }
+            writer.WriteEndArray();
+            writer.WriteStartArray("matches");
+            for (int i = 0; i < randomControl.Count; i++)
+            {
+                int feature = result.Selected[i].Latent, latent = randomControl[i];
+                writer.WriteStartObject();
+                writer.WriteNumber("feature", feature);
+                writer.WriteNumber("feature_fire_count", result.Concept.FireCount[feature] + result.Neutral.FireCount[feature]);
+                writer.WriteNumber("latent", latent);
+                writer.WriteNumber("latent_fire_count", result.Concept.FireCount[latent] + result.Neutral.FireCount[latent]);
+                writer.WriteEndObject();
             }
             writer.WriteEndArray();
             writer.WriteEndObject();

@@ -21,9 +21,6 @@ internal static class SaeCheckpoint
     public const string FormatName = "unlearn.sae-checkpoint";
     public const int FormatVersion = 1;
     private const string WeightsFile = "sae.safetensors";
-    private const string OptimizerFile = "optimizer.safetensors";
-    private const string StateFile = "state.json";
-    private const string LogFile = "train_log.jsonl";
     private const string CountersTensor = "dead_counters";
 
     public static void Save(string folder, long step, int skipped, JsonObject fingerprint, SparseAutoencoder sae, long[] deadCounters, Optimizer optimizer, IReadOnlyList<SaeStepRecord> log)
@@ -35,7 +32,6 @@ internal static class SaeCheckpoint
             AddWeights(writer, sae);
             writer.AddInt64(CountersTensor, deadCounters, deadCounters.Length);
             writer.Save(Path.Combine(partial, WeightsFile));
-            CheckpointFolder.WriteFile(Path.Combine(partial, OptimizerFile), optimizer.SaveState);
             var state = new JsonObject
             {
                 ["format"] = FormatName,
@@ -44,8 +40,7 @@ internal static class SaeCheckpoint
                 ["skipped_steps"] = skipped,
                 ["fingerprint"] = fingerprint.DeepClone(),
             };
-            CheckpointFolder.WriteText(Path.Combine(partial, StateFile), state.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-            CheckpointFolder.WriteText(Path.Combine(partial, LogFile), string.Concat(log.Select(r => r.ToJson().ToJsonString() + "\n")));
+            CheckpointFolder.WriteOptimizerStateAndLog(partial, optimizer, state, log.Select(r => (JsonNode)r.ToJson()));
         });
     }
 
@@ -67,8 +62,8 @@ internal static class SaeCheckpoint
         skipped = 0;
         log = [];
         string full = Path.GetFullPath(folder);
-        string statePath = Path.Combine(full, StateFile);
-        var state = CheckpointFolder.ReadState(full, StateFile, FormatName, FormatVersion, Fail);
+        string statePath = Path.Combine(full, CheckpointFolder.StateFile);
+        var state = CheckpointFolder.ReadState(full, CheckpointFolder.StateFile, FormatName, FormatVersion, Fail);
         if (state is null)
         {
             return false;
@@ -97,16 +92,12 @@ internal static class SaeCheckpoint
         {
             throw new SaeException($"SAE checkpoint '{weightsPath}': {e.Message} Delete '{full}' to start over.", e);
         }
-        string optimizerPath = Path.Combine(full, OptimizerFile);
-        using (var stream = File.OpenRead(optimizerPath))
-        {
-            optimizer.LoadState(stream, optimizerPath);
-        }
+        CheckpointFolder.LoadOptimizer(full, optimizer);
         if (optimizer.StepCount != step - skipped)
         {
             throw new SaeException($"SAE checkpoint '{full}': step {step} with {skipped} skipped but the optimiser state is at step {optimizer.StepCount}; delete the folder to start over.");
         }
-        log = CheckpointFolder.ReadLog(Path.Combine(full, LogFile), full, SaeStepRecord.FromJson, Fail);
+        log = CheckpointFolder.ReadLog(Path.Combine(full, CheckpointFolder.LogFile), full, SaeStepRecord.FromJson, Fail);
         if (log.Count != step)
         {
             throw new SaeException($"SAE checkpoint '{full}': the log holds {log.Count} steps but the checkpoint is at step {step}; delete the folder to start over.");

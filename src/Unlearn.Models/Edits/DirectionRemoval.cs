@@ -66,6 +66,9 @@ public sealed class DirectionRemoval
     /// <summary>The run-time form: a hook projecting every write of the edited sublayers (and the embedding) onto u's complement.</summary>
     public IActivationHook Hook() => new ProjectionHook(this);
 
+    /// <summary>Whether the hook is this removal's run-time form (what export replaces by the baked edit).</summary>
+    public bool Owns(IActivationHook hook) => hook is ProjectionHook projection && ReferenceEquals(projection.Removal, this);
+
     /// <summary>"the direction removed from o_proj and down_proj of layers 0–4 and the embedding".</summary>
     public string Describe() =>
         "one direction removed from " + string.Join(" and ", new[]
@@ -116,6 +119,8 @@ public sealed class DirectionRemoval
     private sealed class ProjectionHook(DirectionRemoval removal) : IActivationHook
     {
         private readonly HashSet<int> _layers = [.. removal.Layers];
+
+        public DirectionRemoval Removal => removal;
 
         public bool Wants(HookSite site) => site.Kind switch
         {

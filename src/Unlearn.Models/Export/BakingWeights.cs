@@ -1,9 +1,11 @@
 // The weights of a model while edits are baked into them: every projection is read from the source model until an
 // edit writes it, then from a private copy (copy on first write), so baking a 3B model that edits 19 rows copies two
 // matrices per edited layer, not 12 GB. The embedding and LM-head edits are kept as row sets and applied once in
-// Build, where a tied model is untied only if its input and output rows must differ.
+// Build, where a tied model is untied only if its input and output rows must differ (output rows zeroed beyond the
+// embedding's, or a direction removed from the embedding's rows alone).
 using Unlearn.Models.Transformer;
 using Unlearn.Numerics.Gemm;
+using Unlearn.Numerics.Kernels;
 using Unlearn.Numerics.Tensors;
 
 namespace Unlearn.Models.Export;
@@ -17,6 +19,7 @@ public sealed class BakingWeights
     private readonly SortedSet<int> _zeroedOutputRows = [];
     private readonly SortedSet<int> _bannedTokens = [];
     private readonly List<string> _descriptions = [];
+    private float[]? _embeddingDirection;
     private bool _built;
 
     internal BakingWeights(LlamaModel source)
@@ -115,6 +118,22 @@ public sealed class BakingWeights
         _bannedTokens.UnionWith(CheckIds(ids, "banned token"));
     }
 
+    /// <summary>Every input-embedding row loses its component along the unit vector u (E ← E (I − u uᵀ)); the LM head
+    /// keeps its rows (a tied model is untied). Applied in Build, before the zeroed embedding rows (which stay zero).</summary>
+    public void RemoveEmbeddingDirection(ReadOnlySpan<float> unit)
+    {
+        CheckOpen();
+        if (_embeddingDirection is not null)
+        {
+            throw new InvalidOperationException("A direction was already removed from the embedding in this bake; one direction removal edits it once.");
+        }
+        if (unit.Length != Shape.HiddenSize)
+        {
+            throw new ArgumentException($"The direction has {unit.Length} entries; the embedding rows have {Shape.HiddenSize}.");
+        }
+        _embeddingDirection = unit.ToArray();
+    }
+
     internal void Describe(string description) => _descriptions.Add(description);
 
     /// <summary>The baked model; the builder is spent afterwards.</summary>
@@ -143,12 +162,16 @@ public sealed class BakingWeights
         // A tied matrix serves both ends: zeroing an embedding row zeroes that logit too (as the runtime edit does).
         // Output rows beyond the embedding's zeroed rows need a head of their own: the model is untied.
         var headRows = new SortedSet<int>(_zeroedOutputRows);
-        bool untie = shape.TiedEmbeddings && !headRows.IsSubsetOf(_zeroedEmbeddingRows);
+        bool untie = shape.TiedEmbeddings && (!headRows.IsSubsetOf(_zeroedEmbeddingRows) || _embeddingDirection is not null);
         if (shape.TiedEmbeddings)
         {
             headRows.UnionWith(_zeroedEmbeddingRows);
         }
-        var embedding = ZeroedCopy(source.Embedding, _zeroedEmbeddingRows, owned);
+        var embedding = ZeroedCopy(source.Embedding, _zeroedEmbeddingRows, owned, forceCopy: _embeddingDirection is not null);
+        if (_embeddingDirection is { } unit)
+        {
+            DirectionProjection.RemoveComponent(embedding.Span, unit);
+        }
         DenseMatrix? head = source.LmHead is { } lmHead ? ZeroedCopy(lmHead, headRows, owned)
             : untie ? ZeroedCopy(source.Embedding, headRows, owned, WeightNames.LmHead, forceCopy: true)
             : null;

@@ -98,6 +98,19 @@ public sealed class MsBuildTests : IDisposable
     }
 
     [Fact]
+    public void Direction_ExperimentWithoutDirectionRemoval_FailsBeforeRunningAnythingAndSaysWhy()
+    {
+        repository.WriteExperiment(TestRepository.Yaml());
+
+        var (exitCode, output) = MsBuild("Direction");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("error UL2004: Experiment 'exp' has no Direction target", output);
+        Assert.Contains("edits.direction.enabled", output);
+        Assert.DoesNotContain("BuildExamples", output);
+    }
+
+    [Fact]
     public void Saliency_ExperimentWithoutAnSaeBlock_SkipsTrainSaeSilently()
     {
         repository.WriteExperiment(TestRepository.Yaml());

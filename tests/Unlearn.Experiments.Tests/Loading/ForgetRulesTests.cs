@@ -1,6 +1,7 @@
 // Load-time checks of the forgetting settings: every forget-* variant needs an adapter trained with its mask, a mask
 // that names a saliency method needs that method computed, compare may not repeat the method, direction-removed needs
-// edits.direction, whose site must be residual-width and whose layers are resolved against the model.
+// edits.direction, whose site must be residual-width and whose layers are resolved against the model; source sae needs
+// an sae: block, saliency.method sae and an SAE at a residual-width site, and refuses a written site or layer.
 using Unlearn.Experiments.Diagnostics;
 
 namespace Unlearn.Experiments.Tests.Loading;
@@ -82,5 +83,28 @@ public sealed class ForgetRulesTests : LoaderTestBase
         var error = Single(Errors(Yaml(edits: "direction: {enabled: true, layer: 7}", variants: "[base]")), DiagnosticCodes.ModelMismatch);
 
         Assert.Contains("layers 0..4", error.Message);
+    }
+
+    [Fact]
+    public void Load_DirectionFromSae_WithoutAnSaeBlock_NamesTheSourceField()
+    {
+        var error = Single(Errors(Yaml(edits: "direction: {enabled: true, source: sae}", variants: "[base, direction-removed]")), DiagnosticCodes.InvalidCombination);
+
+        Assert.Equal("edits.direction.source", error.FieldPath);
+        Assert.Contains("no sae: block", error.Message);
+    }
+
+    [Fact]
+    public void Load_DirectionFromSae_WithAnotherSaliencyMethod_OrAWrittenSite_AreErrors()
+    {
+        const string sae = "sae:\n  layer: 3\n  site: residual\n";
+        string yaml = Yaml(edits: "direction: {enabled: true, source: sae, site: residual, layer: 2}", variants: "[base, direction-removed]")
+            .Replace("activations:\n  sites: [mlp.act]", "activations:\n  sites: [mlp.act, residual]").Replace("edits:", sae + "edits:");
+
+        var errors = Errors(yaml);
+
+        Assert.Contains(errors, e => e.FieldPath == "edits.direction.source" && e.Message.Contains("'saliency.method: sae'") && e.Message.Contains("gradient"));
+        Assert.Contains(errors, e => e.FieldPath == "edits.direction.site" && e.Message.Contains("sae.site of sae.layer"));
+        Assert.Contains(errors, e => e.FieldPath == "edits.direction.layer");
     }
 }

@@ -97,13 +97,16 @@ public sealed class SchemaValidationTests : LoaderTestBase
     }
 
     [Fact]
-    public void Load_UnavailableMethod_SaysNotAvailableYet()
+    public void Load_DirectionSourceSae_IsAvailable_AndChecksWhatItNeeds()
     {
-        // Every saliency method is available now; the SAE-decoder direction source is the one choice still waiting.
-        var error = Single(Errors(TestRepository.Yaml(extra: "edits:\n  direction:\n    source: sae")), DiagnosticCodes.NotAvailable);
+        // The SAE-decoder direction source was the last choice marked "not available yet"; it now loads, and the rules
+        // say what it needs (here: an sae: block) instead of the schema refusing it.
+        var errors = Errors(TestRepository.Yaml(extra: "edits:\n  direction:\n    enabled: true\n    source: sae"));
 
-        Assert.Contains("not available yet", error.Message, StringComparison.Ordinal);
-        Assert.Contains("diff-means", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(errors, e => e.Code == DiagnosticCodes.NotAvailable);
+        var error = Single(errors, DiagnosticCodes.InvalidCombination);
+        Assert.Equal("edits.direction.source", error.FieldPath);
+        Assert.Contains("no sae: block", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

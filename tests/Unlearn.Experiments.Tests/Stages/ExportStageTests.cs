@@ -21,7 +21,7 @@ namespace Unlearn.Experiments.Tests.Stages;
 
 public class ExportStageTests
 {
-    private static string Experiment(string dtype = "f32") => $"""
+    internal static string Experiment(string dtype = "f32") => $"""
         name: exported
         model: ../models/stories260K
         chat_format: plain

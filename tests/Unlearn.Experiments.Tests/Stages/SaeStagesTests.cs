@@ -19,49 +19,7 @@ namespace Unlearn.Experiments.Tests.Stages;
 
 public sealed class SaeStagesTests
 {
-    private static string Experiment(string sae = "", string saliency = "method: sae") => $"""
-        name: sae
-        model: ../models/stories260K
-        chat_format: plain
-        concept:
-          terms: [play, plays, played, playing]
-          test_prompts: ["Sue and her dog went to the park to"]
-        examples:
-          generate:
-            prompts: [Once upon a time, "Tim and Sam were best friends.", One day]
-            count: 64
-            max_tokens: 96
-            batch_size: 32
-          concept_count: 30
-          background_count: 30
-          min_words: 4
-          held_out: 0.2
-        activations:
-          sites: [residual]
-          layers: [2]
-          pooling: tokens
-          batch_size: 16
-        sae:
-          layer: 2
-          expansion: 4
-          k: 4
-          batch_size: 128
-          training_tokens: 2560
-          learning_rate: 0.002
-          dead_tokens: 600
-          checkpoint_every: 5
-        {Indent(sae)}
-          discovery:
-            min_concept_count: 4
-            max_neutral_freq: 0.05
-            top_n: 5
-        saliency:
-        {Indent(saliency)}
-        repair:
-          enabled: false
-        evaluate:
-          variants: [base]
-        """;
+    internal static string Experiment(string sae = "", string saliency = "method: sae") => TestRepository.SaeYaml(sae, saliency);
 
     [Fact]
     public void TrainSaeAndSaliency_OnTheBundledModel_WriteTheSaeMetricsAndFeatures_AndASecondBuildRerunsNothing()
@@ -248,5 +206,4 @@ public sealed class SaeStagesTests
     private static ExperimentGraph OpenGraph(TestRepository repository) =>
         ExperimentGraph.Open(new GraphOptions { Experiment = "sae", RepositoryRoot = repository.Root, Catalog = StageCatalog.Default, Numerics = TestCatalog.RealNumerics });
 
-    private static string Indent(string text) => string.Join("\n", text.Split('\n').Select(line => "  " + line));
 }

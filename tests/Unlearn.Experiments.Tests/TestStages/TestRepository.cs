@@ -77,6 +77,53 @@ public sealed class TestRepository : IDisposable
         {extra}
         """;
 
+    /// <summary>A small SAE experiment named "sae" on the bundled model (SaeStagesTests, the chat tests): 64 generated stories, a
+    /// 256-latent TopK SAE (k 4) on layer 2's residual, "play" latents; <paramref name="sae"/> adds lines to the sae: block,
+    /// <paramref name="saliency"/> is the saliency: block.</summary>
+    public static string SaeYaml(string sae = "", string saliency = "method: sae", string variants = "[base]") => $"""
+        name: sae
+        model: ../models/stories260K
+        chat_format: plain
+        concept:
+          terms: [play, plays, played, playing]
+          test_prompts: ["Sue and her dog went to the park to"]
+        examples:
+          generate:
+            prompts: [Once upon a time, "Tim and Sam were best friends.", One day]
+            count: 64
+            max_tokens: 96
+            batch_size: 32
+          concept_count: 30
+          background_count: 30
+          min_words: 4
+          held_out: 0.2
+        activations:
+          sites: [residual]
+          layers: [2]
+          pooling: tokens
+          batch_size: 16
+        sae:
+          layer: 2
+          expansion: 4
+          k: 4
+          batch_size: 128
+          training_tokens: 2560
+          learning_rate: 0.002
+          dead_tokens: 600
+          checkpoint_every: 5
+        {IndentAll(sae)}
+          discovery:
+            min_concept_count: 4
+            max_neutral_freq: 0.05
+            top_n: 5
+        saliency:
+        {IndentAll(saliency)}
+        repair:
+          enabled: false
+        evaluate:
+          variants: {variants}
+        """;
+
     /// <summary>Writes experiments/NAME.yaml and returns its path.</summary>
     public string WriteExperiment(string yaml, string name = "exp") => WriteFile($"experiments/{name}.yaml", yaml);
 
@@ -141,6 +188,9 @@ public sealed class TestRepository : IDisposable
         {
         }
     }
+
+    // Every line indented, empty ones too (SaeYaml's extra sae: lines are often empty).
+    private static string IndentAll(string text) => string.Join("\n", text.Split('\n').Select(line => "  " + line));
 
     private static string Indent(string lines) =>
         string.Join("\n", lines.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => "  " + l.TrimEnd()));

@@ -75,10 +75,18 @@ public sealed class FeatureDiscoveryTests
         var (sae, result) = Discover(cache);
         using var folder = new TemporaryFolder();
 
-        FeatureDiscoveryArtefacts.Write(result, sae, Settings(), [7, 3], folder.Path);
+        FeatureDiscoveryArtefacts.Write(result, sae, Settings(), [7, 3], "two latents named by the test", folder.Path);
 
         Assert.Equal(result.Selected.Select(f => f.Latent), FeatureDiscoveryArtefacts.ReadSelected(folder.Path));
         Assert.Equal([7, 3], FeatureDiscoveryArtefacts.ReadRandom(folder.Path));
+        var random = JsonNode.Parse(File.ReadAllText(folder.File("random-features.json")))!;
+        Assert.Equal("two latents named by the test", (string?)random["drawn_from"]);
+        var match = random["matches"]![1]!;
+        int partner = result.Selected[1].Latent;
+        Assert.Equal(partner, (int?)match["feature"]);
+        Assert.Equal(result.Concept.FireCount[partner] + result.Neutral.FireCount[partner], (long?)match["feature_fire_count"]);
+        Assert.Equal(3, (int?)match["latent"]);
+        Assert.Equal(result.Concept.FireCount[3] + result.Neutral.FireCount[3], (long?)match["latent_fire_count"]);
         var features = JsonNode.Parse(File.ReadAllText(folder.File("features.json")))!;
         Assert.Equal("layers.2.residual", (string?)features["sae"]!["site"]);
         var first = features["features"]![0]!;
@@ -91,23 +99,87 @@ public sealed class FeatureDiscoveryTests
         Assert.Equal([48], stats["score"].Shape);
     }
 
-    [Fact]
-    public void RandomControl_ManySeeds_DrawsDistinctUnselectedLatentsAndReachesEveryOther()
+    /// <summary>A discovery result with the given fire counts (concept, neutral) and selection; the other statistics do not matter to the control.</summary>
+    private static FeatureDiscoveryResult Counts(long[] concept, long[] neutral, params int[] selected)
     {
-        int[] selected = [2, 5, 11];
+        int n = concept.Length;
+        return new FeatureDiscoveryResult(
+            new LatentCounts(10_000, concept, new double[n]), new LatentCounts(10_000, neutral, new double[n]),
+            new double[n], new double[n], new double[n], new bool[n],
+            selected.Select((f, i) => new DiscoveredFeature(f, i + 1, 0, 0, 0, [])).ToArray());
+    }
+
+    [Fact]
+    public void FrequencyMatchedControl_ManySeeds_DrawsOnlyFromTheEightNearestFireCountsAndReachesEachOfThem()
+    {
+        // Latent 3 fires 40 + 10 = 50 times; latents 10..17 fire 46..54 times (not 50), every other latent 1000 or more:
+        // the eight nearest are exactly 10..17, whichever seed.
+        var concept = new long[20];
+        var neutral = new long[20];
+        for (int f = 0; f < 20; f++)
+        {
+            concept[f] = 1000 + 7 * f;
+        }
+        (concept[3], neutral[3]) = (40, 10);
+        long[] near = [46, 47, 48, 49, 51, 52, 53, 54];
+        for (int i = 0; i < near.Length; i++)
+        {
+            (concept[10 + i], neutral[10 + i]) = (near[i] - 5, 5);
+        }
+        var result = Counts(concept, neutral, 3);
         var seen = new HashSet<int>();
         for (ulong seed = 0; seed < 200; seed++)
         {
-            var drawn = FeatureDiscovery.RandomControl(16, selected, 3, seed);
+            var drawn = FeatureDiscovery.FrequencyMatchedControl(result, seed);
+            Assert.Single(drawn);
+            Assert.InRange(drawn[0], 10, 17);
+            Assert.Equal(drawn, FeatureDiscovery.FrequencyMatchedControl(result, seed));
+            seen.Add(drawn[0]);
+        }
+        Assert.Equal(Enumerable.Range(10, 8), seen.Order());
+    }
+
+    [Fact]
+    public void FrequencyMatchedControl_SeveralFeaturesOfOneFrequency_DrawsDistinctLatentsNeverSelected()
+    {
+        // Features 0, 1, 2 and latents 3..12 all fire 50 times; latents 13..15 fire 500 times. Each pool of eight holds only
+        // latents of count 50 (ten, then nine, then eight are left), so the three partners are distinct latents among 3..12.
+        var concept = Enumerable.Range(0, 16).Select(f => f < 13 ? 50L : 500L).ToArray();
+        var result = Counts(concept, new long[16], 0, 1, 2);
+        for (ulong seed = 0; seed < 100; seed++)
+        {
+            var drawn = FeatureDiscovery.FrequencyMatchedControl(result, seed);
             Assert.Equal(3, drawn.Distinct().Count());
-            Assert.DoesNotContain(drawn, selected.Contains);
-            Assert.Equal(drawn, FeatureDiscovery.RandomControl(16, selected, 3, seed));
+            Assert.All(drawn, f => Assert.InRange(f, 3, 12));
+        }
+        Assert.NotEqual(FeatureDiscovery.FrequencyMatchedControl(result, 0), FeatureDiscovery.FrequencyMatchedControl(result, 1));
+    }
+
+    [Fact]
+    public void FrequencyMatchedControl_FewerOthersThanSelected_ThrowsNamingTheCounts()
+    {
+        var result = Counts(new long[6], new long[6], 0, 1, 2, 3, 4);
+
+        var error = Assert.Throws<SaeException>(() => FeatureDiscovery.FrequencyMatchedControl(result, 0));
+
+        Assert.Contains("only 1 others", error.Message);
+    }
+
+    [Fact]
+    public void UniformControl_ManySeeds_DrawsDistinctUnselectedLatentsAndReachesEveryOther()
+    {
+        var result = Counts(new long[16], new long[16], 2, 5, 11);
+        var seen = new HashSet<int>();
+        for (ulong seed = 0; seed < 200; seed++)
+        {
+            var drawn = FeatureDiscovery.UniformControl(result, seed);
+            Assert.Equal(3, drawn.Distinct().Count());
+            Assert.DoesNotContain(drawn, new[] { 2, 5, 11 }.Contains);
+            Assert.Equal(drawn, FeatureDiscovery.UniformControl(result, seed));
             seen.UnionWith(drawn);
         }
-        Assert.Equal(Enumerable.Range(0, 16).Except(selected).Order(), seen.Order());
-        Assert.NotEqual(FeatureDiscovery.RandomControl(16, selected, 3, 0), FeatureDiscovery.RandomControl(16, selected, 3, 1));
-        var error = Assert.Throws<SaeException>(() => FeatureDiscovery.RandomControl(6, selected, 5, 0));
-        Assert.Contains("only 4 others", error.Message);
+        Assert.Equal(Enumerable.Range(0, 16).Except([2, 5, 11]).Order(), seen.Order());
+        Assert.Contains("only 1 others", Assert.Throws<SaeException>(() => FeatureDiscovery.UniformControl(Counts(new long[6], new long[6], 0, 1, 2, 3, 4), 0)).Message);
     }
 
     [Fact]

@@ -11,7 +11,6 @@
 // Rates are measured on 32 samples of ≤ 48 tokens per candidate under seed 1000 (a seed the evaluation does not use);
 // a candidate is kept when it reaches MinimumRate, the forget prompts limited to ForgetPromptsToKeep by rate (ties by
 // list order), in list order. Background stories use seeds 8000, 8001, … Same weights and GEMM → byte-identical files.
-using System.Security.Cryptography;
 using System.Text.Json;
 using Unlearn.Evaluation.Completions;
 using Unlearn.Evaluation.Metrics;
@@ -19,6 +18,7 @@ using Unlearn.Evaluation.Reports;
 using Unlearn.Models;
 using Unlearn.Models.Generation;
 using Unlearn.Models.Transformer;
+using static Unlearn.Evaluation.Data.Recipes.RecipeFiles;
 
 namespace Unlearn.Evaluation.Data.Recipes;
 
@@ -74,7 +74,9 @@ public sealed partial class LilyDataRecipe : IDataRecipe
         }
         var forgetPrompts = forget.Select(p => CandidateForgetPrompts[p]).ToList();
         var heldOut = paraphrases.Select(p => CandidateParaphrases[p]).ToList();
-        var (stories, tokens, rounds) = BackgroundStories(sampler, tokenizer, leak, progress, cancellationToken);
+        var plan = new BackgroundStoryPlan(StoryOpeners, FirstBackgroundSeed, BackgroundSamplesPerOpener, BackgroundMaxNewTokens, BackgroundMinNewTokens,
+            BackgroundTokenTarget, MaxBackgroundRounds, GenerationBatchSize);
+        var (stories, tokens, rounds) = BackgroundStories.Collect(plan, sampler, tokenizer, leak.IsMatch, progress, cancellationToken);
         progress?.Report($"kept {forgetPrompts.Count} forget prompts, {heldOut.Count} paraphrases and {stories.Count} background stories ({tokens} tokens)");
 
         return
@@ -96,7 +98,7 @@ public sealed partial class LilyDataRecipe : IDataRecipe
                 Strings(w, "entities", Entities);
                 w.WriteEndObject();
             })),
-            new GeneratedFile($"{FolderName}/{EvaluationDataFolder.BackgroundFile}", Jsonl(stories)),
+            new GeneratedFile($"{FolderName}/{EvaluationDataFolder.BackgroundFile}", TextLines(stories.Select(story => story.Text))),
             new GeneratedFile($"{FolderName}/recipe.json", RecipeJson(model, forgetRates, forget, paraphraseRates, paraphrases, stories.Count, tokens, rounds)),
         ];
     }
@@ -115,59 +117,12 @@ public sealed partial class LilyDataRecipe : IDataRecipe
         return prompts.Select((_, p) => completions.Where(c => c.PromptIndex == p).Average(c => leak.IsMatch(c.Text) ? 1.0 : 0.0)).ToArray();
     }
 
-    private static (List<string> Stories, int Tokens, int Rounds) BackgroundStories(
-        CompletionSampler sampler, Tokenizers.Tokenizer tokenizer, LeakMatcher leak, IProgress<string>? progress, CancellationToken cancellationToken)
-    {
-        var stories = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        int total = 0, rounds = 0;
-        while (total < BackgroundTokenTarget)
-        {
-            if (rounds == MaxBackgroundRounds)
-            {
-                throw new InvalidOperationException($"{MaxBackgroundRounds} rounds of background stories gave only {total} tokens (target {BackgroundTokenTarget}).");
-            }
-            ulong seed = FirstBackgroundSeed + (ulong)rounds;
-            progress?.Report($"background round {rounds + 1}, seed {seed} ({total} of {BackgroundTokenTarget} tokens so far)");
-            var settings = new EvaluationSettings
-            {
-                SamplesPerPrompt = BackgroundSamplesPerOpener,
-                Seeds = [seed],
-                MaxNewTokens = BackgroundMaxNewTokens,
-                GenerationBatchSize = GenerationBatchSize,
-            };
-            foreach (var c in sampler.Sample(StoryOpeners, "background", settings, ForwardOptions.Default, cancellationToken: cancellationToken))
-            {
-                if (total >= BackgroundTokenTarget)
-                {
-                    break;
-                }
-                string text = (StoryOpeners[c.PromptIndex] + c.Text).Trim();
-                if (c.Stop != StopReason.StopToken || c.NewIds.Length < BackgroundMinNewTokens || leak.IsMatch(text) || !seen.Add(text))
-                {
-                    continue;
-                }
-                stories.Add(text);
-                total += tokenizer.Encode(text).Count;
-            }
-            rounds++;
-        }
-        return (stories, total, rounds);
-    }
-
     private static byte[] RecipeJson(PretrainedModel model, double[] forgetRates, List<int> forget, double[] paraphraseRates, List<int> paraphrases, int stories, int tokens, int rounds) => Json(w =>
     {
         w.WriteStartObject();
         w.WriteString("recipe", "lily");
         w.WriteString("made_by", "unlearn make-data lily --model <folder> --out <data root> (src/Unlearn.Evaluation/Data/Recipes/LilyDataRecipe.cs)");
-        w.WriteStartArray("model_files_sha256");
-        foreach (var file in Directory.GetFiles(model.Folder, "*.safetensors").Order(StringComparer.Ordinal))
-        {
-            using var stream = File.OpenRead(file);
-            w.WriteStringValue($"{Path.GetFileName(file)} {Convert.ToHexStringLower(SHA256.HashData(stream))}");
-        }
-        w.WriteEndArray();
-        w.WriteString("gemm", model.Model.Gemm.Name);
+        Provenance(w, model);
         w.WriteStartObject("selection");
         w.WriteNumber("seed", SelectionSeed);
         w.WriteNumber("samples_per_candidate", SelectionSamples);
@@ -205,48 +160,5 @@ public sealed partial class LilyDataRecipe : IDataRecipe
             w.WriteEndObject();
         }
         w.WriteEndArray();
-    }
-
-    private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
-    {
-        w.WritePropertyName(name);
-        StringArray(w, values);
-    }
-
-    private static void StringArray(Utf8JsonWriter w, IEnumerable<string> values)
-    {
-        w.WriteStartArray();
-        foreach (var value in values)
-        {
-            w.WriteStringValue(value);
-        }
-        w.WriteEndArray();
-    }
-
-    private static byte[] Jsonl(IEnumerable<string> texts)
-    {
-        using var stream = new MemoryStream();
-        foreach (var text in texts)
-        {
-            using (var w = new Utf8JsonWriter(stream, MetricsJson.WriterOptions with { Indented = false }))
-            {
-                w.WriteStartObject();
-                w.WriteString("text", text);
-                w.WriteEndObject();
-            }
-            stream.WriteByte((byte)'\n');
-        }
-        return stream.ToArray();
-    }
-
-    private static byte[] Json(Action<Utf8JsonWriter> write)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, MetricsJson.WriterOptions))
-        {
-            write(w);
-        }
-        stream.WriteByte((byte)'\n');
-        return stream.ToArray();
     }
 }

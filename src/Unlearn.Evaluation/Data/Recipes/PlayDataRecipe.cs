@@ -10,7 +10,6 @@
 // does not use, so the evaluation's own samples are fresh draws — and keeps the 16 highest rates (ties by list
 // order) among those ≥ 0.5, in list order. Background stories use seeds 7000, 7001, … so they are not the
 // samples BuildExamples mines. Same weights and GEMM provider → byte-identical files.
-using System.Security.Cryptography;
 using System.Text.Json;
 using Unlearn.Evaluation.Completions;
 using Unlearn.Evaluation.Metrics;
@@ -19,6 +18,7 @@ using Unlearn.Methods.Text;
 using Unlearn.Models;
 using Unlearn.Models.Generation;
 using Unlearn.Models.Transformer;
+using static Unlearn.Evaluation.Data.Recipes.RecipeFiles;
 
 namespace Unlearn.Evaluation.Data.Recipes;
 
@@ -87,48 +87,15 @@ public sealed partial class PlayDataRecipe : IDataRecipe
             throw new InvalidOperationException($"Only {kept.Count} candidate prompts reach a target rate of {MinimumRate}; this model does not write about the concept enough for the recipe.");
         }
 
-        var stories = new List<(string Text, int Tokens, ulong Seed, int Opener)>();
-        int total = 0;
-        int rounds = 0;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        while (total < BackgroundTokenTarget)
-        {
-            if (rounds == MaxBackgroundRounds)
-            {
-                throw new InvalidOperationException($"{MaxBackgroundRounds} rounds of background stories gave only {total} tokens (target {BackgroundTokenTarget}).");
-            }
-            ulong seed = FirstBackgroundSeed + (ulong)rounds;
-            progress?.Report($"background round {rounds + 1}: {StoryOpeners.Count} openers × {BackgroundSamplesPerOpener} stories, seed {seed} ({total} of {BackgroundTokenTarget} tokens so far)");
-            var settings = new EvaluationSettings
-            {
-                SamplesPerPrompt = BackgroundSamplesPerOpener,
-                Seeds = [seed],
-                MaxNewTokens = BackgroundMaxNewTokens,
-                GenerationBatchSize = GenerationBatchSize,
-            };
-            foreach (var c in sampler.Sample(StoryOpeners, "background", settings, ForwardOptions.Default, cancellationToken: cancellationToken))
-            {
-                if (total >= BackgroundTokenTarget)
-                {
-                    break;
-                }
-                string text = (StoryOpeners[c.PromptIndex] + c.Text).Trim();
-                if (c.Stop != StopReason.StopToken || c.NewIds.Length < BackgroundMinNewTokens || derived.IsMatch(text) || terms.IsMatch(text) || !seen.Add(text))
-                {
-                    continue;
-                }
-                int tokens = tokenizer.Encode(text).Count;
-                stories.Add((text, tokens, seed, c.PromptIndex));
-                total += tokens;
-            }
-            rounds++;
-        }
+        var plan = new BackgroundStoryPlan(StoryOpeners, FirstBackgroundSeed, BackgroundSamplesPerOpener, BackgroundMaxNewTokens, BackgroundMinNewTokens,
+            BackgroundTokenTarget, MaxBackgroundRounds, GenerationBatchSize);
+        var (stories, total, rounds) = BackgroundStories.Collect(plan, sampler, tokenizer, text => derived.IsMatch(text) || terms.IsMatch(text), progress, cancellationToken);
         progress?.Report($"kept {kept.Count} prompts and {stories.Count} background stories ({total} tokens)");
 
         return
         [
             new GeneratedFile(ConceptDefinitionName, ConceptDefinitionJson(kept.Select(p => CandidatePrompts[p]).ToList())),
-            new GeneratedFile($"{FolderName}/{EvaluationDataFolder.BackgroundFile}", BackgroundJsonl(stories.Select(s => s.Text))),
+            new GeneratedFile($"{FolderName}/{EvaluationDataFolder.BackgroundFile}", TextLines(stories.Select(s => s.Text))),
             new GeneratedFile($"{FolderName}/recipe.json", RecipeJson(model, rates, kept, stories.Count, total, rounds)),
         ];
     }
@@ -136,50 +103,17 @@ public sealed partial class PlayDataRecipe : IDataRecipe
     private static byte[] ConceptDefinitionJson(IReadOnlyList<string> prompts) => Json(w =>
     {
         w.WriteStartObject();
-        w.WriteStartArray(ConceptDefinition.TermsField);
-        foreach (var term in Terms)
-        {
-            w.WriteStringValue(term);
-        }
-        w.WriteEndArray();
-        w.WriteStartArray(ConceptDefinition.PromptsField);
-        foreach (var prompt in prompts)
-        {
-            w.WriteStringValue(prompt);
-        }
-        w.WriteEndArray();
+        Strings(w, ConceptDefinition.TermsField, Terms);
+        Strings(w, ConceptDefinition.PromptsField, prompts);
         w.WriteEndObject();
     });
-
-    private static byte[] BackgroundJsonl(IEnumerable<string> texts)
-    {
-        using var stream = new MemoryStream();
-        foreach (var text in texts)
-        {
-            using (var w = new Utf8JsonWriter(stream, MetricsJson.WriterOptions with { Indented = false }))
-            {
-                w.WriteStartObject();
-                w.WriteString("text", text);
-                w.WriteEndObject();
-            }
-            stream.WriteByte((byte)'\n');
-        }
-        return stream.ToArray();
-    }
 
     private static byte[] RecipeJson(PretrainedModel model, double[] rates, List<int> kept, int stories, int tokens, int rounds) => Json(w =>
     {
         w.WriteStartObject();
         w.WriteString("recipe", "play");
         w.WriteString("made_by", "unlearn make-data play --model <folder> --out <data root> (src/Unlearn.Evaluation/Data/Recipes/PlayDataRecipe.cs)");
-        w.WriteStartArray("model_files_sha256");
-        foreach (var file in Directory.GetFiles(model.Folder, "*.safetensors").Order(StringComparer.Ordinal))
-        {
-            using var stream = File.OpenRead(file);
-            w.WriteStringValue($"{Path.GetFileName(file)} {Convert.ToHexStringLower(SHA256.HashData(stream))}");
-        }
-        w.WriteEndArray();
-        w.WriteString("gemm", model.Model.Gemm.Name);
+        Provenance(w, model);
         w.WriteStartObject("prompt_selection");
         w.WriteNumber("seed", SelectionSeed);
         w.WriteNumber("samples_per_candidate", SelectionSamples);
@@ -211,15 +145,4 @@ public sealed partial class PlayDataRecipe : IDataRecipe
         w.WriteEndObject();
         w.WriteEndObject();
     });
-
-    private static byte[] Json(Action<Utf8JsonWriter> write)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, MetricsJson.WriterOptions))
-        {
-            write(w);
-        }
-        stream.WriteByte((byte)'\n');
-        return stream.ToArray();
-    }
 }

@@ -22,19 +22,7 @@ internal static class BarChart
         var svg = new SvgBuilder(width, Top + PlotHeight + Bottom, title);
         svg.Text(width / 2, 16, title, size: 12, weight: "bold");
 
-        var applicable = bars.Where(b => b.Estimate.IsApplicable).Select(b => b.Estimate).ToList();
-        double low = Math.Min(baseline, applicable.Count == 0 ? baseline : applicable.Min(e => Math.Min(e.Value!.Value, e.Low!.Value)));
-        double high = Math.Max(baseline, applicable.Count == 0 ? baseline : applicable.Max(e => Math.Max(e.Value!.Value, e.High!.Value)));
-        var axis = AxisScale.Create(low, high, Top + PlotHeight, Top, targetTicks: 5);
-        foreach (double tick in axis.Ticks())
-        {
-            double y = axis.ToPixel(tick);
-            svg.Line(Left, y, width - Right, y, tick == baseline ? "#555" : "#e3e3e3", tick == baseline ? 1 : 0.8);
-            svg.Text(Left - 5, y + 3.5, AxisScale.Label(tick), anchor: "end", size: 9.5, fill: "#555");
-        }
-        svg.Line(Left, Top, Left, Top + PlotHeight, "#999");
-
-        double zero = axis.ToPixel(Math.Clamp(baseline, axis.Min, axis.Max));
+        var (axis, zero) = BarAxis.Draw(svg, bars.Select(b => b.Estimate), baseline, Left, Right, Top, PlotHeight, width);
         for (int i = 0; i < bars.Count; i++)
         {
             var (variant, estimate) = bars[i];
@@ -49,11 +37,7 @@ internal static class BarChart
             double y = axis.ToPixel(value);
             string tooltip = $"{variant}: {ValueFormat.WithInterval(estimate)} (n = {estimate.Count})";
             svg.Rect(center - band * 0.3, Math.Min(y, zero), band * 0.6, Math.Abs(zero - y), color, tooltip);
-            double yLow = axis.ToPixel(estimate.Low!.Value);
-            double yHigh = axis.ToPixel(estimate.High!.Value);
-            svg.Line(center, yLow, center, yHigh, "#222", 1.2);
-            svg.Line(center - band * 0.12, yLow, center + band * 0.12, yLow, "#222", 1.2);
-            svg.Line(center - band * 0.12, yHigh, center + band * 0.12, yHigh, "#222", 1.2);
+            double yHigh = BarAxis.Whisker(svg, axis, estimate, center, band * 0.12, 1.2);
             double labelY = Math.Min(Math.Min(y, yHigh), zero) - 4;
             svg.Text(center, Math.Max(labelY, Top - 2), ValueFormat.Number(value), size: 9.5);
         }

@@ -24,18 +24,7 @@ internal static class GroupedBarChart
         var svg = new SvgBuilder(width, Top + PlotHeight + Bottom, title);
         svg.Text(width / 2, 16, title, size: 12, weight: "bold");
 
-        var applicable = clusters.SelectMany(c => c.Bars).Select(b => b.Estimate).Where(e => e.IsApplicable).ToList();
-        double low = Math.Min(baseline, applicable.Count == 0 ? baseline : applicable.Min(e => Math.Min(e.Value!.Value, e.Low!.Value)));
-        double high = Math.Max(baseline, applicable.Count == 0 ? baseline : applicable.Max(e => Math.Max(e.Value!.Value, e.High!.Value)));
-        var axis = AxisScale.Create(low, high, Top + PlotHeight, Top, targetTicks: 5);
-        foreach (double tick in axis.Ticks())
-        {
-            double y = axis.ToPixel(tick);
-            svg.Line(Left, y, width - Right, y, tick == baseline ? "#555" : "#e3e3e3", tick == baseline ? 1 : 0.8);
-            svg.Text(Left - 5, y + 3.5, AxisScale.Label(tick), anchor: "end", size: 9.5, fill: "#555");
-        }
-        svg.Line(Left, Top, Left, Top + PlotHeight, "#999");
-        double zero = axis.ToPixel(Math.Clamp(baseline, axis.Min, axis.Max));
+        var (axis, zero) = BarAxis.Draw(svg, clusters.SelectMany(c => c.Bars).Select(b => b.Estimate), baseline, Left, Right, Top, PlotHeight, width);
         for (int c = 0; c < clusters.Count; c++)
         {
             var (label, bars) = clusters[c];
@@ -54,11 +43,7 @@ internal static class GroupedBarChart
                 double y = axis.ToPixel(value);
                 svg.Rect(x + 1, Math.Min(y, zero), BarWidth - 2, Math.Abs(zero - y), BarChart.Palette[index % BarChart.Palette.Length],
                     $"{label}, {variant}: {ValueFormat.WithInterval(estimate)} (n = {estimate.Count})");
-                double yLow = axis.ToPixel(estimate.Low!.Value);
-                double yHigh = axis.ToPixel(estimate.High!.Value);
-                svg.Line(center, yLow, center, yHigh, "#222", 1);
-                svg.Line(center - 3, yLow, center + 3, yLow, "#222", 1);
-                svg.Line(center - 3, yHigh, center + 3, yHigh, "#222", 1);
+                BarAxis.Whisker(svg, axis, estimate, center, 3, 1);
             }
         }
         return svg.ToString();

@@ -1,6 +1,9 @@
 // Bakes the removal of a residual-stream direction from what a sublayer writes: W ← (I − u uᵀ) W (and b ← (I − u uᵀ) b)
 // for o_proj or down_proj of one layer, u the unit vector along the direction. The sublayer output then has no
-// component along u, exactly what a projection applied at layers.{i}.attn.out / layers.{i}.mlp.out computes.
+// component along u, exactly what a projection applied at layers.{i}.attn.out / layers.{i}.mlp.out computes. Of turns a
+// whole DirectionRemoval (the direction-removed variant's edit) into these edits, o_proj then down_proj of each layer,
+// and the embedding's (EmbeddingDirectionEdit) when it is edited too.
+using Unlearn.Models.Edits;
 using Unlearn.Models.Transformer;
 
 namespace Unlearn.Models.Export;
@@ -34,6 +37,22 @@ public sealed class DirectionRemovalEdit : IExportEdit
         }
         Layer = layer;
         Projection = projection;
+    }
+
+    /// <summary>The bake edits of a direction removal: o_proj and down_proj of each of its layers, then the embedding.</summary>
+    public static IReadOnlyList<IExportEdit> Of(DirectionRemoval removal)
+    {
+        var edits = new List<IExportEdit>();
+        foreach (int layer in removal.Layers)
+        {
+            edits.Add(new DirectionRemovalEdit(layer, Projection.Output, removal.Unit));
+            edits.Add(new DirectionRemovalEdit(layer, Projection.Down, removal.Unit));
+        }
+        if (removal.Embedding)
+        {
+            edits.Add(new EmbeddingDirectionEdit(removal.Unit));
+        }
+        return edits;
     }
 
     public int Layer { get; }
