@@ -46,8 +46,8 @@ while [ $# -gt 0 ]; do
     --target=*) TARGET="${1#*=}"; shift ;;
     --experiment|-e) [ $# -ge 2 ] || die "--experiment needs a value"; EXPERIMENT="$2"; shift 2 ;;
     --experiment=*) EXPERIMENT="${1#*=}"; shift ;;
-    --force) [ $# -ge 2 ] || die "--force needs a target name"; FORCE="${FORCE:+$FORCE,}$2"; shift 2 ;;
-    --force=*) FORCE="${FORCE:+$FORCE,}${1#*=}"; shift ;;
+    --force) [ $# -ge 2 ] || die "--force needs a target name"; FORCE="${FORCE:+$FORCE%3B}$2"; shift 2 ;;
+    --force=*) FORCE="${FORCE:+$FORCE%3B}${1#*=}"; shift ;;
     --verbosity|-v) [ $# -ge 2 ] || die "--verbosity needs a value"; VERBOSITY="$2"; shift 2 ;;
     --allow-outside) ALLOW_OUTSIDE=1; shift ;;
     --set) [ $# -ge 2 ] || die "--set needs KEY=VALUE (e.g. --set saliency.C=0.5)"; SETS+=("$2"); shift 2 ;;

@@ -154,6 +154,20 @@ public sealed class BuildScriptTests : IDisposable
     }
 
     [LinuxFact]
+    public void Force_Twice_ReachesTheGraphAsTwoStageNames()
+    {
+        // MSBuild splits -p:Force=A,B into two properties (MSB1006); both names must reach the graph as one list, which
+        // names the second (unknown) one.
+        repository.WriteExperiment(SlowExperiment());
+        using var build = Start("--experiment", "exp", "--target", "Status", "--force", "BuildExamples", "--force", "NoSuchStage");
+        var (exitCode, output) = Worker.Finish(build, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(ExitCodes.UsageError, exitCode);
+        Assert.Contains("--force NoSuchStage: no stage of that name.", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("MSB1006", output, StringComparison.Ordinal);
+    }
+
+    [LinuxFact]
     public void Set_WithoutEquals_IsAUsageError()
     {
         using var build = Start("--set", "saliency.C");
