@@ -1,4 +1,5 @@
-// The torch backend against the managed engine (itself held to the PyTorch goldens) on what the goldens do not cover:
+// The torch backend against the managed engine (both held to the PyTorch goldens: the torch rows of GoldenModelTests,
+// GoldenGradientTests and Stories260KTests in Unlearn.Models.Tests) on what the goldens do not cover:
 // edits, LoRA adapters with masks, observers and interventions at hook sites, KV-cache generation of a padded batch,
 // training steps into adapters and observed sites with dropout, and errors. Tolerances: 1e-4 absolute on logits and
 // activations (fp32, different summation orders), 1e-4 relative on gradients, exact on generated ids.

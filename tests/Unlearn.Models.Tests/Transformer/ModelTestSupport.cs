@@ -15,9 +15,22 @@ internal static class ModelTestSupport
     public const string OpenBlasSkipReason =
         "OpenBLAS is not installed (libopenblas.so.0 did not load); apt-get install libopenblas0-pthread to run the OpenBLAS cases.";
 
-    /// <summary>A model folder loaded on "managed" / "openblas" (the managed engine with that GEMM) or "torch" (LibTorch, CPU, float32).</summary>
-    public static PretrainedModel Load(string folder, string backend, bool loadTokenizer = true) =>
-        PretrainedModel.Load(folder, new ModelLoadOptions { Runtime = Factory(backend), LoadTokenizer = loadTokenizer });
+    /// <summary>
+    /// A model folder loaded on "managed" / "openblas" (the managed engine with that GEMM) or "torch" (LibTorch, CPU,
+    /// float32), checked to run on that backend: a torch row that fell back to the managed engine would prove nothing.
+    /// </summary>
+    public static PretrainedModel Load(string folder, string backend, bool loadTokenizer = true)
+    {
+        var model = PretrainedModel.Load(folder, new ModelLoadOptions { Runtime = Factory(backend), LoadTokenizer = loadTokenizer });
+        string expected = backend == TorchRuntime.BackendName ? "torch/cpu/float32/" : $"managed/{backend}";
+        if (!model.Runtime.Description.StartsWith(expected, StringComparison.Ordinal))
+        {
+            string description = model.Runtime.Description;
+            model.Dispose();
+            Assert.Fail($"'{backend}' loaded a runtime described as '{description}', not '{expected}…'");
+        }
+        return model;
+    }
 
     public static IModelRuntimeFactory Factory(string backend) => backend == TorchRuntime.BackendName
         ? new TorchRuntimeFactory(new TorchSettings { Device = "cpu" })
