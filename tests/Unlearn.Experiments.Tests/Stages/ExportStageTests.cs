@@ -21,56 +21,12 @@ namespace Unlearn.Experiments.Tests.Stages;
 
 public class ExportStageTests
 {
-    internal static string Experiment(string dtype = "f32") => $"""
-        name: exported
-        model: ../models/stories260K
-        chat_format: plain
-        concept:
-          terms: [play, plays, played, playing]
-          test_prompts: ["Sue and her dog went to the park to", "The kids wanted to"]
-        examples:
-          generate:
-            prompts: [Once upon a time, "Tim and Sam were best friends.", One day]
-            count: 96
-            max_tokens: 96
-            batch_size: 32
-          concept_count: 40
-          background_count: 40
-          min_words: 4
-        activations:
-          sites: [attn.out, mlp.out]
-          layers: last 2
-          batch_size: 16
-        saliency:
-          C: 0.5
-          prune_fraction: 0.05
-        vocab:
-          match: word
-        repair:
-          generate:
-            prompts: [Once upon a time, One day]
-            count: 24
-            max_tokens: 48
-            batch_size: 12
-          lora:
-            rank: 4
-            alpha: 8
-          learning_rate: 0.01
-          max_steps: 4
-          micro_batch_size: 4
-          gradient_accumulation: 1
-        evaluate:
-          data: ../data/play
-          variants: [base, hybrid+repair]
-          samples_per_prompt: 2
-          seeds: [0]
-          max_new_tokens: 16
-          bootstrap_samples: 100
+    internal static string Experiment(string dtype = "f32") => TestRepository.RepairedYaml("exported", "0.01", "[base, hybrid+repair]", tail: $"""
         export:
           variants: [hybrid+repair]
           formats: [hf, gguf]
           dtype: {dtype}
-        """;
+        """);
 
     [Fact]
     public void Export_HybridPlusRepair_ReloadsToTheEvaluatedVariant_MeasuresTheReleaseCost_AndRerunsOnlyOnItsOwnSettings()

@@ -26,54 +26,8 @@ namespace Unlearn.Experiments.Tests.Stages;
 
 public class RepairEvaluateStagesTests
 {
-    private static string Experiment(string learningRate = "0.001", string keepMasks = "true") => $"""
-        name: repaired
-        model: ../models/stories260K
-        chat_format: plain
-        concept:
-          terms: [play, plays, played, playing]
-          test_prompts: ["Sue and her dog went to the park to", "The kids wanted to"]
-        examples:
-          generate:
-            prompts: [Once upon a time, "Tim and Sam were best friends.", One day]
-            count: 96
-            max_tokens: 96
-            batch_size: 32
-          concept_count: 40
-          background_count: 40
-          min_words: 4
-        activations:
-          sites: [attn.out, mlp.out]
-          layers: last 2
-          batch_size: 16
-        saliency:
-          C: 0.5
-          prune_fraction: 0.05
-        vocab:
-          match: word
-        repair:
-          generate:
-            prompts: [Once upon a time, One day]
-            count: 24
-            max_tokens: 48
-            batch_size: 12
-          lora:
-            rank: 4
-            alpha: 8
-          learning_rate: {learningRate}
-          max_steps: 4
-          micro_batch_size: 4
-          gradient_accumulation: 1
-          checkpoint_every: 2
-          keep_masks: {keepMasks}
-        evaluate:
-          data: ../data/play
-          variants: [base, hybrid, hybrid+repair]
-          samples_per_prompt: 2
-          seeds: [0]
-          max_new_tokens: 16
-          bootstrap_samples: 100
-        """;
+    private static string Experiment(string learningRate = "0.001", string keepMasks = "true") =>
+        TestRepository.RepairedYaml("repaired", learningRate, "[base, hybrid, hybrid+repair]", repair: $"checkpoint_every: 2\nkeep_masks: {keepMasks}");
 
     [Fact]
     public void Repair_TrainsOnFilteredSamples_AndEvaluateScoresHybridPlusRepair_AndASecondBuildRerunsNothing()

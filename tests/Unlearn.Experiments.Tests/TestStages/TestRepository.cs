@@ -80,6 +80,60 @@ public sealed class TestRepository : IDisposable
     /// <summary>A small SAE experiment named "sae" on the bundled model (SaeStagesTests, the chat tests): 64 generated stories, a
     /// 256-latent TopK SAE (k 4) on layer 2's residual, "play" latents; <paramref name="sae"/> adds lines to the sae: block,
     /// <paramref name="saliency"/> is the saliency: block.</summary>
+    /// <summary>
+    /// The small repaired experiment on the bundled stories260K of the Repair, Evaluate and Export stage tests: examples,
+    /// activations, saliency and a vocabulary edit, a 4-step rank-4 repair (<paramref name="repair"/> adds its lines),
+    /// Evaluate on data/play with <paramref name="variants"/>, and <paramref name="tail"/> (top-level sections) after it.
+    /// </summary>
+    public static string RepairedYaml(string name, string learningRate, string variants, string repair = "", string tail = "") => $"""
+        name: {name}
+        model: ../models/stories260K
+        chat_format: plain
+        concept:
+          terms: [play, plays, played, playing]
+          test_prompts: ["Sue and her dog went to the park to", "The kids wanted to"]
+        examples:
+          generate:
+            prompts: [Once upon a time, "Tim and Sam were best friends.", One day]
+            count: 96
+            max_tokens: 96
+            batch_size: 32
+          concept_count: 40
+          background_count: 40
+          min_words: 4
+        activations:
+          sites: [attn.out, mlp.out]
+          layers: last 2
+          batch_size: 16
+        saliency:
+          C: 0.5
+          prune_fraction: 0.05
+        vocab:
+          match: word
+        repair:
+          generate:
+            prompts: [Once upon a time, One day]
+            count: 24
+            max_tokens: 48
+            batch_size: 12
+          lora:
+            rank: 4
+            alpha: 8
+          learning_rate: {learningRate}
+          max_steps: 4
+          micro_batch_size: 4
+          gradient_accumulation: 1
+        {IndentAll(repair)}
+        evaluate:
+          data: ../data/play
+          variants: {variants}
+          samples_per_prompt: 2
+          seeds: [0]
+          max_new_tokens: 16
+          bootstrap_samples: 100
+        {tail}
+        """;
+
     public static string SaeYaml(string sae = "", string saliency = "method: sae", string variants = "[base]") => $"""
         name: sae
         model: ../models/stories260K
