@@ -10,7 +10,6 @@ using Unlearn.Experiments.Graph;
 using Unlearn.Experiments.Schema;
 using Unlearn.Experiments.Variants;
 using Unlearn.Models.Generation;
-using Unlearn.Models.Runtime;
 
 namespace Unlearn.Cli.Commands;
 
@@ -26,19 +25,13 @@ internal static partial class ChatCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed S: each reply samples with S + its turn index, whichever variant answers", DefaultValueFactory = _ => 0 };
         var maxTokens = new Option<int?>("--max-tokens") { Description = "New tokens per reply at most (default: evaluate.max_new_tokens)" };
         var json = new Option<bool>("--json") { Description = "Read messages from stdin and print each reply as one JSON object (turn, variant, seed, prompt, new_ids, text, stop)" };
-        var backend = CommonOptions.Backend();
         var root = CommonOptions.Root();
         var command = new Command("chat", "Talk to a variant of an experiment; /ablate or Ctrl+A toggles its edits (docs/cli.md).")
         {
-            experiment, variant, temperature, topK, topP, seed, maxTokens, json, backend, root,
+            experiment, variant, temperature, topK, topP, seed, maxTokens, json, root,
         };
         command.SetAction(parse => CommandErrors.Run(() =>
         {
-            if (parse.GetValue(backend) != ManagedRuntime.BackendName)
-            {
-                // Variant edits (row masks, hooks, adapters) run through the managed forward pass (docs/backends.md).
-                throw new CommandLineException("chat runs the variants on the managed backend, as Evaluate does: leave out --backend (or give --backend managed)");
-            }
             var graph = ExperimentGraph.Open(new GraphOptions { Experiment = parse.GetValue(experiment)!, RepositoryRoot = parse.GetValue(root) });
             var settings = Settings(graph.Config.Evaluate, parse.GetValue(temperature), parse.GetValue(topK), parse.GetValue(topP), parse.GetValue(maxTokens), parse.GetValue(seed));
             string variantName = parse.GetValue(variant) ?? DefaultVariant(graph.Config.Evaluate);

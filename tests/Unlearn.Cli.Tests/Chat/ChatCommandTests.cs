@@ -103,15 +103,6 @@ public sealed class ChatCommandTests(ChatExperiment experiment) : IClassFixture<
         Assert.Contains("'ablated' is not a variant; variants: base,", result.Stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Chat_WithTheTorchBackend_IsAUsageError()
-    {
-        var result = CliProcess.RunWithInput("", experiment.ChatArguments("--backend", "torch"));
-
-        Assert.Equal(ExitCodes.UsageError, result.ExitCode);
-        Assert.Contains("managed backend", result.Stderr, StringComparison.Ordinal);
-    }
-
     private static int[] NewIds(JsonElement reply) => reply.GetProperty("new_ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
 
     /// <summary>generate's printed text without the prompt it starts with.</summary>
