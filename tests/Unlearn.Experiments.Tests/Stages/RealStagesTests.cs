@@ -13,17 +13,6 @@ namespace Unlearn.Experiments.Tests.Stages;
 
 public class RealStagesTests
 {
-    private const string Examples = """
-        generate:
-          prompts: [Once upon a time, "Tim and Sam were best friends.", One day]
-          count: 96
-          max_tokens: 96
-          batch_size: 32
-        concept_count: 40
-        background_count: 40
-        min_words: 4
-        """;
-
     /// <summary>The small default-like experiment (TorchStagesTests runs it on the torch backend too).</summary>
     internal static string Experiment(string saliency = "C: 0.5\nholdout: 0.2\nprune_fraction: 0.05") => $"""
         name: real
@@ -33,7 +22,7 @@ public class RealStagesTests
           terms: [play, plays, played, playing]
           test_prompts: ["Sue and her dog went to the park to"]
         examples:
-        {Indent(Examples)}
+        {Indent(TestRepository.SmallExamples)}
         activations:
           sites: [attn.out, mlp.out]
           layers: last 2

@@ -80,6 +80,18 @@ public sealed class TestRepository : IDisposable
     /// <summary>A small SAE experiment named "sae" on the bundled model (SaeStagesTests, the chat tests): 64 generated stories, a
     /// 256-latent TopK SAE (k 4) on layer 2's residual, "play" latents; <paramref name="sae"/> adds lines to the sae: block,
     /// <paramref name="saliency"/> is the saliency: block.</summary>
+    /// <summary>The examples: section of the small stories260K stage-test experiments: 96 generated stories, 40 + 40 examples.</summary>
+    public const string SmallExamples = """
+        generate:
+          prompts: [Once upon a time, "Tim and Sam were best friends.", One day]
+          count: 96
+          max_tokens: 96
+          batch_size: 32
+        concept_count: 40
+        background_count: 40
+        min_words: 4
+        """;
+
     /// <summary>
     /// The small repaired experiment on the bundled stories260K of the Repair, Evaluate and Export stage tests: examples,
     /// activations, saliency and a vocabulary edit, a 4-step rank-4 repair (<paramref name="repair"/> adds its lines),
@@ -93,14 +105,7 @@ public sealed class TestRepository : IDisposable
           terms: [play, plays, played, playing]
           test_prompts: ["Sue and her dog went to the park to", "The kids wanted to"]
         examples:
-          generate:
-            prompts: [Once upon a time, "Tim and Sam were best friends.", One day]
-            count: 96
-            max_tokens: 96
-            batch_size: 32
-          concept_count: 40
-          background_count: 40
-          min_words: 4
+        {IndentAll(SmallExamples)}
         activations:
           sites: [attn.out, mlp.out]
           layers: last 2
