@@ -1,8 +1,8 @@
 // Baked row masks (keep_masks: false): a model whose projections named by row masks have those output rows, and their
 // bias entries, zeroed in copies of the weights, so an adapter merged or trained on top may write into them. Every
-// other weight is shared with the original. This is the managed half of IModelRuntime.WithZeroedRows; which masks are
-// bakeable (projection weights) and which stay edits is ModelEdits.SplitProjectionRows.
-using Unlearn.Numerics.Tensors;
+// other weight is shared with the original; the copying is Export's BakingWeights. This is the managed half of
+// IModelRuntime.WithZeroedRows; which masks are bakeable (projection weights) and which stay edits is
+// ModelEdits.SplitProjectionRows.
 
 namespace Unlearn.Models.Transformer;
 
@@ -15,54 +15,18 @@ public sealed partial class LlamaModel
     /// <exception cref="ArgumentException">a name that is not a projection weight of this model, or a row outside it</exception>
     public LlamaModel WithZeroedRows(IReadOnlyDictionary<string, int[]> rowMasks)
     {
-        var rowsByWeight = ProjectionRows(rowMasks, Shape);
-        var owned = new List<IDisposable>();
-        var layers = new LayerWeights[Shape.LayerCount];
-        try
+        // The same copy-on-write zeroing Export bakes row masks with (BakingWeights.ZeroRows).
+        var bake = new Export.BakingWeights(this);
+        foreach (var ((layer, projection), rows) in ProjectionRows(rowMasks, Shape))
         {
-            for (int i = 0; i < Shape.LayerCount; i++)
-            {
-                var layer = Weights.Layers[i];
-                LinearWeight Bake(Projection projection)
-                {
-                    var linear = layer[projection];
-                    if (!rowsByWeight.TryGetValue((i, projection), out var rows))
-                    {
-                        return linear;
-                    }
-                    var copy = DenseMatrix.Allocate(linear.OutFeatures, linear.InFeatures, linear.Name);
-                    owned.Add(copy);
-                    linear.Weight.Span.CopyTo(copy.Span);
-                    var bias = linear.Bias is null ? null : (float[])linear.Bias.Clone();
-                    foreach (int row in rows)
-                    {
-                        if ((uint)row >= (uint)linear.OutFeatures)
-                        {
-                            throw new ArgumentException($"Edit names row {row} of '{linear.Name}', which has {linear.OutFeatures} rows.");
-                        }
-                        copy.Row(row).Clear();
-                        if (bias is not null)
-                        {
-                            bias[row] = 0f;
-                        }
-                    }
-                    return new LinearWeight(copy, bias);
-                }
-
-                layers[i] = layer.With(Bake);
-            }
+            bake.ZeroRows(layer, projection, rows);
         }
-        catch
-        {
-            owned.ForEach(o => o.Dispose());
-            throw;
-        }
-        var weights = new ModelWeights(Weights.Embedding, Weights.LmHead, Weights.FinalNorm, layers, owned);
-        return new LlamaModel(Shape, weights, Gemm);
+        return bake.Build().Model;
     }
 
-    /// <summary>Row masks by (layer, projection); every name must be a projection weight of a layer of <paramref name="shape"/>.</summary>
-    /// <exception cref="ArgumentException">a name that is not</exception>
+    /// <summary>Row masks by (layer, projection); every name must be a projection weight of a layer of <paramref name="shape"/>
+    /// and every row one of its output rows (checked here, before any backend copies a weight).</summary>
+    /// <exception cref="ArgumentException">a name that is not, or a row outside it</exception>
     public static Dictionary<(int Layer, Projection Projection), int[]> ProjectionRows(IReadOnlyDictionary<string, int[]> rowMasks, TransformerShape shape)
     {
         var rowsByWeight = new Dictionary<(int Layer, Projection Projection), int[]>();
@@ -71,6 +35,14 @@ public sealed partial class LlamaModel
             if (!WeightNames.TryParseWeight(name, out int layer, out var projection) || layer >= shape.LayerCount)
             {
                 throw new ArgumentException($"'{name}' is not a projection weight of the model's {shape.LayerCount} layers; only those can have rows zeroed (ModelEdits.SplitProjectionRows keeps the others as edits).", nameof(rowMasks));
+            }
+            var (_, outFeatures) = Lora.AdapterSet.Features(shape, projection);
+            foreach (int row in rows)
+            {
+                if ((uint)row >= (uint)outFeatures)
+                {
+                    throw new ArgumentException($"Edit names row {row} of '{name}', which has {outFeatures} rows.", nameof(rowMasks));
+                }
             }
             rowsByWeight[(layer, projection)] = rows;
         }

@@ -77,9 +77,6 @@ public sealed class TestRepository : IDisposable
         {extra}
         """;
 
-    /// <summary>A small SAE experiment named "sae" on the bundled model (SaeStagesTests, the chat tests): 64 generated stories, a
-    /// 256-latent TopK SAE (k 4) on layer 2's residual, "play" latents; <paramref name="sae"/> adds lines to the sae: block,
-    /// <paramref name="saliency"/> is the saliency: block.</summary>
     /// <summary>The examples: section of the small stories260K stage-test experiments: 96 generated stories, 40 + 40 examples.</summary>
     public const string SmallExamples = """
         generate:
@@ -139,6 +136,9 @@ public sealed class TestRepository : IDisposable
         {tail}
         """;
 
+    /// <summary>A small SAE experiment named "sae" on the bundled model (SaeStagesTests, the chat tests): 64 generated stories, a
+    /// 256-latent TopK SAE (k 4) on layer 2's residual, "play" latents; <paramref name="sae"/> adds lines to the sae: block,
+    /// <paramref name="saliency"/> is the saliency: block.</summary>
     public static string SaeYaml(string sae = "", string saliency = "method: sae", string variants = "[base]") => $"""
         name: sae
         model: ../models/stories260K
