@@ -28,16 +28,11 @@ public static class SaeDirection
                 throw new SaeException($"SAE feature {latent} is outside the SAE's {sae.LatentCount} latents.");
             }
             var row = sae.DecoderRow(latent);
-            double norm = 0;
-            foreach (float value in row)
-            {
-                norm += (double)value * value;
-            }
+            double norm = Numerics.Kernels.DirectionProjection.Length(row);
             if (!(norm > 0) || !double.IsFinite(norm))
             {
                 throw new SaeException($"The decoder row of SAE feature {latent} has zero or non-finite length: it has no direction.");
             }
-            norm = Math.Sqrt(norm);
             for (int i = 0; i < sum.Length; i++)
             {
                 sum[i] += row[i] / norm;

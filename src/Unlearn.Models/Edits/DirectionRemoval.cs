@@ -25,21 +25,7 @@ public sealed class DirectionRemoval
     /// <exception cref="ArgumentException">A zero or non-finite direction, a negative or repeated layer, nothing edited.</exception>
     public DirectionRemoval(ReadOnlySpan<float> direction, IEnumerable<int> layers, bool embedding)
     {
-        double norm = 0;
-        foreach (float value in direction)
-        {
-            norm += (double)value * value;
-        }
-        if (!(norm > 0) || !double.IsFinite(norm))
-        {
-            throw new ArgumentException("The direction to remove has zero or non-finite length.", nameof(direction));
-        }
-        norm = Math.Sqrt(norm);
-        _unit = new float[direction.Length];
-        for (int i = 0; i < direction.Length; i++)
-        {
-            _unit[i] = (float)(direction[i] / norm);
-        }
+        _unit = Numerics.Kernels.DirectionProjection.UnitVector(direction);
         Layers = layers.ToArray();
         if (Layers.Any(l => l < 0) || Layers.Distinct().Count() != Layers.Count)
         {

@@ -6,6 +6,34 @@ namespace Unlearn.Numerics.Kernels;
 
 public static class DirectionProjection
 {
+    /// <summary>The Euclidean length of <paramref name="vector"/>, accumulated in double in index order.</summary>
+    public static double Length(ReadOnlySpan<float> vector)
+    {
+        double sum = 0;
+        foreach (float value in vector)
+        {
+            sum += (double)value * value;
+        }
+        return Math.Sqrt(sum);
+    }
+
+    /// <summary><paramref name="direction"/> divided by its length (in double), the u the projection takes.</summary>
+    /// <exception cref="ArgumentException">A zero or non-finite direction.</exception>
+    public static float[] UnitVector(ReadOnlySpan<float> direction)
+    {
+        double length = Length(direction);
+        if (!(length > 0) || !double.IsFinite(length))
+        {
+            throw new ArgumentException("The direction to remove has zero or non-finite length.", nameof(direction));
+        }
+        var unit = new float[direction.Length];
+        for (int i = 0; i < direction.Length; i++)
+        {
+            unit[i] = (float)(direction[i] / length);
+        }
+        return unit;
+    }
+
     /// <param name="rows">[rowCount, unit.Length] row-major, overwritten</param>
     /// <param name="unit">the direction, unit length</param>
     public static void RemoveComponent(Span<float> rows, ReadOnlySpan<float> unit)

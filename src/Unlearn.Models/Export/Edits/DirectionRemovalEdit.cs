@@ -21,20 +21,7 @@ public sealed class DirectionRemovalEdit : IExportEdit
         {
             throw new ArgumentException($"Direction removal acts on what a sublayer writes to the residual stream: o_proj or down_proj, not {WeightNames.LeafName(projection)}.", nameof(projection));
         }
-        double norm = 0;
-        foreach (float value in direction)
-        {
-            norm += (double)value * value;
-        }
-        if (!(norm > 0) || double.IsInfinity(norm))
-        {
-            throw new ArgumentException("The direction to remove has zero (or non-finite) length.", nameof(direction));
-        }
-        _unit = new float[direction.Length];
-        for (int i = 0; i < direction.Length; i++)
-        {
-            _unit[i] = (float)(direction[i] / Math.Sqrt(norm));
-        }
+        _unit = Numerics.Kernels.DirectionProjection.UnitVector(direction);
         Layer = layer;
         Projection = projection;
     }

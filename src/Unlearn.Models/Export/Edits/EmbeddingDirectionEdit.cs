@@ -13,14 +13,10 @@ public sealed class EmbeddingDirectionEdit : IExportEdit
     /// <exception cref="ArgumentException">u is not of unit length.</exception>
     public EmbeddingDirectionEdit(ReadOnlySpan<float> unit)
     {
-        double norm = 0;
-        foreach (float value in unit)
+        double length = Numerics.Kernels.DirectionProjection.Length(unit);
+        if (!(Math.Abs(length - 1) <= 1e-5))
         {
-            norm += (double)value * value;
-        }
-        if (!(Math.Abs(Math.Sqrt(norm) - 1) <= 1e-5))
-        {
-            throw new ArgumentException($"The direction removed from the embedding must be a unit vector (its length is {Math.Sqrt(norm):G6}).", nameof(unit));
+            throw new ArgumentException($"The direction removed from the embedding must be a unit vector (its length is {length:G6}).", nameof(unit));
         }
         _unit = unit.ToArray();
     }
